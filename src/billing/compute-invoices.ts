@@ -1,0 +1,261 @@
+import { sql } from 'kysely';
+import type { Db } from '../db/connect.ts';
+import type { Rupiah } from '../domain/money.ts';
+import type { Operator } from '../domain/numbers.ts';
+import { dppHundredths, taxFor, taxRuleFor } from '../domain/tax.ts';
+import { priceVolumeLines } from '../domain/tiers.ts';
+import { billedIn } from './billed-sql.ts';
+import { loadPriceLists, loadTaxRules, priceListFor, type StoredTaxRule } from './reference-data.ts';
+
+/** What an invoice will say, computed but not yet issued. */
+export interface InvoiceDraft {
+  readonly customerId: number;
+  readonly customerCode: string;
+  readonly customerName: string;
+  readonly lines: ReadonlyArray<DraftLine>;
+  readonly messages: number;
+  readonly parts: number;
+  readonly subtotal: Rupiah;
+  readonly tax: Rupiah;
+  readonly total: Rupiah;
+  readonly taxRule: StoredTaxRule;
+  readonly dppHundredths: number | null;
+  readonly depositBalance: Rupiah;
+  readonly quota: Rupiah;
+}
+
+export interface DraftLine {
+  readonly product: string;
+  readonly operator: Operator;
+  readonly messages: number;
+  readonly parts: number;
+  readonly unitPrice: Rupiah;
+  readonly amount: Rupiah;
+  readonly priceListId: number;
+}
+
+export interface Parked {
+  readonly customerId: number;
+  readonly customerCode: string;
+  readonly reason: string;
+}
+
+export interface BillingWindow {
+  /** First day of the period ('YYYY-MM-01'): the price list in force on it applies (R5). */
+  readonly periodStart: string;
+  /** [start, endExclusive) instants of the period (R1); a closing account's final period ends early (R13). */
+  readonly start: Date;
+  readonly endExclusive: Date;
+  /** R8: the invoice date (tax rule and due date follow from it). */
+  readonly invoiceDate: string;
+  /** Only these customers (by id); all when absent. */
+  readonly customerIds?: ReadonlyArray<number>;
+  /** Customers already invoiced for the period: not computed again. */
+  readonly excludeCustomerIds?: ReadonlyArray<number>;
+}
+
+export interface MonthComputation {
+  /** pg_snapshot the figures were computed on (kept with each invoice). */
+  readonly snapshot: string;
+  readonly drafts: ReadonlyArray<InvoiceDraft>;
+  readonly parked: ReadonlyArray<Parked>;
+  /** Customers with messages in the period but nothing billable (R7: no invoice). */
+  readonly withoutBillableUsage: ReadonlyArray<string>;
+}
+
+interface UsageRow {
+  customer_id: number;
+  product: string;
+  operator: string;
+  messages: number;
+  parts: number;
+}
+
+/**
+ * Computes every invoice of a period from one grouped query (R5–R8), then checks each against an independent
+ * per-message SQL sum — the same sum the detail CSV shows — and parks the customers whose figures disagree.
+ */
+export async function computeInvoices(db: Db, window: BillingWindow): Promise<MonthComputation> {
+  const [priceLists, taxRules] = await Promise.all([loadPriceLists(db), loadTaxRules(db)]);
+  return db
+    .transaction()
+    .setIsolationLevel('repeatable read')
+    .execute(async (trx) => {
+      const snapshot = (await sql<{ s: string }>`select pg_current_snapshot()::text as s`.execute(trx))
+        .rows[0]!.s;
+      const only = window.customerIds;
+      const usage = await sql<UsageRow>`
+        select m.customer_id, m.product, m.operator,
+          count(*) filter (where m.billable)::bigint as messages,
+          coalesce(sum(m.parts) filter (where m.billable), 0)::bigint as parts
+        from messages m
+        where m.sent_at >= ${window.start} and m.sent_at < ${window.endExclusive}
+          ${only ? sql`and m.customer_id = any(${[...only]}::bigint[])` : sql``}
+          ${window.excludeCustomerIds?.length ? sql`and m.customer_id <> all(${[...window.excludeCustomerIds]}::bigint[])` : sql``}
+        group by m.customer_id, m.product, m.operator
+      `.execute(trx);
+      const customerIds = [...new Set(usage.rows.map((r) => Number(r.customer_id)))];
+      const customers = customerIds.length
+        ? await trx
+            .selectFrom('customers as c')
+            .innerJoin('deposit_balances as b', 'b.customer_id', 'c.id')
+            .select(['c.id', 'c.code', 'c.name', 'c.quota_override', 'b.balance'])
+            .where('c.id', 'in', customerIds)
+            .execute()
+        : [];
+
+      const drafts: InvoiceDraft[] = [];
+      const parked: Parked[] = [];
+      const withoutBillableUsage: string[] = [];
+      const taxRule = taxRuleFor(taxRules, window.invoiceDate) as StoredTaxRule | undefined;
+      for (const customer of customers.sort((a, b) => a.code.localeCompare(b.code))) {
+        const rows = usage.rows.filter((r) => Number(r.customer_id) === customer.id);
+        const park = (reason: string) =>
+          parked.push({ customerId: customer.id, customerCode: customer.code, reason });
+        if (rows.every((r) => r.parts === 0)) {
+          withoutBillableUsage.push(customer.code);
+          continue;
+        }
+        if (!taxRule) {
+          park(
+            `no tax rule is in force on the invoice date ${window.invoiceDate} (R6); add one to tax_rules`,
+          );
+          continue;
+        }
+        const lines: DraftLine[] = [];
+        let problem: string | null = null;
+        for (const product of [...new Set(rows.map((r) => r.product))].sort()) {
+          const productRows = rows.filter((r) => r.product === product && r.parts > 0);
+          if (productRows.length === 0) continue;
+          const list = priceListFor(priceLists, product, customer.id, window.periodStart);
+          if (!list) {
+            problem = `has usage of ${product} in the period but no price list in force on ${window.periodStart}; add one and run the month again`;
+            break;
+          }
+          if (list.mode !== 'volume') {
+            problem = `price list '${list.name}' is graduated, which the invoice run cannot bill yet; bill this customer by hand or give it a volume list`;
+            break;
+          }
+          try {
+            const priced = priceVolumeLines(
+              list,
+              new Map(productRows.map((r) => [r.operator as Operator, r.parts])),
+            );
+            for (const p of priced) {
+              const row = productRows.find((r) => r.operator === p.operator)!;
+              lines.push({
+                product,
+                operator: p.operator,
+                messages: row.messages,
+                parts: p.parts,
+                unitPrice: p.unitPrice,
+                amount: p.amount,
+                priceListId: list.id,
+              });
+            }
+          } catch (error) {
+            problem = `price list '${list.name}' cannot price ${product}: ${(error as Error).message}`;
+            break;
+          }
+        }
+        if (problem) {
+          park(problem);
+          continue;
+        }
+        const subtotal = lines.reduce((s, l) => s + l.amount, 0);
+        const tax = taxFor(subtotal, taxRule);
+        drafts.push({
+          customerId: customer.id,
+          customerCode: customer.code,
+          customerName: customer.name,
+          lines,
+          messages: lines.reduce((s, l) => s + l.messages, 0),
+          parts: lines.reduce((s, l) => s + l.parts, 0),
+          subtotal,
+          tax,
+          total: subtotal + tax,
+          taxRule,
+          dppHundredths:
+            taxRule.dppNumerator === taxRule.dppDenominator ? null : dppHundredths(subtotal, taxRule),
+          depositBalance: customer.balance,
+          // R10: the month's quota is 2 × the deposit, unless the customer has an override.
+          quota: customer.quota_override ?? 2 * customer.balance,
+        });
+      }
+
+      const failures = await checkInvariants(trx as unknown as Db, window, snapshot, drafts);
+      for (const [customerId, reason] of failures) {
+        const d = drafts.find((x) => x.customerId === customerId)!;
+        parked.push({ customerId, customerCode: d.customerCode, reason });
+      }
+      return {
+        snapshot,
+        drafts: drafts.filter((d) => !failures.has(d.customerId)),
+        parked,
+        withoutBillableUsage,
+      };
+    });
+}
+
+/** Per-message unit prices of the drafts, as arrays for unnest (the detail CSV uses the same join). */
+export function priceArrays(
+  lines: ReadonlyArray<{ customerId: number; product: string; operator: string; unitPrice: number }>,
+): [number[], string[], string[], number[]] {
+  return [
+    lines.map((l) => l.customerId),
+    lines.map((l) => l.product),
+    lines.map((l) => l.operator),
+    lines.map((l) => l.unitPrice),
+  ];
+}
+
+/**
+ * The invariants of every draft, before anything is issued: Σ lines = subtotal; total = subtotal + tax;
+ * parts = Σ message parts and Σ detail amounts (per message, in SQL, as billed in the snapshot) = subtotal.
+ */
+async function checkInvariants(
+  db: Db,
+  window: BillingWindow,
+  snapshot: string,
+  drafts: ReadonlyArray<InvoiceDraft>,
+): Promise<Map<number, string>> {
+  const failures = new Map<number, string>();
+  if (drafts.length === 0) return failures;
+  const all = drafts.flatMap((d) => d.lines.map((l) => ({ ...l, customerId: d.customerId })));
+  const [customers, products, operators, prices] = priceArrays(all);
+  const sums = await sql<{ customer_id: number; messages: number; parts: number; amount: number }>`
+    select m.customer_id,
+      count(*) filter (where ${billedIn(snapshot)})::bigint as messages,
+      coalesce(sum(m.parts) filter (where ${billedIn(snapshot)}), 0)::bigint as parts,
+      coalesce(sum(m.parts::bigint * coalesce(p.unit_price, 0)) filter (where ${billedIn(snapshot)}), 0)::bigint as amount
+    from messages m
+    left join unnest(${customers}::bigint[], ${products}::text[], ${operators}::text[], ${prices}::bigint[])
+      as p(customer_id, product, operator, unit_price)
+      on p.customer_id = m.customer_id and p.product = m.product and p.operator = m.operator
+    where m.sent_at >= ${window.start} and m.sent_at < ${window.endExclusive}
+      and m.customer_id = any(${drafts.map((d) => d.customerId)}::bigint[])
+    group by m.customer_id
+  `.execute(db);
+  const byCustomer = new Map(sums.rows.map((r) => [Number(r.customer_id), r]));
+  for (const d of drafts) {
+    const s = byCustomer.get(d.customerId);
+    const problems: string[] = [];
+    const linesTotal = d.lines.reduce((a, l) => a + l.amount, 0);
+    if (linesTotal !== d.subtotal) problems.push(`Σ lines ${linesTotal} ≠ subtotal ${d.subtotal}`);
+    if (d.total !== d.subtotal + d.tax)
+      problems.push(`total ${d.total} ≠ subtotal ${d.subtotal} + tax ${d.tax}`);
+    for (const l of d.lines) {
+      if (l.amount !== l.parts * l.unitPrice)
+        problems.push(`${l.product}/${l.operator}: ${l.parts} × ${l.unitPrice} ≠ ${l.amount}`);
+    }
+    if (!s) problems.push('no messages found for the per-message check');
+    else {
+      if (s.parts !== d.parts) problems.push(`parts ${d.parts} ≠ Σ message parts ${s.parts}`);
+      if (s.messages !== d.messages)
+        problems.push(`messages ${d.messages} ≠ billable messages ${s.messages}`);
+      if (s.amount !== d.subtotal) problems.push(`Σ detail amounts ${s.amount} ≠ subtotal ${d.subtotal}`);
+    }
+    if (problems.length > 0) failures.set(d.customerId, `invoice check failed: ${problems.join('; ')}`);
+  }
+  return failures;
+}

@@ -1,0 +1,254 @@
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { stringify } from 'csv-stringify/sync';
+import { sql } from 'kysely';
+import type { Config } from '../config.ts';
+import type { Database, Db } from '../db/connect.ts';
+import { type DetailQuery, writeDetailCsv } from '../documents/detail-csv.ts';
+import { type InvoicePdfData, renderInvoicePdf } from '../documents/invoice-pdf.ts';
+import { mergePdfs } from '../documents/print-pack.ts';
+import { type RegisterRow, spreadsheetSafe, writeRegister } from '../documents/register-csv.ts';
+import { safeFileStem, writeFileAtomic } from '../documents/write-atomic.ts';
+import { addDays } from '../domain/dates.ts';
+import { billedIn, wibDay } from './billed-sql.ts';
+
+/** 00:00 WIB of a 'YYYY-MM-DD' day as an instant (R1). */
+export function wibMidnight(day: string): Date {
+  return new Date(`${day}T00:00:00+07:00`);
+}
+
+export function monthFolder(outDir: string, month: string): string {
+  return path.join(outDir, month);
+}
+
+export interface InvoiceFiles {
+  readonly invoiceId: number;
+  readonly number: string;
+  readonly pdf: string;
+  readonly detail: string;
+  /** Whether this call wrote them (false: they were there already). */
+  readonly written: boolean;
+}
+
+type InvoiceRow = Awaited<ReturnType<typeof loadInvoices>>[number];
+
+async function loadInvoices(db: Db, period: string) {
+  return db
+    .selectFrom('invoices as i')
+    .innerJoin('customers as c', 'c.id', 'i.customer_id')
+    .select([
+      'i.id',
+      'i.number',
+      'i.customer_id',
+      'i.period',
+      'i.period_end',
+      'i.invoice_date',
+      'i.due_date',
+      'i.messages',
+      'i.parts',
+      'i.subtotal',
+      'i.tax',
+      'i.total',
+      'i.tax_label',
+      'i.dpp_hundredths',
+      'i.deposit_balance',
+      'i.quota',
+      'i.snapshot',
+      'i.status',
+      'c.code',
+      'c.name',
+      'c.address',
+      'c.npwp',
+      'c.paper_invoice',
+    ])
+    .where('i.period', '=', period)
+    .orderBy('i.year')
+    .orderBy('i.sequence')
+    .execute();
+}
+
+async function linesOf(db: Db, invoiceId: number) {
+  return db
+    .selectFrom('invoice_lines as l')
+    .innerJoin('products as p', 'p.code', 'l.product')
+    .innerJoin('operators as o', 'o.id', 'l.operator')
+    .select([
+      'l.product',
+      'l.operator',
+      'p.name as product_name',
+      'o.name as operator_name',
+      'l.messages',
+      'l.parts',
+      'l.unit_price',
+      'l.amount',
+    ])
+    .where('l.invoice_id', '=', invoiceId)
+    .orderBy('l.product')
+    .orderBy('l.operator')
+    .execute();
+}
+
+/** Billable parts per WIB day of the period, as billed (every day present, zero included). */
+export async function partsPerDay(
+  db: Db,
+  customerId: number,
+  firstDay: string,
+  lastDay: string,
+  snapshot: string | null,
+): Promise<Array<{ date: string; parts: number }>> {
+  const billed = snapshot ? billedIn(snapshot) : sql<boolean>`m.billable`;
+  const rows = await sql<{ day: string; parts: number }>`
+    select ${wibDay}::text as day, coalesce(sum(m.parts) filter (where ${billed}), 0)::bigint as parts
+    from messages m
+    where m.customer_id = ${customerId} and m.sent_at >= ${wibMidnight(firstDay)} and m.sent_at < ${wibMidnight(addDays(lastDay, 1))}
+    group by 1
+  `.execute(db);
+  const byDay = new Map(rows.rows.map((r) => [r.day, r.parts]));
+  const days: Array<{ date: string; parts: number }> = [];
+  for (let d = firstDay; d <= lastDay; d = addDays(d, 1)) days.push({ date: d, parts: byDay.get(d) ?? 0 });
+  return days;
+}
+
+export function sellerOf(config: Config): Pick<InvoicePdfData, 'seller' | 'bank'> {
+  return { seller: config.company, bank: config.bank };
+}
+
+async function pdfDataOf(
+  db: Db,
+  config: Config,
+  inv: InvoiceRow,
+  lines: Awaited<ReturnType<typeof linesOf>>,
+): Promise<InvoicePdfData> {
+  return {
+    draft: false,
+    ...sellerOf(config),
+    buyer: { code: inv.code, name: inv.name, address: inv.address, npwp: inv.npwp },
+    number: inv.number,
+    invoiceDate: inv.invoice_date,
+    dueDate: inv.due_date,
+    periodStart: inv.period,
+    periodEnd: inv.period_end,
+    lines: lines.map((l) => ({
+      product: l.product_name,
+      operator: l.operator_name,
+      messages: l.messages,
+      parts: l.parts,
+      unitPrice: l.unit_price,
+      amount: l.amount,
+    })),
+    subtotal: inv.subtotal,
+    tax: { label: inv.tax_label, dppHundredths: inv.dpp_hundredths, amount: inv.tax },
+    total: inv.total,
+    deposit: { balance: inv.deposit_balance, quota: inv.quota, used: inv.subtotal },
+    partsPerDay: await partsPerDay(db, inv.customer_id, inv.period, inv.period_end, inv.snapshot),
+  };
+}
+
+export interface MonthFilesResult {
+  readonly folder: string;
+  readonly register: string;
+  readonly files: ReadonlyArray<InvoiceFiles>;
+  readonly printPack: { readonly pdf: string; readonly addresses: string } | null;
+}
+
+/**
+ * Writes what is missing of a month's documents — each invoice's PDF and detail CSV, named after its number —
+ * then the billing register and the print pack (R14). Existing files are never rewritten: an issued invoice's
+ * documents do not change.
+ */
+export async function writeMonthFiles(
+  database: Database,
+  config: Config,
+  month: string,
+  onProgress?: (done: number, total: number) => void,
+): Promise<MonthFilesResult> {
+  const { db, pool } = database;
+  const folder = monthFolder(config.outDir, month);
+  const invoices = await loadInvoices(db, `${month}-01`);
+  const files: InvoiceFiles[] = [];
+  const client = await pool.connect();
+  try {
+    for (const [i, inv] of invoices.entries()) {
+      const stem = safeFileStem(inv.number, inv.code);
+      const pdf = path.join(folder, `${stem}.pdf`);
+      const plainDetail = path.join(folder, `${stem}-detail.csv`);
+      const existingDetail = [plainDetail, `${plainDetail}.gz`].find((f) => existsSync(f));
+      let written = false;
+      let detail = existingDetail ?? plainDetail;
+      if (inv.status === 'void') {
+        files.push({ invoiceId: inv.id, number: inv.number, pdf, detail, written });
+        onProgress?.(i + 1, invoices.length);
+        continue;
+      }
+      const lines = await linesOf(db, inv.id);
+      if (!existsSync(pdf)) {
+        await writeFileAtomic(pdf, await renderInvoicePdf(await pdfDataOf(db, config, inv, lines)));
+        written = true;
+      }
+      if (!existingDetail) {
+        const query: DetailQuery = {
+          customerId: inv.customer_id,
+          start: wibMidnight(inv.period),
+          endExclusive: wibMidnight(addDays(inv.period_end, 1)),
+          snapshot: inv.snapshot,
+          prices: lines.map((l) => ({
+            product: l.product,
+            operator: l.operator,
+            unitPrice: l.unit_price ?? 0,
+          })),
+        };
+        detail = await writeDetailCsv(client, query, plainDetail, config.detailGzipAboveBytes);
+        written = true;
+      }
+      files.push({ invoiceId: inv.id, number: inv.number, pdf, detail, written });
+      onProgress?.(i + 1, invoices.length);
+    }
+  } finally {
+    client.release();
+  }
+
+  const register = path.join(folder, 'register.csv');
+  const byId = new Map(files.map((f) => [f.invoiceId, f]));
+  const rows: RegisterRow[] = invoices.map((inv) => ({
+    invoice_number: inv.number,
+    customer_code: inv.code,
+    customer_name: inv.name,
+    period: month,
+    invoice_date: inv.invoice_date,
+    due_date: inv.due_date,
+    messages: inv.messages,
+    parts: inv.parts,
+    subtotal: inv.subtotal,
+    tax: inv.tax,
+    total: inv.total,
+    status: inv.status,
+    pdf: inv.status === 'void' ? '' : path.basename(byId.get(inv.id)!.pdf),
+    detail_csv: inv.status === 'void' ? '' : path.basename(byId.get(inv.id)!.detail),
+  }));
+  await writeRegister(register, rows);
+
+  const paper = invoices.filter((inv) => inv.paper_invoice && inv.status !== 'void');
+  let printPack: MonthFilesResult['printPack'] = null;
+  if (paper.length > 0) {
+    const pdfs = await Promise.all(paper.map((inv) => readFile(byId.get(inv.id)!.pdf)));
+    const packPdf = path.join(folder, 'print-pack.pdf');
+    const addresses = path.join(folder, 'print-pack-addresses.csv');
+    await writeFileAtomic(packPdf, await mergePdfs(pdfs));
+    await writeFileAtomic(
+      addresses,
+      stringify(
+        paper.map((inv) =>
+          [inv.number, inv.code, inv.name, inv.address ?? '', inv.total].map(spreadsheetSafe),
+        ),
+        {
+          header: true,
+          columns: ['invoice_number', 'customer_code', 'customer_name', 'address', 'total'],
+          record_delimiter: '\n',
+        },
+      ),
+    );
+    printPack = { pdf: packPdf, addresses };
+  }
+  return { folder, register, files, printPack };
+}

@@ -1,0 +1,149 @@
+import { Command } from 'commander';
+import { sql } from 'kysely';
+import { parseCustomerInput } from '../customers/customer-input.ts';
+import { CustomerFileError, importCustomersCsv, saveCustomers } from '../customers/save-customers.ts';
+import { formatRupiah } from '../domain/money.ts';
+import { wibDateOf } from '../domain/period.ts';
+import { table } from './options.ts';
+import { config, printJson, runProgram, UserError, withDatabase } from './run-command.ts';
+
+const program = new Command('customers').description('Postpaid customers: import, add, list');
+
+program
+  .command('import')
+  .argument('<file>', 'CSV with header code,name,email,deposit[,address,npwp,paper_invoice,quota_override]')
+  .option('--json', 'print the result as JSON')
+  .description(
+    'Add the customers of a CSV file; bad rows are reported, good rows load; a second import changes nothing',
+  )
+  .action(async (file: string, opts: { json?: boolean }) => {
+    const cfg = config();
+    await withDatabase(cfg, async ({ database }) => {
+      let summary: Awaited<ReturnType<typeof importCustomersCsv>>;
+      try {
+        summary = await importCustomersCsv(database.db, file, wibDateOf(new Date()), cfg.minimumDeposit);
+      } catch (error) {
+        if (error instanceof CustomerFileError) throw new UserError(error.message);
+        throw error;
+      }
+      if (opts.json) printJson(summary);
+      else {
+        console.log(
+          `${file}: ${summary.rows} rows, ${summary.added} added, ${summary.unchanged} unchanged, ${summary.rejected.length} rejected.`,
+        );
+        for (const w of summary.warnings) console.log(`  note: ${w}`);
+        for (const r of summary.rejected)
+          console.log(`  row ${r.row}${r.code ? ` (${r.code})` : ''}: ${r.reason}`);
+      }
+      if (summary.rejected.length > 0) process.exitCode = 2;
+    });
+  });
+
+program
+  .command('add')
+  .requiredOption('--code <code>', 'customer code, e.g. ACME')
+  .requiredOption('--name <name>', 'company name as it appears on the invoice')
+  .requiredOption('--email <email...>', 'billing email address(es)')
+  .requiredOption('--deposit <rupiah>', 'guarantee deposit in whole rupiah (R9: at least the minimum)')
+  .option('--address <address>', 'billing address')
+  .option('--npwp <npwp>', 'tax number (NPWP)')
+  .option('--paper-invoice', 'also send a paper invoice by courier')
+  .option('--quota-override <rupiah>', 'monthly usage quota instead of 2 × deposit')
+  .option('--json', 'print the result as JSON')
+  .description('Add one customer and open its deposit ledger')
+  .action(async (opts: Record<string, string | string[] | boolean | undefined>) => {
+    const cfg = config();
+    const parsed = parseCustomerInput(
+      {
+        code: opts.code as string,
+        name: opts.name as string,
+        email: (opts.email as string[]).join(';'),
+        deposit: opts.deposit as string,
+        address: opts.address as string | undefined,
+        npwp: opts.npwp as string | undefined,
+        paper_invoice: opts.paperInvoice ? 'yes' : 'no',
+        quota_override: opts.quotaOverride as string | undefined,
+      },
+      cfg.minimumDeposit,
+    );
+    if (!parsed.ok) throw new UserError(`Customer not added: ${parsed.reasons.join('; ')}.`);
+    await withDatabase(cfg, async ({ database }) => {
+      const saved = await saveCustomers(
+        database.db,
+        [{ row: 1, customer: parsed.customer }],
+        wibDateOf(new Date()),
+        'opening deposit',
+      );
+      if (saved.rejected.length > 0) throw new UserError(saved.rejected[0]!.reason, 2);
+      if (opts.json) printJson({ code: parsed.customer.code, added: saved.added === 1 });
+      else
+        console.log(
+          saved.added === 1
+            ? `Added ${parsed.customer.code}.`
+            : `${parsed.customer.code} already exists, unchanged.`,
+        );
+    });
+  });
+
+program
+  .command('list')
+  .option('--json', 'print as JSON')
+  .description('All customers with their deposit balance and status')
+  .action(async (opts: { json?: boolean }) => {
+    await withDatabase(config(), async ({ database }) => {
+      const rows = await database.db
+        .selectFrom('customers as c')
+        .innerJoin('deposit_balances as b', 'b.customer_id', 'c.id')
+        .select([
+          'c.code',
+          'c.name',
+          'c.emails',
+          'c.address',
+          'c.npwp',
+          'c.paper_invoice',
+          'c.quota_override',
+          'c.status',
+          'b.balance',
+          sql<number>`(select count(*) from messages m where m.customer_id = c.id)::bigint`.as('messages'),
+        ])
+        .orderBy('c.code')
+        .execute();
+      if (opts.json) {
+        printJson(
+          rows.map((r) => ({
+            code: r.code,
+            name: r.name,
+            emails: r.emails,
+            address: r.address,
+            npwp: r.npwp,
+            paper_invoice: r.paper_invoice,
+            quota_override: r.quota_override,
+            status: r.status,
+            deposit_balance: r.balance,
+            messages: r.messages,
+          })),
+        );
+        return;
+      }
+      if (rows.length === 0) {
+        console.log("No customers yet. Add them with 'npm run customers -- import FILE.csv'.");
+        return;
+      }
+      console.log(
+        table(
+          ['code', 'name', 'email', 'deposit', 'status', 'messages'],
+          rows.map((r) => [
+            r.code,
+            r.name,
+            r.emails.join(', '),
+            formatRupiah(r.balance),
+            r.status,
+            String(r.messages),
+          ]),
+          new Set([3, 5]),
+        ),
+      );
+    });
+  });
+
+await runProgram(program);

@@ -1,0 +1,81 @@
+import { Command } from 'commander';
+import { InvoiceRunRefused, type InvoiceRunSummary, runInvoiceMonth } from '../billing/invoice-month.ts';
+import { formatRupiah } from '../domain/money.ts';
+import { lastFinishedMonth, wibDateOf } from '../domain/period.ts';
+import { isoDateOption, monthOption } from './options.ts';
+import { progressReporter } from './progress.ts';
+import { config, printJson, runProgram, UserError, withDatabase } from './run-command.ts';
+
+function printSummary(s: InvoiceRunSummary): void {
+  const what = s.dryRun ? 'DRAFT (dry run, nothing saved)' : 'issued';
+  console.log(`\nInvoices for ${s.month}, dated ${s.issueDate}:`);
+  console.log(`  ${what}: ${s.issued.length}`);
+  console.log(`  already issued: ${s.alreadyIssued.length}`);
+  console.log(`  skipped (no usage): ${s.skipped.length}`);
+  console.log(`  parked (not invoiced): ${s.parked.length}`);
+  for (const p of s.parked) console.log(`    ${p.customerCode}: ${p.reason}`);
+  console.log(
+    `  totals of the ${s.dryRun ? 'drafts' : 'invoices issued now'}: Harga Jual ${formatRupiah(s.totals.subtotal)}, PPN ${formatRupiah(s.totals.tax)}, total ${formatRupiah(s.totals.total)}`,
+  );
+  console.log(`\nRegister: ${s.register}`);
+  console.log(`PDFs and detail CSVs: ${s.folder} (${s.filesWritten} file(s) written now)`);
+  if (s.printPack)
+    console.log(`Print pack for paper invoices: ${s.printPack.pdf} and ${s.printPack.addresses}`);
+}
+
+const program = new Command('invoice')
+  .description("Issue a month's invoices: register, PDF and detail CSV per invoice, and their mail")
+  .option('--month <YYYY-MM>', 'the month to invoice (default: the last finished month, WIB)')
+  .option('--issue-date <YYYY-MM-DD>', 'invoice date (default: today, WIB)')
+  .option('--customer <CODE>', 'only this customer')
+  .option('--dry-run', 'compute and render DRAFT documents into <out>/<month>/dry-run/, save nothing')
+  .option('--no-email', 'do not send the mail now (it stays queued)')
+  .option('--out <dir>', 'output folder (default: ./out, or TAGIH_OUT)')
+  .option('--json', 'print the summary as JSON')
+  .action(
+    async (opts: {
+      month?: string;
+      issueDate?: string;
+      customer?: string;
+      dryRun?: boolean;
+      email: boolean;
+      out?: string;
+      json?: boolean;
+    }) => {
+      const now = new Date();
+      const month = opts.month === undefined ? lastFinishedMonth(now) : monthOption(opts.month);
+      const issueDate =
+        opts.issueDate === undefined ? wibDateOf(now) : isoDateOption(opts.issueDate, '--issue-date');
+      const base = config();
+      const cfg = opts.out ? { ...base, outDir: opts.out } : base;
+      const progress = progressReporter(!opts.json);
+      const summary = await withDatabase(cfg, async ({ database }) => {
+        try {
+          const result = await runInvoiceMonth(database, cfg, {
+            month,
+            issueDate,
+            customerCode: opts.customer,
+            dryRun: opts.dryRun ?? false,
+            actor: cfg.operatorName,
+            holdMail: cfg.reviewBeforeSending,
+            now,
+            onProgress: progress,
+            onWait: () =>
+              process.stderr.write(
+                `Another invoice run for ${month} is in progress; waiting for it to finish…\n`,
+              ),
+          });
+          progress.done();
+          return result;
+        } catch (error) {
+          if (error instanceof InvoiceRunRefused) throw new UserError(error.message);
+          throw error;
+        }
+      });
+      if (opts.json) printJson(summary);
+      else printSummary(summary);
+      if (summary.parked.length > 0) process.exitCode = 2;
+    },
+  );
+
+await runProgram(program);

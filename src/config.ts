@@ -1,0 +1,157 @@
+import { userInfo } from 'node:os';
+import path from 'node:path';
+
+/** One validated place for every setting (environment variables; see .env.example). */
+export interface Config {
+  /** PostgreSQL to use; null means the embedded default server. */
+  readonly databaseUrl: string | null;
+  /** Folder of the embedded PostgreSQL's data. */
+  readonly dataDir: string;
+  /** Port of the embedded PostgreSQL. */
+  readonly embeddedPort: number;
+  /** Where invoices, registers and the mail outbox folder go. */
+  readonly outDir: string;
+  readonly smtpUrl: string | null;
+  readonly mailFrom: string;
+  readonly financeCc: ReadonlyArray<string>;
+  readonly financeBcc: ReadonlyArray<string>;
+  readonly mailMaxAttempts: number;
+  readonly mailAttachmentLimitBytes: number;
+  /** Detail CSVs larger than this are gzipped. */
+  readonly detailGzipAboveBytes: number;
+  /** R9: minimum guarantee deposit in rupiah. */
+  readonly minimumDeposit: number;
+  /** Store OTP message texts in the database (off by default: they are secrets). */
+  readonly storeMessageText: boolean;
+  readonly timezone: string;
+  readonly reviewBeforeSending: boolean;
+  readonly reviewBeforeSendingScheduler: boolean;
+  readonly reviewPort: number;
+  readonly reviewToken: string | null;
+  readonly operatorName: string;
+  readonly company: {
+    readonly name: string;
+    readonly address: ReadonlyArray<string>;
+    readonly npwp: string;
+    readonly email: string;
+    readonly whatsapp: string;
+  };
+  readonly bank: { readonly bankName: string; readonly accountName: string; readonly accountNumber: string };
+  readonly logLevel: string;
+}
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+function text(env: Env, key: string, fallback: string): string {
+  const value = env[key];
+  return value === undefined || value.trim() === '' ? fallback : value.trim();
+}
+
+function optionalText(env: Env, key: string): string | null {
+  const value = env[key]?.trim();
+  return value ? value : null;
+}
+
+function integer(
+  env: Env,
+  key: string,
+  fallback: number,
+  min: number,
+  max = Number.MAX_SAFE_INTEGER,
+): number {
+  const raw = env[key]?.trim();
+  if (!raw) return fallback;
+  if (!/^\d+$/.test(raw))
+    throw new ConfigError(`${key}=${raw} is not a whole number; expected e.g. ${key}=${fallback}`);
+  const value = Number(raw);
+  if (value < min || value > max)
+    throw new ConfigError(`${key}=${raw} is out of range; expected ${min}..${max}`);
+  return value;
+}
+
+function flag(env: Env, key: string, fallback: boolean): boolean {
+  const raw = env[key]?.trim().toLowerCase();
+  if (!raw) return fallback;
+  if (['1', 'true', 'yes', 'on'].includes(raw)) return true;
+  if (['0', 'false', 'no', 'off'].includes(raw)) return false;
+  throw new ConfigError(`${key}=${raw} is not a switch; expected true or false`);
+}
+
+function emails(env: Env, key: string): ReadonlyArray<string> {
+  const raw = optionalText(env, key);
+  if (!raw) return [];
+  const list = raw.split(/[,;]\s*/).filter(Boolean);
+  for (const e of list) {
+    if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(e))
+      throw new ConfigError(`${key} holds '${e}', which is not an email address`);
+  }
+  return list;
+}
+
+function url(env: Env, key: string, protocols: ReadonlyArray<string>): string | null {
+  const raw = optionalText(env, key);
+  if (!raw) return null;
+  let parsed: URL;
+  try {
+    parsed = new URL(raw);
+  } catch {
+    throw new ConfigError(`${key} is not a URL; expected e.g. ${protocols[0]}//user:password@host:port/...`);
+  }
+  if (!protocols.includes(parsed.protocol)) {
+    throw new ConfigError(`${key} must start with ${protocols.join(' or ')} (got ${parsed.protocol})`);
+  }
+  return raw;
+}
+
+export function loadConfig(env: Env = process.env, cwd: string = process.cwd()): Config {
+  return {
+    databaseUrl: url(env, 'DATABASE_URL', ['postgres:', 'postgresql:']),
+    dataDir: path.resolve(cwd, text(env, 'TAGIH_DATA_DIR', '.data/postgres')),
+    embeddedPort: integer(env, 'TAGIH_EMBEDDED_PORT', 54329, 1024, 65535),
+    outDir: path.resolve(cwd, text(env, 'TAGIH_OUT', 'out')),
+    smtpUrl: url(env, 'SMTP_URL', ['smtp:', 'smtps:']),
+    mailFrom: text(env, 'TAGIH_MAIL_FROM', 'Tagihan ADSmedia <billing@adsmidia.co.id>'),
+    financeCc: emails(env, 'TAGIH_FINANCE_CC'),
+    financeBcc: emails(env, 'TAGIH_FINANCE_BCC'),
+    mailMaxAttempts: integer(env, 'TAGIH_MAIL_MAX_ATTEMPTS', 5, 1, 100),
+    mailAttachmentLimitBytes: integer(env, 'TAGIH_MAIL_ATTACHMENT_LIMIT_BYTES', 10 * 1024 * 1024, 1024),
+    detailGzipAboveBytes: integer(env, 'TAGIH_DETAIL_GZIP_ABOVE_BYTES', 1024 * 1024, 0),
+    minimumDeposit: integer(env, 'TAGIH_MINIMUM_DEPOSIT', 10_000_000, 0),
+    storeMessageText: flag(env, 'TAGIH_STORE_MESSAGE_TEXT', false),
+    timezone: text(env, 'TAGIH_TIMEZONE', 'Asia/Jakarta'),
+    reviewBeforeSending: flag(env, 'TAGIH_REVIEW_BEFORE_SENDING', true),
+    reviewBeforeSendingScheduler: flag(env, 'TAGIH_REVIEW_BEFORE_SENDING_SCHEDULER', false),
+    reviewPort: integer(env, 'TAGIH_REVIEW_PORT', 8417, 0, 65535),
+    reviewToken: optionalText(env, 'TAGIH_REVIEW_TOKEN'),
+    operatorName: text(env, 'TAGIH_OPERATOR', safeUserName()),
+    company: {
+      name: text(env, 'TAGIH_COMPANY_NAME', 'PT. Adsmidia Digital Indonesia'),
+      address: text(
+        env,
+        'TAGIH_COMPANY_ADDRESS',
+        'Jl. Jend. Sudirman No. 187, Siliwangi Plaza, Ruko E.6|DS Siliwangi Office Unit 207|Karang Ayu, Semarang Barat, Indonesia',
+      ).split('|'),
+      npwp: text(env, 'TAGIH_COMPANY_NPWP', '01.234.567.8-501.000'),
+      email: text(env, 'TAGIH_COMPANY_EMAIL', 'cs@adsmidia.co.id'),
+      whatsapp: text(env, 'TAGIH_COMPANY_WHATSAPP', '6281229229419'),
+    },
+    bank: {
+      bankName: text(env, 'TAGIH_BANK_NAME', 'Bank Central Asia (BCA)'),
+      accountName: text(env, 'TAGIH_BANK_ACCOUNT_NAME', 'PT Adsmidia Digital Indonesia'),
+      accountNumber: text(env, 'TAGIH_BANK_ACCOUNT_NUMBER', '0123456789'),
+    },
+    logLevel: text(env, 'TAGIH_LOG_LEVEL', 'info'),
+  };
+}
+
+function safeUserName(): string {
+  try {
+    return userInfo().username;
+  } catch {
+    return 'operator';
+  }
+}

@@ -1,0 +1,92 @@
+import { formatRupiah, parseRupiah } from '../domain/money.ts';
+
+/** A customer as finance enters it (CSV row or `customers add`), validated. */
+export interface CustomerInput {
+  readonly code: string;
+  readonly name: string;
+  readonly emails: ReadonlyArray<string>;
+  readonly deposit: number;
+  readonly address: string | null;
+  readonly npwp: string | null;
+  readonly paperInvoice: boolean;
+  readonly quotaOverride: number | null;
+}
+
+export const REQUIRED_COLUMNS = ['code', 'name', 'email', 'deposit'] as const;
+export const OPTIONAL_COLUMNS = ['address', 'npwp', 'paper_invoice', 'quota_override'] as const;
+
+const EMAIL = /^[^\s@<>,;"]+@[^\s@<>,;"]+\.[^\s@<>,;"]+$/;
+const CODE = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,31}$/;
+
+function yesNo(raw: string | undefined): boolean | null {
+  const v = (raw ?? '').trim().toLowerCase();
+  if (v === '') return false;
+  if (['1', 'true', 'yes', 'y', 'ya'].includes(v)) return true;
+  if (['0', 'false', 'no', 'n', 'tidak'].includes(v)) return false;
+  return null;
+}
+
+/** Checks one row; returns the customer or the reasons it cannot be loaded. */
+export function parseCustomerInput(
+  row: Readonly<Record<string, string | undefined>>,
+  minimumDeposit: number,
+):
+  | { readonly ok: true; readonly customer: CustomerInput }
+  | { readonly ok: false; readonly reasons: ReadonlyArray<string> } {
+  const reasons: string[] = [];
+  const code = (row.code ?? '').trim();
+  if (code === '') reasons.push('code is missing');
+  else if (!CODE.test(code))
+    reasons.push(`code '${code}' may hold only letters, digits, '.', '_' and '-' (at most 32)`);
+  const name = (row.name ?? '').replace(/\s+/g, ' ').trim();
+  if (name === '') reasons.push('name is missing');
+  const emails = (row.email ?? '')
+    .split(/[;\s]+/)
+    .map((e) => e.trim())
+    .filter(Boolean);
+  if (emails.length === 0) reasons.push('email is missing');
+  for (const e of emails) if (!EMAIL.test(e)) reasons.push(`email '${e}' is not an email address`);
+  const deposit = parseRupiah((row.deposit ?? '').trim());
+  if (deposit === null)
+    reasons.push(`deposit '${row.deposit ?? ''}' is not a whole rupiah amount (e.g. 10000000)`);
+  else if (deposit < minimumDeposit) {
+    reasons.push(
+      `deposit ${formatRupiah(deposit)} is below the minimum guarantee deposit of ${formatRupiah(minimumDeposit)} (R9)`,
+    );
+  }
+  const paper = yesNo(row.paper_invoice);
+  if (paper === null) reasons.push(`paper_invoice '${row.paper_invoice}' must be yes or no`);
+  let quotaOverride: number | null = null;
+  if ((row.quota_override ?? '').trim() !== '') {
+    quotaOverride = parseRupiah((row.quota_override ?? '').trim());
+    if (quotaOverride === null)
+      reasons.push(`quota_override '${row.quota_override}' is not a whole rupiah amount`);
+  }
+  if (reasons.length > 0) return { ok: false, reasons };
+  return {
+    ok: true,
+    customer: {
+      code,
+      name,
+      emails,
+      deposit: deposit!,
+      address: (row.address ?? '').trim() || null,
+      npwp: (row.npwp ?? '').trim() || null,
+      paperInvoice: paper!,
+      quotaOverride,
+    },
+  };
+}
+
+/** Names the fields in which two versions of a customer differ. */
+export function differences(a: CustomerInput, b: CustomerInput): ReadonlyArray<string> {
+  const out: string[] = [];
+  if (a.name !== b.name) out.push('name');
+  if (a.emails.join(';') !== b.emails.join(';')) out.push('email');
+  if (a.deposit !== b.deposit) out.push('deposit');
+  if (a.address !== b.address) out.push('address');
+  if (a.npwp !== b.npwp) out.push('npwp');
+  if (a.paperInvoice !== b.paperInvoice) out.push('paper_invoice');
+  if (a.quotaOverride !== b.quotaOverride) out.push('quota_override');
+  return out;
+}

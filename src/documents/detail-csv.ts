@@ -1,0 +1,90 @@
+import { createWriteStream, existsSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import { pipeline } from 'node:stream/promises';
+import type pg from 'pg';
+import { to as copyTo } from 'pg-copy-streams';
+import { gzipFile, sizeOf, streamFileAtomic } from './write-atomic.ts';
+
+export const DETAIL_HEADER =
+  'sending_id,sent_at,number,operator,product,status,characters,billable_characters,parts,unit_price,amount';
+
+export interface DetailQuery {
+  readonly customerId: number;
+  readonly start: Date;
+  readonly endExclusive: Date;
+  /** The invoice's snapshot: rows and billability as billed (null: as of now, for a dry run). */
+  readonly snapshot: string | null;
+  readonly prices: ReadonlyArray<{
+    readonly product: string;
+    readonly operator: string;
+    readonly unitPrice: number;
+  }>;
+}
+
+const SNAPSHOT = /^\d+:\d+:(\d+(,\d+)*)?$/;
+const WORD = /^[a-z][a-z0-9_]*$/;
+
+/**
+ * The detail rows as one COPY statement (COPY takes no parameters, so every value inlined here is checked to be
+ * a number, a date or a plain word first).
+ */
+export function detailCopySql(q: DetailQuery): string {
+  if (!Number.isSafeInteger(q.customerId)) throw new Error('detail: bad customer id');
+  if (q.snapshot !== null && !SNAPSHOT.test(q.snapshot))
+    throw new Error(`detail: bad snapshot '${q.snapshot}'`);
+  for (const p of q.prices) {
+    if (!WORD.test(p.product) || !WORD.test(p.operator) || !Number.isSafeInteger(p.unitPrice)) {
+      throw new Error('detail: bad price row');
+    }
+  }
+  const snap = q.snapshot === null ? null : `'${q.snapshot}'::pg_snapshot`;
+  const billed = snap
+    ? `(m.sending_status = 10 and (coalesce(m.delivery_status, 0) not in (5, 6) or (m.delivery_xid is not null and not pg_visible_in_snapshot(m.delivery_xid, ${snap}))))`
+    : 'm.billable';
+  const prices =
+    q.prices.length === 0
+      ? `(select null::text as product, null::text as operator, null::bigint as unit_price where false)`
+      : `(values ${q.prices.map((p) => `('${p.product}', '${p.operator}', ${p.unitPrice}::bigint)`).join(', ')})`;
+  return `copy (
+    select m.sending_id,
+      to_char(m.sent_at at time zone 'Asia/Jakarta', 'YYYY-MM-DD"T"HH24:MI:SS"+07:00"') as sent_at,
+      case when m.number ~ '^[=+@\\t\\r-]' then '''' || m.number else m.number end as number,
+      m.operator, m.product,
+      case m.sending_status
+        when 60 then 'invalid_number' when 70 then 'invalid_message' when 80 then 'minimum_balance' when 90 then 'system_error'
+        else case m.delivery_status
+          when 2 then 'sent' when 3 then 'delivered' when 4 then 'read' when 5 then 'cancel' when 6 then 'reject'
+          when 7 then 'pending' else 'accepted' end
+      end as status,
+      m.characters, m.billable_characters, m.parts,
+      case when ${billed} then coalesce(p.unit_price, 0) else 0 end as unit_price,
+      case when ${billed} then m.parts * coalesce(p.unit_price, 0) else 0 end as amount
+    from messages m
+    left join ${prices} as p(product, operator, unit_price) on p.product = m.product and p.operator = m.operator
+    where m.customer_id = ${q.customerId}
+      and m.sent_at >= '${q.start.toISOString()}' and m.sent_at < '${q.endExclusive.toISOString()}'
+      ${snap ? `and pg_visible_in_snapshot(m.ingest_xid, ${snap})` : ''}
+    order by m.sent_at, m.sending_id
+  ) to stdout with (format csv, header true)`;
+}
+
+/**
+ * Streams an invoice's usage detail out of PostgreSQL (COPY) into `file`; above `gzipAbove` bytes it is gzipped
+ * to `file.gz`. Returns the path written.
+ */
+export async function writeDetailCsv(
+  client: pg.PoolClient,
+  q: DetailQuery,
+  file: string,
+  gzipAbove: number,
+): Promise<string> {
+  await streamFileAtomic(file, async (tmp) => {
+    await pipeline(client.query(copyTo(detailCopySql(q))), createWriteStream(tmp));
+  });
+  if ((await sizeOf(file)) > gzipAbove) {
+    await gzipFile(file, `${file}.gz`);
+    return `${file}.gz`;
+  }
+  if (existsSync(`${file}.gz`)) await rm(`${file}.gz`);
+  return file;
+}

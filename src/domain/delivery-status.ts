@@ -1,0 +1,97 @@
+// R2: the gateway's sending and delivery statuses, and which messages are billable.
+
+/** The gateway's sendingstatus: 10 Success; 60, 70, 80, 90 are failures and never billed. */
+export type SendingStatus = 10 | 60 | 70 | 80 | 90;
+
+export const SENDING_STATUSES: ReadonlyArray<SendingStatus> = [10, 60, 70, 80, 90];
+
+export const SENDING_STATUS_LABELS: Readonly<Record<SendingStatus, string>> = {
+  10: 'Success',
+  60: 'Invalid Number',
+  70: 'Invalid Message',
+  80: 'Minimum Balance',
+  90: 'System Error',
+};
+
+/** The gateway's deliverystatus (callback status_respon). */
+export type DeliveryStatus = 2 | 3 | 4 | 5 | 6 | 7;
+
+export const DELIVERY_STATUSES: ReadonlyArray<DeliveryStatus> = [2, 3, 4, 5, 6, 7];
+
+export const DELIVERY_STATUS_LABELS: Readonly<Record<DeliveryStatus, string>> = {
+  2: 'Sent',
+  3: 'Delivered',
+  4: 'Read',
+  5: 'Cancel',
+  6: 'Reject',
+  7: 'Pending',
+};
+
+export function isSendingStatus(n: number): n is SendingStatus {
+  return (SENDING_STATUSES as ReadonlyArray<number>).includes(n);
+}
+
+export function isDeliveryStatus(n: number): n is DeliveryStatus {
+  return (DELIVERY_STATUSES as ReadonlyArray<number>).includes(n);
+}
+
+/** R2: Cancel and Reject end a message's story; the first one received stays. */
+function isFinal(status: number): boolean {
+  return status === 5 || status === 6;
+}
+
+/** R2: position in Pending (7) → Sent (2) → Delivered (3) → Read (4); undefined for the rest. */
+function progress(status: number): number | undefined {
+  switch (status) {
+    case 7:
+      return 1;
+    case 2:
+      return 2;
+    case 3:
+      return 3;
+    case 4:
+      return 4;
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * R2: the status after a report arrives. Reports come late, twice or out of order: Cancel (5) and
+ * Reject (6) are final once received; otherwise a status only moves forward, Pending → Sent →
+ * Delivered → Read. mergeDeliveryStatus(4, 2) === 4; mergeDeliveryStatus(2, 6) === 6; mergeDeliveryStatus(6, 4) === 6.
+ * Same rule as SQL_MERGE_DELIVERY_STATUS_FUNCTION.
+ */
+export function mergeDeliveryStatus(
+  current: DeliveryStatus | null,
+  incoming: DeliveryStatus,
+): DeliveryStatus {
+  if (current === null) return incoming;
+  if (isFinal(current)) return current;
+  if (isFinal(incoming)) return incoming;
+  const from = progress(current);
+  const to = progress(incoming);
+  return from !== undefined && to !== undefined && to > from ? incoming : current;
+}
+
+/**
+ * R2: billable when the gateway accepted the message (sendingstatus 10) and no Cancel (5) or Reject (6)
+ * arrived; Sent, Delivered, Read, Pending and "no report yet" (null) are billable.
+ */
+export function isBillable(sendingStatus: number, deliveryStatus: number | null): boolean {
+  return sendingStatus === 10 && deliveryStatus !== 5 && deliveryStatus !== 6;
+}
+
+/** R2 in SQL, for a migration: the same rule as mergeDeliveryStatus (null current → incoming). */
+export const SQL_MERGE_DELIVERY_STATUS_FUNCTION = `CREATE OR REPLACE FUNCTION merge_delivery_status(cur smallint, inc smallint)
+RETURNS smallint LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+  SELECT CASE
+    WHEN cur IS NULL THEN inc
+    WHEN inc IS NULL THEN cur
+    WHEN cur IN (5, 6) THEN cur
+    WHEN inc IN (5, 6) THEN inc
+    WHEN (CASE inc WHEN 7 THEN 1 WHEN 2 THEN 2 WHEN 3 THEN 3 WHEN 4 THEN 4 END)
+       > (CASE cur WHEN 7 THEN 1 WHEN 2 THEN 2 WHEN 3 THEN 3 WHEN 4 THEN 4 END) THEN inc
+    ELSE cur
+  END
+$$;`;

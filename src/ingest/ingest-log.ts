@@ -1,0 +1,229 @@
+import path from 'node:path';
+import type pg from 'pg';
+import Cursor from 'pg-cursor';
+import type { Operator, PrefixTable } from '../domain/numbers.ts';
+import {
+  type Batch,
+  type BatchResult,
+  batchSize,
+  loadBatch,
+  newBatch,
+  prepareStaging,
+} from './load-batch.ts';
+import { type ParseContext, parseLine } from './parse-line.ts';
+import { type LogSource, readLines } from './read-lines.ts';
+
+export interface Rejection {
+  readonly file: string;
+  readonly line: number;
+  readonly reason: string;
+}
+
+export interface IngestSummary {
+  readonly files: number;
+  readonly linesRead: number;
+  readonly sendRecords: number;
+  readonly messagesLoaded: number;
+  readonly duplicates: number;
+  readonly reports: number;
+  readonly reportsApplied: number;
+  readonly reportsWaiting: number;
+  readonly rejected: number;
+  /** The first rejections (at most `maxListed`), in file and line order. */
+  readonly rejections: ReadonlyArray<Rejection>;
+}
+
+export interface IngestOptions {
+  readonly storeMessageText: boolean;
+  readonly batchLines?: number;
+  readonly maxListed?: number;
+  readonly onProgress?: (linesRead: number) => void;
+}
+
+const DEFAULT_BATCH_LINES = 20_000;
+
+class Tally {
+  files = 0;
+  linesRead = 0;
+  sendRecords = 0;
+  messagesLoaded = 0;
+  duplicates = 0;
+  reports = 0;
+  reportsApplied = 0;
+  reportsWaiting = 0;
+  rejected = 0;
+  readonly rejections: Rejection[] = [];
+  constructor(private readonly maxListed: number) {}
+
+  reject(file: string, line: number, reason: string): void {
+    this.rejected += 1;
+    if (this.rejections.length < this.maxListed) this.rejections.push({ file, line, reason });
+  }
+
+  add(result: BatchResult): void {
+    this.messagesLoaded += result.loaded;
+    this.duplicates += result.duplicates;
+    this.reportsApplied += result.reportsApplied;
+    this.reportsWaiting += result.reportsWaiting;
+    for (const c of result.conflicts) this.reject(c.file, c.lineNo, c.reason);
+  }
+
+  summary(): IngestSummary {
+    const rejections = [...this.rejections].sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line);
+    return {
+      files: this.files,
+      linesRead: this.linesRead,
+      sendRecords: this.sendRecords,
+      messagesLoaded: this.messagesLoaded,
+      duplicates: this.duplicates,
+      reports: this.reports,
+      reportsApplied: this.reportsApplied,
+      reportsWaiting: this.reportsWaiting,
+      rejected: this.rejected,
+      rejections,
+    };
+  }
+}
+
+async function loadContext(client: pg.PoolClient, storeMessageText: boolean): Promise<ParseContext> {
+  const customers = await client.query<{ code: string; id: number }>('select code, id from customers');
+  const products = await client.query<{ code: string }>('select code from products');
+  const prefixes = await client.query<{ prefix: string; operator: Operator }>(
+    'select prefix, operator from operator_prefixes',
+  );
+  return {
+    customers: new Map(customers.rows.map((r) => [r.code, Number(r.id)])),
+    products: new Set(products.rows.map((r) => r.code)),
+    prefixes: new Map(prefixes.rows.map((r) => [r.prefix, r.operator])) as PrefixTable,
+    storeMessageText,
+  };
+}
+
+/**
+ * Feeds lines through parse → batch → load, keeping one batch in flight in PostgreSQL while the next is parsed,
+ * so both cores work.
+ */
+class Loader {
+  private inFlight: Promise<void> = Promise.resolve();
+  private batch: Batch;
+  constructor(
+    private readonly client: pg.PoolClient,
+    private readonly ctx: ParseContext,
+    private readonly tally: Tally,
+    private readonly batchLines: number,
+    private readonly file: string,
+    private readonly resolveEarlier: boolean,
+  ) {
+    this.batch = newBatch(file);
+  }
+
+  async line(lineNo: number, raw: string): Promise<void> {
+    const parsed = parseLine(raw, this.ctx);
+    if (parsed.kind === 'send') {
+      this.tally.sendRecords += 1;
+      this.batch.sends.push({ lineNo, raw, row: parsed.row });
+    } else if (parsed.kind === 'reports') {
+      this.tally.reports += parsed.rows.length;
+      this.batch.reportLines.push({ lineNo, raw });
+      for (const row of parsed.rows) this.batch.reports.push({ lineNo, row });
+    } else {
+      this.batch.rejections.push({ file: this.file, lineNo, reason: parsed.reason, raw });
+      this.tally.reject(this.file, lineNo, parsed.reason);
+    }
+    if (batchSize(this.batch) >= this.batchLines) await this.flush();
+  }
+
+  async flush(): Promise<void> {
+    await this.inFlight;
+    if (batchSize(this.batch) === 0) return;
+    const batch = this.batch;
+    this.batch = newBatch(this.file);
+    this.inFlight = loadBatch(this.client, batch, this.resolveEarlier).then((r) => this.tally.add(r));
+  }
+
+  async finish(): Promise<void> {
+    await this.flush();
+    await this.inFlight;
+  }
+}
+
+async function hasOpenRejections(client: pg.PoolClient, file: string): Promise<boolean> {
+  const r = await client.query(
+    'select 1 from rejected_lines where file = $1 and resolved_at is null limit 1',
+    [file],
+  );
+  return (r.rowCount ?? 0) > 0;
+}
+
+/** Loads gateway log files (R2–R4): idempotent by sendingid; bad lines go to the rejected log, never stop a file. */
+export async function ingestLogs(
+  pool: pg.Pool,
+  sources: ReadonlyArray<LogSource>,
+  options: IngestOptions,
+): Promise<IngestSummary> {
+  const tally = new Tally(options.maxListed ?? 1000);
+  const client = await pool.connect();
+  try {
+    await prepareStaging(client);
+    const ctx = await loadContext(client, options.storeMessageText);
+    for (const source of sources) {
+      const file = source.name === 'stdin' ? 'stdin' : path.resolve(source.name);
+      const loader = new Loader(
+        client,
+        ctx,
+        tally,
+        options.batchLines ?? DEFAULT_BATCH_LINES,
+        file,
+        await hasOpenRejections(client, file),
+      );
+      tally.files += 1;
+      for await (const { lineNo, text } of readLines(await source.open())) {
+        tally.linesRead += 1;
+        if (options.onProgress && tally.linesRead % 100_000 === 0) options.onProgress(tally.linesRead);
+        await loader.line(lineNo, text);
+      }
+      await loader.finish();
+    }
+    return tally.summary();
+  } finally {
+    client.release();
+  }
+}
+
+/** Tries every open rejected line again (e.g. after the missing customer was added); the fixed ones are resolved. */
+export async function replayRejected(pool: pg.Pool, options: IngestOptions): Promise<IngestSummary> {
+  const tally = new Tally(options.maxListed ?? 1000);
+  const reader = await pool.connect();
+  const client = await pool.connect();
+  try {
+    await prepareStaging(client);
+    const ctx = await loadContext(client, options.storeMessageText);
+    const cursor = reader.query(
+      new Cursor<{ file: string; line_no: number; raw: string }>(
+        'select file, line_no, raw from rejected_lines where resolved_at is null order by file, line_no',
+      ),
+    );
+    let loader: Loader | null = null;
+    let currentFile: string | null = null;
+    for (;;) {
+      const rows = await cursor.read(5000);
+      if (rows.length === 0) break;
+      for (const row of rows) {
+        if (row.file !== currentFile) {
+          await loader?.finish();
+          currentFile = row.file;
+          tally.files += 1;
+          loader = new Loader(client, ctx, tally, options.batchLines ?? DEFAULT_BATCH_LINES, row.file, true);
+        }
+        tally.linesRead += 1;
+        await loader!.line(row.line_no, row.raw);
+      }
+    }
+    await loader?.finish();
+    await cursor.close();
+    return tally.summary();
+  } finally {
+    reader.release();
+    client.release();
+  }
+}

@@ -1,0 +1,218 @@
+import { createHash } from 'node:crypto';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+import type { ReportRow, SendRow } from './parse-line.ts';
+
+export interface StagedRejection {
+  readonly file: string;
+  readonly lineNo: number;
+  readonly reason: string;
+  readonly raw: string;
+}
+
+export interface Batch {
+  readonly file: string;
+  readonly sends: Array<{ readonly lineNo: number; readonly raw: string; readonly row: SendRow }>;
+  readonly reports: Array<{ readonly lineNo: number; readonly row: ReportRow }>;
+  /** Lines holding delivery reports (one line may hold several). */
+  readonly reportLines: Array<{ readonly lineNo: number; readonly raw: string }>;
+  readonly rejections: StagedRejection[];
+}
+
+export interface BatchResult {
+  readonly loaded: number;
+  readonly duplicates: number;
+  readonly reportsApplied: number;
+  readonly reportsWaiting: number;
+  /** Send records whose sendingid was already used with other content. */
+  readonly conflicts: ReadonlyArray<StagedRejection>;
+}
+
+export function newBatch(file: string): Batch {
+  return { file, sends: [], reports: [], reportLines: [], rejections: [] };
+}
+
+export function batchSize(batch: Batch): number {
+  return batch.sends.length + batch.reportLines.length + batch.rejections.length;
+}
+
+export function rawHash(raw: string): Buffer {
+  return createHash('sha256').update(raw).digest().subarray(0, 16);
+}
+
+/** COPY text format escaping. */
+function copyText(value: string): string {
+  return value.replace(/[\\\t\n\r]/g, (c) =>
+    c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\n' ? '\\n' : '\\r',
+  );
+}
+
+function sendCopyLines(sends: Batch['sends']): string {
+  let out = '';
+  for (const { lineNo, row } of sends) {
+    out += `${lineNo}\t${row.sendingId}\t${row.customerId}\t${row.product}\t${copyText(row.number)}\t${row.operator}\t${row.sentAt.toISOString()}\t${row.sendingStatus}\t${row.characters}\t${row.billableCharacters}\t${row.parts}\t\\\\x${row.contentHash.toString('hex')}\t${row.messageText === null ? '\\N' : copyText(row.messageText)}\n`;
+  }
+  return out;
+}
+
+async function copyInto(client: pg.PoolClient, table: string, data: string): Promise<void> {
+  await pipeline(Readable.from([data]), client.query(copyFrom(`copy ${table} from stdin`)));
+}
+
+/** Creates the session's staging tables (once per connection). */
+export async function prepareStaging(client: pg.PoolClient): Promise<void> {
+  await client.query(`
+    create temp table if not exists stage_sends (
+      line_no integer, sending_id bigint, customer_id bigint, product text, number text, operator text,
+      sent_at timestamptz, sending_status smallint, characters integer, billable_characters integer, parts integer,
+      content_hash bytea, message_text text
+    ) on commit delete rows;
+    create temp table if not exists stage_reports (
+      line_no integer, sending_id bigint, delivery_status smallint, number text
+    ) on commit delete rows;
+  `);
+}
+
+const MERGE_SENDS = `
+  with firsts as (
+    select distinct on (sending_id) * from stage_sends order by sending_id, line_no
+  ), inserted as (
+    insert into messages (sending_id, customer_id, product, number, operator, sent_at, sending_status,
+      delivery_status, delivery_updated_at, delivery_xid, characters, billable_characters, parts, content_hash, message_text)
+    select f.sending_id, f.customer_id, f.product, f.number, f.operator, f.sent_at, f.sending_status,
+      p.delivery_status, case when p.delivery_status is not null then now() end,
+      case when p.delivery_status is not null then pg_current_xact_id() end,
+      f.characters, f.billable_characters, f.parts, f.content_hash, f.message_text
+    from firsts f left join pending_reports p on p.sending_id = f.sending_id
+    on conflict (sending_id) do nothing
+    returning sending_id, customer_id, sent_at, delivery_status
+  ), dirty as (
+    insert into daily_usage_dirty (customer_id, day)
+    select distinct customer_id, (sent_at at time zone 'Asia/Jakarta')::date from inserted
+    on conflict do nothing
+  ), applied as (
+    delete from pending_reports p using inserted i where p.sending_id = i.sending_id returning p.sending_id
+  )
+  select s.line_no,
+    case
+      when i.sending_id is not null and f.line_no = s.line_no then 'loaded'
+      when coalesce(m.content_hash, f.content_hash) = s.content_hash then 'duplicate'
+      else 'conflict'
+    end as outcome,
+    (select count(*) from applied) as reports_applied
+  from stage_sends s
+  join firsts f on f.sending_id = s.sending_id
+  left join messages m on m.sending_id = s.sending_id
+  left join inserted i on i.sending_id = s.sending_id
+`;
+
+// R2: per sending id, the first Cancel/Reject of the batch wins; otherwise the furthest forward status.
+const MERGE_REPORTS = `
+  with combined as (
+    select sending_id, coalesce(
+      (array_agg(delivery_status order by line_no) filter (where delivery_status in (5, 6)))[1],
+      (array_agg(delivery_status order by delivery_status_rank(delivery_status) desc) filter (where delivery_status not in (5, 6)))[1]
+    ) as status, count(*) as reports
+    from stage_reports group by sending_id
+  ), updated as (
+    update messages m set delivery_status = merge_delivery_status(m.delivery_status, c.status), delivery_updated_at = now(),
+      delivery_xid = pg_current_xact_id()
+    from combined c
+    where m.sending_id = c.sending_id and merge_delivery_status(m.delivery_status, c.status) is distinct from m.delivery_status
+    returning m.customer_id, m.sent_at
+  ), dirty as (
+    insert into daily_usage_dirty (customer_id, day)
+    select distinct customer_id, (sent_at at time zone 'Asia/Jakarta')::date from updated
+    on conflict do nothing
+  ), waiting as (
+    insert into pending_reports (sending_id, delivery_status)
+    select c.sending_id, c.status from combined c
+    where not exists (select 1 from messages m where m.sending_id = c.sending_id)
+    on conflict (sending_id) do update
+      set delivery_status = merge_delivery_status(pending_reports.delivery_status, excluded.delivery_status), received_at = now()
+    returning sending_id
+  )
+  select
+    coalesce((select sum(c.reports) from combined c where exists (select 1 from messages m where m.sending_id = c.sending_id)), 0)::bigint as applied,
+    coalesce((select sum(c.reports) from combined c where c.sending_id in (select sending_id from waiting)), 0)::bigint as waiting
+`;
+
+async function recordRejections(
+  client: pg.PoolClient,
+  rejections: ReadonlyArray<StagedRejection>,
+): Promise<void> {
+  if (rejections.length === 0) return;
+  await client.query(
+    `insert into rejected_lines (file, line_no, reason, raw, raw_hash)
+     select * from unnest($1::text[], $2::int[], $3::text[], $4::text[], $5::bytea[])
+     on conflict (file, line_no, raw_hash) do update set reason = excluded.reason, resolved_at = null, rejected_at = now()`,
+    [
+      rejections.map((r) => r.file),
+      rejections.map((r) => r.lineNo),
+      rejections.map((r) => r.reason),
+      rejections.map((r) => r.raw),
+      rejections.map((r) => rawHash(r.raw)),
+    ],
+  );
+}
+
+const CONFLICT_REASON =
+  'sendingid already loaded with other content (customer, number, message, sent_at, status or product differ); fix the line or its sendingid and replay';
+
+/** Loads one batch in one transaction: sends, then reports, then the rejected lines. */
+export async function loadBatch(
+  client: pg.PoolClient,
+  batch: Batch,
+  resolveEarlier: boolean,
+): Promise<BatchResult> {
+  await client.query('begin');
+  try {
+    let loaded = 0;
+    let duplicates = 0;
+    let reportsApplied = 0;
+    let reportsWaiting = 0;
+    const conflictLines = new Set<number>();
+    if (batch.sends.length > 0) {
+      await copyInto(client, 'stage_sends', sendCopyLines(batch.sends));
+      const result = await client.query<{ line_no: number; outcome: string; reports_applied: number }>(
+        MERGE_SENDS,
+      );
+      for (const r of result.rows) {
+        reportsApplied = r.reports_applied;
+        if (r.outcome === 'loaded') loaded += 1;
+        else if (r.outcome === 'duplicate') duplicates += 1;
+        else conflictLines.add(r.line_no);
+      }
+    }
+    if (batch.reports.length > 0) {
+      let data = '';
+      for (const { lineNo, row } of batch.reports) {
+        data += `${lineNo}\t${row.sendingId}\t${row.deliveryStatus}\t${row.number === null ? '\\N' : copyText(row.number)}\n`;
+      }
+      await copyInto(client, 'stage_reports', data);
+      const result = await client.query<{ applied: number; waiting: number }>(MERGE_REPORTS);
+      reportsApplied += result.rows[0]?.applied ?? 0;
+      reportsWaiting += result.rows[0]?.waiting ?? 0;
+    }
+    const conflicts: StagedRejection[] = batch.sends
+      .filter((s) => conflictLines.has(s.lineNo))
+      .map((s) => ({ file: batch.file, lineNo: s.lineNo, raw: s.raw, reason: CONFLICT_REASON }));
+    await recordRejections(client, [...batch.rejections, ...conflicts]);
+    if (resolveEarlier) {
+      const ok = [...batch.sends.filter((s) => !conflictLines.has(s.lineNo)), ...batch.reportLines];
+      await client.query(
+        `update rejected_lines r set resolved_at = now()
+         from unnest($2::int[], $3::bytea[]) as a(line_no, raw_hash)
+         where r.file = $1 and r.line_no = a.line_no and r.raw_hash = a.raw_hash and r.resolved_at is null`,
+        [batch.file, ok.map((a) => a.lineNo), ok.map((a) => rawHash(a.raw))],
+      );
+    }
+    await client.query('commit');
+    return { loaded, duplicates, reportsApplied, reportsWaiting, conflicts };
+  } catch (error) {
+    await client.query('rollback').catch(() => {});
+    throw error;
+  }
+}
