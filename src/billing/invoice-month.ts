@@ -58,6 +58,7 @@ export interface InvoiceRunSummary {
   readonly register: string;
   readonly filesWritten: number;
   readonly printPack: MonthFilesResult['printPack'];
+  readonly timings: MonthFilesResult['timings'];
 }
 
 /** Refuses a month that is malformed or not over, and an issue date before the month's end (R1, R8). */
@@ -206,6 +207,7 @@ export async function runInvoiceMonth(
       register: files.register,
       filesWritten: files.files.filter((f) => f.written).length,
       printPack: files.printPack,
+      timings: files.timings,
     };
   });
 }
@@ -291,6 +293,7 @@ async function dryRun(
     register,
     filesWritten: rows.length * 2,
     printPack: null,
+    timings: { pdfMs: 0, detailMs: 0 },
   };
 }
 

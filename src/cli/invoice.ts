@@ -2,11 +2,14 @@ import { Command } from 'commander';
 import { InvoiceRunRefused, type InvoiceRunSummary, runInvoiceMonth } from '../billing/invoice-month.ts';
 import { formatRupiah } from '../domain/money.ts';
 import { lastFinishedMonth, wibDateOf } from '../domain/period.ts';
+import { sendPendingMail } from '../mail/send-mail.ts';
 import { isoDateOption, monthOption } from './options.ts';
 import { progressReporter } from './progress.ts';
 import { config, printJson, runProgram, UserError, withDatabase } from './run-command.ts';
 
-function printSummary(s: InvoiceRunSummary): void {
+type RunResult = InvoiceRunSummary & { readonly mail: Awaited<ReturnType<typeof sendPendingMail>> | null };
+
+function printSummary(s: RunResult, holdMail: boolean): void {
   const what = s.dryRun ? 'DRAFT (dry run, nothing saved)' : 'issued';
   console.log(`\nInvoices for ${s.month}, dated ${s.issueDate}:`);
   console.log(`  ${what}: ${s.issued.length}`);
@@ -18,9 +21,17 @@ function printSummary(s: InvoiceRunSummary): void {
     `  totals of the ${s.dryRun ? 'drafts' : 'invoices issued now'}: Harga Jual ${formatRupiah(s.totals.subtotal)}, PPN ${formatRupiah(s.totals.tax)}, total ${formatRupiah(s.totals.total)}`,
   );
   console.log(`\nRegister: ${s.register}`);
-  console.log(`PDFs and detail CSVs: ${s.folder} (${s.filesWritten} file(s) written now)`);
+  console.log(`PDFs and detail CSVs: ${s.folder} (${s.filesWritten} invoice(s) got files now)`);
   if (s.printPack)
     console.log(`Print pack for paper invoices: ${s.printPack.pdf} and ${s.printPack.addresses}`);
+  if (s.dryRun) return;
+  if (s.mail) {
+    console.log(`\nMail: ${s.mail.sent} sent, ${s.mail.retrying} to retry, ${s.mail.failed} failed.`);
+    for (const note of s.mail.notes) console.log(`  ${note}`);
+  } else if (holdMail && s.issued.length > 0) {
+    console.log(`\nMail is held for review: npm run review -- --month ${s.month} (approve there to send).`);
+  } else if (s.issued.length > 0)
+    console.log("\nMail not sent now (--no-email); it stays queued: 'npm run mail -- send'.");
 }
 
 const program = new Command('invoice')
@@ -66,14 +77,17 @@ const program = new Command('invoice')
               ),
           });
           progress.done();
-          return result;
+          // Mail goes out after the run committed, outside the month's lock; what fails stays queued.
+          const sendNow = opts.email && !result.dryRun && !cfg.reviewBeforeSending;
+          const mail = sendNow ? await sendPendingMail(database, cfg, { now }) : null;
+          return { ...result, mail };
         } catch (error) {
           if (error instanceof InvoiceRunRefused) throw new UserError(error.message);
           throw error;
         }
       });
       if (opts.json) printJson(summary);
-      else printSummary(summary);
+      else printSummary(summary, cfg.reviewBeforeSending);
       if (summary.parked.length > 0) process.exitCode = 2;
     },
   );

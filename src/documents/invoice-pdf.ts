@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
 import PDFDocument from 'pdfkit';
 import { formatDateId, periodRangeLabelId } from '../domain/indonesian-dates.ts';
 import { formatNumberId, formatRupiah } from '../domain/money.ts';
@@ -59,31 +59,31 @@ export interface InvoicePdfData {
 
 const templateUrl = (file: string): URL => new URL(`../../templates/${file}`, import.meta.url);
 
-// STACK.md: always pass the font FILE PATH; a registered name re-parsed the TTF for every table cell.
-const FONT_REGULAR = fileURLToPath(templateUrl('fonts/DejaVuSans.ttf'));
-const FONT_BOLD = fileURLToPath(templateUrl('fonts/DejaVuSans-Bold.ttf'));
-// @ts-ignore
-import * as fontkit from 'fontkit';
-function memo(font: any): any {
-  const cache = new Map<string, any>();
-  return new Proxy(font, {
-    get(target, prop) {
-      if (prop === 'layout') {
-        return (text: string, features: any) => {
-          if (features !== undefined) return target.layout(text, features);
-          let run = cache.get(text);
-          if (!run) { run = target.layout(text); run = { glyphs: run.glyphs, positions: run.positions.map((p: any) => ({ xAdvance: p.xAdvance, yAdvance: p.yAdvance, xOffset: p.xOffset, yOffset: p.yOffset })) }; cache.set(text, run); }
-          const positions = run.positions.map((p: any) => ({ ...p }));
-          return { glyphs: run.glyphs, positions, get advanceWidth() { let w = 0; for (const p of positions) w += p.xAdvance; return w; } };
-        };
-      }
-      const v = Reflect.get(target, prop, target);
-      return typeof v === 'function' ? v.bind(target) : v;
-    },
-  });
+/** A TTF parsed by fontkit; pdfkit takes such an object as a font source as it is. */
+interface ParsedFont {
+  readonly postscriptName: string;
+  layout(text: string): unknown;
 }
-const F_R = memo((fontkit as any).create(readFileSync(FONT_REGULAR)));
-const F_B = memo((fontkit as any).create(readFileSync(FONT_BOLD)));
+
+// STACK.md's trap: a font registered by name was re-parsed for every table cell. A file path is still
+// parsed again for every document (~48 ms for a 6-line invoice); here each TTF is parsed once per process
+// and pdfkit is handed the parsed font: the same bytes in ~17 ms. fontkit is pdfkit's own dependency, so
+// it is loaded from where pdfkit finds it.
+let parsedFonts: { readonly regular: ParsedFont; readonly bold: ParsedFont } | undefined;
+
+function fonts(): { readonly regular: ParsedFont; readonly bold: ParsedFont } {
+  if (parsedFonts === undefined) {
+    const requireFromPdfkit = createRequire(createRequire(import.meta.url).resolve('pdfkit'));
+    const fontkit = requireFromPdfkit('fontkit') as { create(data: Buffer): ParsedFont };
+    const open = (file: string) => fontkit.create(readFileSync(templateUrl(`fonts/${file}`)));
+    parsedFonts = { regular: open('DejaVuSans.ttf'), bold: open('DejaVuSans-Bold.ttf') };
+  }
+  return parsedFonts;
+}
+
+/** The parsed font as pdfkit's font source; its PostScript name keys pdfkit's per-document font cache. */
+const fontSource = (font: ParsedFont) => font as unknown as PDFKit.Mixins.PDFFontSource;
+
 // DejaVu Sans ascender (1901/2048 em): lines up the baselines of two sizes drawn side by side.
 const ASCENDER = 0.928;
 
@@ -135,21 +135,22 @@ interface Pen {
 }
 
 /** Renders one invoice to PDF bytes; the same data always gives the same bytes. */
-export function renderInvoicePdf(data: InvoicePdfData): Promise<Buffer> {
+export async function renderInvoicePdf(data: InvoicePdfData): Promise<Buffer> {
   // The same data must give the same bytes: the file ID hashes this info dictionary.
   const fixedDate = new Date(`${data.invoiceDate}T00:00:00+07:00`);
   if (Number.isNaN(fixedDate.getTime())) {
-    return Promise.reject(
-      new Error(`Invoice ${data.number} has invoice date '${data.invoiceDate}'; expected YYYY-MM-DD.`),
-    );
+    throw new Error(`Invoice ${data.number} has invoice date '${data.invoiceDate}'; expected YYYY-MM-DD.`);
   }
   const number = data.draft ? word('draft.number') : data.number;
+  const { regular } = fonts();
   const doc = new PDFDocument({
     size: 'A4',
     margins: { top: TOP, bottom: 20, left: LEFT, right: PAGE_WIDTH - RIGHT },
     bufferPages: true,
     autoFirstPage: false,
-    font: F_R as any,
+    // Without a font here pdfkit parses its Helvetica metrics for every document (~1 ms); the types only
+    // admit a path, the code takes any font source.
+    font: fontSource(regular) as unknown as string,
     info: {
       Title: word('document.pdfTitle', { number }),
       Author: data.seller.name,
@@ -183,8 +184,9 @@ export function renderInvoicePdf(data: InvoicePdfData): Promise<Buffer> {
 // ---- text primitives -------------------------------------------------------------------------
 
 function setStyle(doc: PDFKit.PDFDocument, style: Style): void {
+  const font = style.bold ? fonts().bold : fonts().regular;
   doc
-    .font(style.bold ? F_B : F_R, style.bold ? 'DejaVuSans-Bold' : 'DejaVuSans')
+    .font(fontSource(font), font.postscriptName)
     .fontSize(style.size)
     .fillColor(style.color ?? INK);
 }
@@ -322,7 +324,11 @@ function drawFooters(pen: Pen): void {
 function drawHeader(pen: Pen): void {
   const { doc, data } = pen;
   const { seller } = data;
-  const nameStyle: Style = { size: 14, bold: true, color: ACCENT };
+  // A long company name is set smaller before it is ever cut (the footer always carries it whole).
+  let nameSize = 14;
+  setStyle(doc, { size: nameSize, bold: true });
+  while (nameSize > 10 && doc.widthOfString(seller.name) > 330) doc.fontSize(--nameSize);
+  const nameStyle: Style = { size: nameSize, bold: true, color: ACCENT };
   write(doc, clip(doc, seller.name, 330, nameStyle), LEFT, TOP, nameStyle);
   let left = TOP + 21;
   const sellerLines = [
@@ -551,42 +557,40 @@ function boxTitle(doc: PDFKit.PDFDocument, key: string, x: number, y: number): v
 /** Payment instructions on the left, the guarantee deposit and quota (R9, R10) on the right. */
 function drawPaymentAndDeposit(pen: Pen): void {
   const { doc, data } = pen;
-  const height = 104;
-  ensureSpace(pen, height + 14);
-  const top = pen.y;
   const gap = 14;
   const paymentWidth = 275;
   const depositLeft = LEFT + paymentWidth + gap;
   const depositWidth = RIGHT - depositLeft;
+  const x = LEFT + 10;
+  const valueX = x + 122;
+  const valueStyle: Style = { size: 8, bold: true };
+  // Payment details are never cut: a customer copies the account name and number from here.
+  const payment = (
+    [
+      ['payment.bank', data.bank.bankName],
+      ['payment.accountName', data.bank.accountName],
+      ['payment.accountNumber', data.bank.accountNumber],
+      ['payment.reference', pen.number],
+      ['payment.payBy', formatDateId(data.dueDate)],
+    ] as const
+  ).map(([key, value]) => ({ key, lines: wrap(doc, value, LEFT + paymentWidth - 10 - valueX, valueStyle) }));
+  const extraLines = payment.reduce((sum, row) => sum + row.lines.length - 1, 0);
+  const height = 104 + extraLines * 10;
+  ensureSpace(pen, height + 14);
+  const top = pen.y;
   doc.rect(LEFT, top, paymentWidth, height).lineWidth(0.7).strokeColor(RULE).stroke();
   doc.rect(depositLeft, top, depositWidth, height).lineWidth(0.7).strokeColor(RULE).stroke();
 
   // Payment: the transfer reference is the invoice number, so finance can match the mutation.
-  const x = LEFT + 10;
   boxTitle(doc, 'payment.title', x, top + 8);
   writeBilingual(doc, word('payment.intro.id'), word('payment.intro.en'), x, top + 23, { size: 7.5 });
-  const payment: ReadonlyArray<readonly [string, string]> = [
-    ['payment.bank', data.bank.bankName],
-    ['payment.accountName', data.bank.accountName],
-    ['payment.accountNumber', data.bank.accountNumber],
-    ['payment.reference', pen.number],
-    ['payment.payBy', formatDateId(data.dueDate)],
-  ];
   let y = top + 38;
-  const valueX = x + 122;
-  for (const [key, value] of payment) {
+  for (const { key, lines } of payment) {
     writeBilingual(doc, word(`${key}.id`), word(`${key}.en`), x, y, { size: 7.5 });
-    write(
-      doc,
-      clip(doc, value, LEFT + paymentWidth - 10 - valueX, { size: 8, bold: true }),
-      valueX,
-      y - 0.5,
-      {
-        size: 8,
-        bold: true,
-      },
-    );
-    y += 12.5;
+    for (const [index, line] of lines.entries()) {
+      write(doc, line, valueX, y - 0.5 + index * 10, valueStyle);
+    }
+    y += 12.5 + (lines.length - 1) * 10;
   }
 
   // Deposit: R10 quota is 2 × the deposit unless the customer has an override.

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type pg from 'pg';
 import Cursor from 'pg-cursor';
+import { type DeliveryStatus, isDeliveryStatus, mergeDeliveryStatus } from '../domain/delivery-status.ts';
 import type { Operator, PrefixTable } from '../domain/numbers.ts';
 import {
   type Batch,
@@ -29,6 +30,8 @@ export interface IngestSummary {
   readonly reportsApplied: number;
   readonly reportsWaiting: number;
   readonly rejected: number;
+  /** Time spent in PostgreSQL loading batches, in ms (reading and parsing overlap with it). */
+  readonly databaseMs: number;
   /** The first rejections (at most `maxListed`), in file and line order. */
   readonly rejections: ReadonlyArray<Rejection>;
 }
@@ -52,6 +55,8 @@ class Tally {
   reportsApplied = 0;
   reportsWaiting = 0;
   rejected = 0;
+  /** Time the database spent loading batches (the rest of the wall time is reading and parsing, overlapped). */
+  databaseMs = 0;
   readonly rejections: Rejection[] = [];
   constructor(private readonly maxListed: number) {}
 
@@ -80,6 +85,7 @@ class Tally {
       reportsApplied: this.reportsApplied,
       reportsWaiting: this.reportsWaiting,
       rejected: this.rejected,
+      databaseMs: Math.round(this.databaseMs),
       rejections,
     };
   }
@@ -106,6 +112,7 @@ async function loadContext(client: pg.PoolClient, storeMessageText: boolean): Pr
 class Loader {
   private inFlight: Promise<void> = Promise.resolve();
   private batch: Batch;
+  private readonly sendIndex = new Map<number, number>();
   constructor(
     private readonly client: pg.PoolClient,
     private readonly ctx: ParseContext,
@@ -121,11 +128,25 @@ class Loader {
     const parsed = parseLine(raw, this.ctx);
     if (parsed.kind === 'send') {
       this.tally.sendRecords += 1;
-      this.batch.sends.push({ lineNo, raw, row: parsed.row });
+      if (!this.sendIndex.has(parsed.row.sendingId))
+        this.sendIndex.set(parsed.row.sendingId, this.batch.sends.length);
+      this.batch.sends.push({ lineNo, raw, row: parsed.row, deliveryStatus: null });
     } else if (parsed.kind === 'reports') {
       this.tally.reports += parsed.rows.length;
       this.batch.reportLines.push({ lineNo, raw });
-      for (const row of parsed.rows) this.batch.reports.push({ lineNo, row });
+      for (const row of parsed.rows) {
+        // R2: a report for a record of this same batch is merged here, so the row is written once, already
+        // carrying its status; the others go through the database's merge.
+        const i = this.sendIndex.get(row.sendingId);
+        const send = i === undefined ? undefined : this.batch.sends[i];
+        if (send && isDeliveryStatus(row.deliveryStatus)) {
+          this.tally.reportsApplied += 1;
+          send.deliveryStatus = mergeDeliveryStatus(
+            send.deliveryStatus as DeliveryStatus | null,
+            row.deliveryStatus,
+          );
+        } else this.batch.reports.push({ lineNo, row });
+      }
     } else {
       this.batch.rejections.push({ file: this.file, lineNo, reason: parsed.reason, raw });
       this.tally.reject(this.file, lineNo, parsed.reason);
@@ -138,7 +159,12 @@ class Loader {
     if (batchSize(this.batch) === 0) return;
     const batch = this.batch;
     this.batch = newBatch(this.file);
-    this.inFlight = loadBatch(this.client, batch, this.resolveEarlier).then((r) => this.tally.add(r));
+    this.sendIndex.clear();
+    const t0 = performance.now();
+    this.inFlight = loadBatch(this.client, batch, this.resolveEarlier).then((r) => {
+      this.tally.add(r);
+      this.tally.databaseMs += performance.now() - t0;
+    });
   }
 
   async finish(): Promise<void> {
@@ -186,6 +212,7 @@ export async function ingestLogs(
     }
     return tally.summary();
   } finally {
+    await client.query('reset enable_seqscan').catch(() => {});
     client.release();
   }
 }
@@ -223,6 +250,7 @@ export async function replayRejected(pool: pg.Pool, options: IngestOptions): Pro
     await cursor.close();
     return tally.summary();
   } finally {
+    await client.query('reset enable_seqscan').catch(() => {});
     reader.release();
     client.release();
   }

@@ -12,9 +12,17 @@ export interface StagedRejection {
   readonly raw: string;
 }
 
+export interface StagedSend {
+  readonly lineNo: number;
+  readonly raw: string;
+  readonly row: SendRow;
+  /** Status from reports of the same batch, merged already (R2); null when none came. */
+  deliveryStatus: number | null;
+}
+
 export interface Batch {
   readonly file: string;
-  readonly sends: Array<{ readonly lineNo: number; readonly raw: string; readonly row: SendRow }>;
+  readonly sends: Array<StagedSend>;
   readonly reports: Array<{ readonly lineNo: number; readonly row: ReportRow }>;
   /** Lines holding delivery reports (one line may hold several). */
   readonly reportLines: Array<{ readonly lineNo: number; readonly raw: string }>;
@@ -51,8 +59,8 @@ function copyText(value: string): string {
 
 function sendCopyLines(sends: Batch['sends']): string {
   let out = '';
-  for (const { lineNo, row } of sends) {
-    out += `${lineNo}\t${row.sendingId}\t${row.customerId}\t${row.product}\t${copyText(row.number)}\t${row.operator}\t${row.sentAt.toISOString()}\t${row.sendingStatus}\t${row.characters}\t${row.billableCharacters}\t${row.parts}\t\\\\x${row.contentHash.toString('hex')}\t${row.messageText === null ? '\\N' : copyText(row.messageText)}\n`;
+  for (const { lineNo, row, deliveryStatus } of sends) {
+    out += `${lineNo}\t${deliveryStatus ?? '\\N'}\t${row.sendingId}\t${row.customerId}\t${row.product}\t${copyText(row.number)}\t${row.operator}\t${row.sentAt.toISOString()}\t${row.sendingStatus}\t${row.characters}\t${row.billableCharacters}\t${row.parts}\t\\\\x${row.contentHash.toString('hex')}\t${row.messageText === null ? '\\N' : copyText(row.messageText)}\n`;
   }
   return out;
 }
@@ -63,9 +71,12 @@ async function copyInto(client: pg.PoolClient, table: string, data: string): Pro
 
 /** Creates the session's staging tables (once per connection). */
 export async function prepareStaging(client: pg.PoolClient): Promise<void> {
+  // Every look-up into messages must be an index probe: during a bulk load the table's statistics lag far behind
+  // its size and the planner would otherwise hash-join a full scan of it for every batch (quadratic time).
+  await client.query('set enable_seqscan = off');
   await client.query(`
     create temp table if not exists stage_sends (
-      line_no integer, sending_id bigint, customer_id bigint, product text, number text, operator text,
+      line_no integer, delivery_status smallint, sending_id bigint, customer_id bigint, product text, number text, operator text,
       sent_at timestamptz, sending_status smallint, characters integer, billable_characters integer, parts integer,
       content_hash bytea, message_text text
     ) on commit delete rows;
@@ -75,47 +86,70 @@ export async function prepareStaging(client: pg.PoolClient): Promise<void> {
   `);
 }
 
-const MERGE_SENDS = `
-  with firsts as (
-    select distinct on (sending_id) * from stage_sends order by sending_id, line_no
-  ), inserted as (
-    insert into messages (sending_id, customer_id, product, number, operator, sent_at, sending_status,
-      delivery_status, delivery_updated_at, delivery_xid, characters, billable_characters, parts, content_hash, message_text)
-    select f.sending_id, f.customer_id, f.product, f.number, f.operator, f.sent_at, f.sending_status,
-      p.delivery_status, case when p.delivery_status is not null then now() end,
-      case when p.delivery_status is not null then pg_current_xact_id() end,
-      f.characters, f.billable_characters, f.parts, f.content_hash, f.message_text
-    from firsts f left join pending_reports p on p.sending_id = f.sending_id
-    on conflict (sending_id) do nothing
-    returning sending_id, customer_id, sent_at, delivery_status
-  ), dirty as (
-    insert into daily_usage_dirty (customer_id, day)
-    select distinct customer_id, (sent_at at time zone 'Asia/Jakarta')::date from inserted
-    on conflict do nothing
-  ), applied as (
-    delete from pending_reports p using inserted i where p.sending_id = i.sending_id returning p.sending_id
-  )
-  select s.line_no,
-    case
-      when i.sending_id is not null and f.line_no = s.line_no then 'loaded'
-      when coalesce(m.content_hash, f.content_hash) = s.content_hash then 'duplicate'
-      else 'conflict'
-    end as outcome,
-    (select count(*) from applied) as reports_applied
-  from stage_sends s
-  join firsts f on f.sending_id = s.sending_id
-  left join messages m on m.sending_id = s.sending_id
-  left join inserted i on i.sending_id = s.sending_id
-`;
-
 // R2: per sending id, the first Cancel/Reject of the batch wins; otherwise the furthest forward status.
-const MERGE_REPORTS = `
-  with combined as (
+const COMBINED_REPORTS = `
     select sending_id, coalesce(
       (array_agg(delivery_status order by line_no) filter (where delivery_status in (5, 6)))[1],
       (array_agg(delivery_status order by delivery_status_rank(delivery_status) desc) filter (where delivery_status not in (5, 6)))[1]
     ) as status, count(*) as reports
-    from stage_reports group by sending_id
+    from stage_reports group by sending_id`;
+
+// The batch's own reports ride along with the insert, so a record and its report cost one row version, not two;
+// the report step afterwards finds nothing left to change for them.
+const MERGE_SENDS = `
+  with firsts as (
+    select distinct on (sending_id) * from stage_sends order by sending_id, line_no
+  ), reports as (${COMBINED_REPORTS}
+  ), inserted as (
+    insert into messages (sending_id, customer_id, product, number, operator, sent_at, sending_status,
+      delivery_status, delivery_updated_at, delivery_xid, characters, billable_characters, parts, content_hash, message_text)
+    select f.sending_id, f.customer_id, f.product, f.number, f.operator, f.sent_at, f.sending_status,
+      merge_delivery_status(merge_delivery_status(p.delivery_status, r.status), f.delivery_status),
+      case when coalesce(p.delivery_status, r.status, f.delivery_status) is not null then now() end,
+      case when coalesce(p.delivery_status, r.status, f.delivery_status) is not null then pg_current_xact_id() end,
+      f.characters, f.billable_characters, f.parts, f.content_hash, f.message_text
+    from firsts f
+    left join pending_reports p on p.sending_id = f.sending_id
+    left join reports r on r.sending_id = f.sending_id
+    on conflict (sending_id) do nothing
+    returning sending_id, customer_id, sent_at, delivery_status
+  ), reported_existing as (
+    -- reports merged in the batch for a record that was already loaded: applied to the stored row
+    update messages m set delivery_status = merge_delivery_status(m.delivery_status, f.delivery_status),
+      delivery_updated_at = now(), delivery_xid = pg_current_xact_id()
+    from firsts f
+    where f.delivery_status is not null and m.sending_id = f.sending_id
+      and merge_delivery_status(m.delivery_status, f.delivery_status) is distinct from m.delivery_status
+    returning m.customer_id, m.sent_at
+  ), dirty as (
+    insert into daily_usage_dirty (customer_id, day)
+    select distinct customer_id, (sent_at at time zone 'Asia/Jakarta')::date
+    from (select customer_id, sent_at from inserted union all select customer_id, sent_at from reported_existing) changed
+    on conflict do nothing
+  ), applied as (
+    delete from pending_reports p using inserted i where p.sending_id = i.sending_id returning p.sending_id
+  )
+  , outcomes as (
+    select s.line_no,
+      case
+        when i.sending_id is not null and f.line_no = s.line_no then 'loaded'
+        -- a scalar subquery: one index probe per row, never a scan of the whole table
+        when coalesce((select m.content_hash from messages m where m.sending_id = s.sending_id), f.content_hash) = s.content_hash
+          then 'duplicate'
+        else 'conflict'
+      end as outcome
+    from stage_sends s
+    join firsts f on f.sending_id = s.sending_id
+    left join inserted i on i.sending_id = s.sending_id
+  )
+  select null::integer as line_no, 'loaded' as outcome, count(*)::bigint as n, (select count(*) from applied)::bigint as reports_applied
+  from outcomes where outcome = 'loaded'
+  union all
+  select line_no, outcome, 1, 0 from outcomes where outcome <> 'loaded'
+`;
+
+const MERGE_REPORTS = `
+  with combined as (${COMBINED_REPORTS}
   ), updated as (
     update messages m set delivery_status = merge_delivery_status(m.delivery_status, c.status), delivery_updated_at = now(),
       delivery_xid = pg_current_xact_id()
@@ -174,24 +208,30 @@ export async function loadBatch(
     let reportsApplied = 0;
     let reportsWaiting = 0;
     const conflictLines = new Set<number>();
-    if (batch.sends.length > 0) {
-      await copyInto(client, 'stage_sends', sendCopyLines(batch.sends));
-      const result = await client.query<{ line_no: number; outcome: string; reports_applied: number }>(
-        MERGE_SENDS,
-      );
-      for (const r of result.rows) {
-        reportsApplied = r.reports_applied;
-        if (r.outcome === 'loaded') loaded += 1;
-        else if (r.outcome === 'duplicate') duplicates += 1;
-        else conflictLines.add(r.line_no);
-      }
-    }
     if (batch.reports.length > 0) {
       let data = '';
       for (const { lineNo, row } of batch.reports) {
         data += `${lineNo}\t${row.sendingId}\t${row.deliveryStatus}\t${row.number === null ? '\\N' : copyText(row.number)}\n`;
       }
       await copyInto(client, 'stage_reports', data);
+    }
+    if (batch.sends.length > 0) {
+      await copyInto(client, 'stage_sends', sendCopyLines(batch.sends));
+      const result = await client.query<{
+        line_no: number;
+        outcome: string;
+        n: number;
+        reports_applied: number;
+      }>(MERGE_SENDS);
+      for (const r of result.rows) {
+        if (r.outcome === 'loaded') {
+          loaded += r.n;
+          reportsApplied += r.reports_applied;
+        } else if (r.outcome === 'duplicate') duplicates += 1;
+        else conflictLines.add(r.line_no);
+      }
+    }
+    if (batch.reports.length > 0) {
       const result = await client.query<{ applied: number; waiting: number }>(MERGE_REPORTS);
       reportsApplied += result.rows[0]?.applied ?? 0;
       reportsWaiting += result.rows[0]?.waiting ?? 0;

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { countCharacters, partsForBillableCharacters } from '../domain/counting.ts';
 import { normaliseNumber, operatorOf, type PrefixTable } from '../domain/numbers.ts';
 import { parseOffsetTimestamp } from '../domain/period.ts';
@@ -64,6 +63,27 @@ function smallIntOf(value: unknown): number | null {
 function shown(value: unknown): string {
   const s = typeof value === 'string' ? value : JSON.stringify(value);
   return s === undefined ? 'nothing' : `'${s.length > 40 ? `${s.slice(0, 40)}…` : s}'`;
+}
+
+/**
+ * 64-bit fingerprint of a send record's content (two 32-bit multiply-xorshift lanes over the UTF-16 units), only
+ * to tell "the same line again" from "the same sendingid with other content". Not a cryptographic hash: sha256
+ * cost 2 µs a line, a third of the ingest's JavaScript time, for no gain here.
+ */
+export function contentHashOf(text: string): Buffer {
+  let h1 = 0xdeadbeef ^ text.length;
+  let h2 = 0x41c6ce57 ^ text.length;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    h1 = Math.imul(h1 ^ c, 2654435761);
+    h2 = Math.imul(h2 ^ c, 1597334677);
+  }
+  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
+  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
+  const out = Buffer.allocUnsafe(8);
+  out.writeUInt32BE(h1 >>> 0, 0);
+  out.writeUInt32BE(h2 >>> 0, 4);
+  return out;
 }
 
 /** Reads one gateway log line: a send record, a status_respon delivery report, or the reason it is bad (R2–R4). */
@@ -146,11 +166,9 @@ function parseSend(record: Record<string, unknown>, ctx: ParseContext): ParsedLi
   if (sendingStatus === 10 && message.length === 0) return rejected('empty message with sendingstatus 10');
 
   const { characters, billableCharacters } = countCharacters(message);
-  const contentHash = createHash('sha256')
-    .update(`${code.trim()}\0${sendingId}\0${number}\0${sentAt.getTime()}\0${sendingStatus}\0${product}\0`)
-    .update(message)
-    .digest()
-    .subarray(0, 16);
+  const contentHash = contentHashOf(
+    `${code.trim()}\0${sendingId}\0${number}\0${sentAt.getTime()}\0${sendingStatus}\0${product}\0${message}`,
+  );
   return {
     kind: 'send',
     row: {

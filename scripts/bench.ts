@@ -1,0 +1,203 @@
+// npm run bench -- ingest --messages 1000000
+// npm run bench -- month --messages 1000000 --customers 1000
+// Runs on a database of its own (tagih_bench, recreated) on the configured server or the embedded default.
+import { rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { Command } from 'commander';
+import { to as copyTo } from 'pg-copy-streams';
+import { computeInvoices } from '../src/billing/compute-invoices.ts';
+import { runInvoiceMonth } from '../src/billing/invoice-month.ts';
+import { loadConfig } from '../src/config.ts';
+import { saveCustomers } from '../src/customers/save-customers.ts';
+import { createDb, type Database, openDatabase } from '../src/db/connect.ts';
+import { migrateToLatest } from '../src/db/migrate.ts';
+import { detailCopySql } from '../src/documents/detail-csv.ts';
+import { firstDayOf, periodOf } from '../src/domain/period.ts';
+import { ingestLogs } from '../src/ingest/ingest-log.ts';
+import { logSource } from '../src/ingest/read-lines.ts';
+import { generateMonthLog, zipfWeights } from './generate-log.ts';
+
+const MONTH = '2026-10';
+const mb = (kb: number) => `${Math.round(kb / 1024)} MB`;
+const peakRss = () => process.resourceUsage().maxRSS; // kB
+
+async function timed<T>(label: string, fn: () => Promise<T>): Promise<{ value: T; ms: number }> {
+  const t0 = performance.now();
+  const value = await fn();
+  const ms = performance.now() - t0;
+  console.log(`  ${label.padEnd(34)} ${(ms / 1000).toFixed(2).padStart(8)} s`);
+  return { value, ms };
+}
+
+/** A fresh tagih_bench database on the configured server; the returned Database closes the server too. */
+async function benchDatabase(): Promise<Database> {
+  const config = loadConfig();
+  const server = await openDatabase(config);
+  const admin = await server.pool.connect();
+  await admin.query('drop database if exists tagih_bench with (force)');
+  await admin.query('create database tagih_bench');
+  admin.release();
+  const url = new URL(
+    (server.pool as unknown as { options: { connectionString: string } }).options.connectionString,
+  );
+  url.pathname = '/tagih_bench';
+  const { db, pool } = createDb(url.toString(), 8);
+  await migrateToLatest(db);
+  return {
+    db,
+    pool,
+    safeUrl: `tagih_bench on ${server.safeUrl}`,
+    close: async () => {
+      await db.destroy();
+      await server.close();
+    },
+  };
+}
+
+async function addCustomers(database: Database, count: number): Promise<string[]> {
+  const codes = Array.from({ length: count }, (_, i) => `C${String(i + 1).padStart(5, '0')}`);
+  await saveCustomers(
+    database.db,
+    codes.map((code, i) => ({
+      row: i + 2,
+      customer: {
+        code,
+        name: `PT Pelanggan ${code}`,
+        emails: [`${code.toLowerCase()}@example.id`],
+        deposit: 10_000_000 + i * 1000,
+        address: 'Jl. Contoh 1, Jakarta',
+        npwp: null,
+        paperInvoice: false,
+        quotaOverride: null,
+      },
+    })),
+    '2026-09-01',
+    'bench',
+  );
+  return codes;
+}
+
+async function generate(messages: number, customers: ReadonlyArray<string>): Promise<string> {
+  const file = path.join(tmpdir(), `tagih-bench-${messages}-${customers.length}.jsonl`);
+  const t0 = performance.now();
+  const { lines } = await generateMonthLog({
+    file,
+    month: MONTH,
+    customers,
+    weights: zipfWeights(customers.length),
+    messages,
+    seed: 7,
+    firstSendingId: 1,
+    badLines: false,
+  });
+  console.log(
+    `  generated ${lines} lines (${Math.round((await stat(file)).size / 1e6)} MB) in ${((performance.now() - t0) / 1000).toFixed(1)} s (not timed below)`,
+  );
+  return file;
+}
+
+async function benchIngest(database: Database, file: string, messages: number): Promise<void> {
+  const { value, ms } = await timed('ingest', () =>
+    ingestLogs(database.pool, [logSource(file)], { storeMessageText: false }),
+  );
+  console.log(
+    `  ${value.messagesLoaded} messages, ${value.reportsApplied + value.reportsWaiting} reports, ${value.rejected} rejected; PostgreSQL busy ${(value.databaseMs / 1000).toFixed(2)} s of it`,
+  );
+  console.log(
+    `  => ${Math.round(messages / (ms / 1000)).toLocaleString('en')} messages/s (${Math.round(value.linesRead / (ms / 1000)).toLocaleString('en')} lines/s), peak RSS ${mb(peakRss())}`,
+  );
+}
+
+const program = new Command('bench');
+program
+  .command('ingest')
+  .option('--messages <n>', 'messages in the generated log', '1000000')
+  .option('--customers <n>', 'customers', '100')
+  .action(async (o: { messages: string; customers: string }) => {
+    const database = await benchDatabase();
+    try {
+      const codes = await addCustomers(database, Number(o.customers));
+      const file = await generate(Number(o.messages), codes);
+      await benchIngest(database, file, Number(o.messages));
+      await rm(file);
+    } finally {
+      await database.close();
+    }
+  });
+
+program
+  .command('month')
+  .option('--messages <n>', 'messages in the month', '1000000')
+  .option('--customers <n>', 'customers (Zipf-sized)', '1000')
+  .action(async (o: { messages: string; customers: string }) => {
+    const database = await benchDatabase();
+    const outDir = path.join(tmpdir(), `tagih-bench-out-${process.pid}`);
+    try {
+      const codes = await addCustomers(database, Number(o.customers));
+      const file = await generate(Number(o.messages), codes);
+      await benchIngest(database, file, Number(o.messages));
+      await rm(file);
+      await database.pool.query('vacuum analyze messages');
+      const { start, endExclusive } = periodOf(MONTH);
+      console.log('floor:');
+      const floorGroup = await timed('bare GROUP BY over the month', () =>
+        database.pool.query(
+          `select customer_id, product, operator, count(*) filter (where billable), sum(parts) filter (where billable)
+          from messages where sent_at >= $1 and sent_at < $2 group by 1, 2, 3`,
+          [start, endExclusive],
+        ),
+      );
+      const client = await database.pool.connect();
+      const bareSql = detailCopySql({
+        customerId: 0,
+        start,
+        endExclusive,
+        snapshot: null,
+        prices: [{ product: 'whatsapp_otp', operator: 'telkomsel', unitPrice: 300 }],
+      }).replace(/where m\.customer_id = 0\s+and/, 'where');
+      const floorCopy = await timed('bare COPY of all detail rows', () =>
+        pipeline(client.query(copyTo(bareSql)), new Writable({ write: (_c, _e, cb) => cb() })),
+      );
+      client.release();
+      console.log('month close:');
+      const aggregation = await timed('aggregation + invariant checks', () =>
+        computeInvoices(database.db, {
+          periodStart: firstDayOf(MONTH),
+          start,
+          endExclusive,
+          invoiceDate: '2026-11-01',
+        }),
+      );
+      const config = { ...loadConfig(), outDir };
+      const close = await timed('whole run (issue + files)', () =>
+        runInvoiceMonth(database, config, {
+          month: MONTH,
+          issueDate: '2026-11-01',
+          dryRun: false,
+          actor: 'bench',
+          holdMail: false,
+          now: new Date('2026-11-27T00:00:00Z'),
+        }),
+      );
+      const t = close.value.timings;
+      console.log(
+        `  issued ${close.value.issued.length} invoices; detail export ${(t.detailMs / 1000).toFixed(2)} s, PDFs ${(t.pdfMs / 1000).toFixed(2)} s (${(t.pdfMs / Math.max(1, close.value.issued.length)).toFixed(1)} ms per PDF)`,
+      );
+      const floor = floorGroup.ms + floorCopy.ms + close.value.issued.length * 20;
+      console.log(
+        `\n  month close ${(close.ms / 1000).toFixed(2)} s vs floor ${(floor / 1000).toFixed(2)} s (GROUP BY + COPY + 20 ms/PDF): ${(close.ms / floor).toFixed(2)}×`,
+      );
+      console.log(
+        `  detail export ${(t.detailMs / floorCopy.ms).toFixed(2)}× bare COPY; aggregation ${(aggregation.ms / floorGroup.ms).toFixed(2)}× bare GROUP BY`,
+      );
+      console.log(`  peak RSS ${mb(peakRss())}`);
+    } finally {
+      await rm(outDir, { recursive: true, force: true });
+      await database.close();
+    }
+  });
+
+await program.parseAsync();

@@ -1,0 +1,100 @@
+// npm run demo: the main job on the embedded default — demo customers, a month of the gateway's log, that month
+// invoiced (register, PDFs, detail CSVs, mail as .eml files). Safe to run again: nothing is counted twice.
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { stringify } from 'csv-stringify/sync';
+import { runInvoiceMonth } from '../src/billing/invoice-month.ts';
+import { withDatabase } from '../src/cli/run-command.ts';
+import { loadConfig } from '../src/config.ts';
+import { importCustomersCsv } from '../src/customers/save-customers.ts';
+import { formatRupiah } from '../src/domain/money.ts';
+import { firstDayOf, lastFinishedMonth, nextMonth, wibDateOf } from '../src/domain/period.ts';
+import { ingestLogs } from '../src/ingest/ingest-log.ts';
+import { logSource } from '../src/ingest/read-lines.ts';
+import { sendPendingMail } from '../src/mail/send-mail.ts';
+import { DEMO_CUSTOMERS } from './demo-customers.ts';
+import { generateMonthLog, zipfWeights } from './generate-log.ts';
+
+const MESSAGES = Number(process.env.DEMO_MESSAGES ?? 200_000);
+
+const config = loadConfig();
+const now = new Date();
+const month = process.env.DEMO_MONTH ?? lastFinishedMonth(now);
+// Issued on the 1st of the next month, as the scheduler would (or today, if that is earlier).
+const firstOfNext = firstDayOf(nextMonth(month));
+const issueDate = [firstOfNext, wibDateOf(now)].sort()[0]!;
+const demoDir = path.join(config.outDir, 'demo');
+await mkdir(demoDir, { recursive: true });
+
+await withDatabase(config, async ({ database }) => {
+  console.log(`tagih demo on ${database.safeUrl}\n`);
+
+  const customersCsv = path.join(demoDir, 'customers.csv');
+  await writeFile(
+    customersCsv,
+    stringify(
+      DEMO_CUSTOMERS.map((c) => [
+        c.code,
+        c.name,
+        c.email,
+        c.deposit,
+        c.address,
+        c.npwp,
+        c.paper ? 'yes' : 'no',
+      ]),
+      { header: true, columns: ['code', 'name', 'email', 'deposit', 'address', 'npwp', 'paper_invoice'] },
+    ),
+  );
+  const imported = await importCustomersCsv(database.db, customersCsv, wibDateOf(now), config.minimumDeposit);
+  console.log(`1. Customers: ${imported.added} added, ${imported.unchanged} already there (${customersCsv})`);
+
+  const log = path.join(demoDir, `gateway-${month}.jsonl`);
+  const generated = await generateMonthLog({
+    file: log,
+    month,
+    customers: DEMO_CUSTOMERS.map((c) => c.code),
+    weights: zipfWeights(DEMO_CUSTOMERS.length),
+    messages: MESSAGES,
+    seed: 20_261_001,
+    firstSendingId: 50_000_000,
+    badLines: true,
+  });
+  const started = Date.now();
+  const ingest = await ingestLogs(database.pool, [logSource(log)], {
+    storeMessageText: false,
+    maxListed: 10,
+  });
+  console.log(
+    `2. Gateway log ${log}: ${generated.lines} lines in ${((Date.now() - started) / 1000).toFixed(1)} s — ${ingest.messagesLoaded} messages loaded, ${ingest.duplicates} duplicates, ${ingest.reportsApplied} reports applied, ${ingest.rejected} lines rejected:`,
+  );
+  for (const r of ingest.rejections) console.log(`     line ${r.line}: ${r.reason}`);
+
+  const run = await runInvoiceMonth(database, config, {
+    month,
+    issueDate,
+    dryRun: false,
+    actor: 'demo',
+    holdMail: false,
+    now,
+  });
+  console.log(
+    `3. Invoices for ${month} dated ${issueDate}: ${run.issued.length} issued now, ${run.alreadyIssued.length} already issued, ${run.parked.length} parked, ${run.skipped.length} without usage`,
+  );
+  const all = [...run.issued, ...run.alreadyIssued];
+  console.log(
+    `   Month total: ${formatRupiah(all.reduce((s, i) => s + i.total, 0))} incl. PPN over ${all.length} invoices`,
+  );
+
+  const sent = await sendPendingMail(database, config, { now });
+  const where = config.smtpUrl
+    ? 'sent through SMTP'
+    : `written as .eml files into ${path.join(config.outDir, 'outbox')}`;
+  console.log(`4. Mail: ${sent.sent} ${where}${sent.failed ? `, ${sent.failed} failed` : ''}`);
+
+  console.log(`\nLook at:
+  billing register   ${run.register}
+  PDFs and details   ${run.folder}
+  print pack         ${run.printPack ? run.printPack.pdf : '(no paper customers)'}
+  mails (.eml)       ${path.join(config.outDir, 'outbox')}
+Review the month:    npm run review -- --month ${month}`);
+});
