@@ -1,0 +1,39 @@
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+
+export interface CliResult {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+const root = path.resolve(import.meta.dirname, '../..');
+
+/** Runs a real command (`npm run <script>` is `tsx src/cli/<script>.ts`) against the given database. */
+export function runCli(
+  script: string,
+  args: ReadonlyArray<string>,
+  env: Readonly<Record<string, string>>,
+): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', path.join(root, 'src/cli', `${script}.ts`), ...args],
+      {
+        cwd: root,
+        env: { ...process.env, TAGIH_REVIEW_BEFORE_SENDING: 'false', ...env },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => {
+      stdout += d;
+    });
+    child.stderr.on('data', (d) => {
+      stderr += d;
+    });
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
