@@ -122,10 +122,12 @@ const MERGE_SENDS = `
       and merge_delivery_status(m.delivery_status, f.delivery_status) is distinct from m.delivery_status
     returning m.customer_id, m.sent_at
   ), dirty as (
+    -- 'do update', not 'do nothing': it locks an existing mark, so a rollup running now cannot consume the mark
+    -- before this batch commits and miss its rows (the rollup skips locked marks and sees them next time).
     insert into daily_usage_dirty (customer_id, day)
     select distinct customer_id, (sent_at at time zone 'Asia/Jakarta')::date
     from (select customer_id, sent_at from inserted union all select customer_id, sent_at from reported_existing) changed
-    on conflict do nothing
+    on conflict (customer_id, day) do update set day = excluded.day
   ), applied as (
     delete from pending_reports p using inserted i where p.sending_id = i.sending_id returning p.sending_id
   )
@@ -159,7 +161,7 @@ const MERGE_REPORTS = `
   ), dirty as (
     insert into daily_usage_dirty (customer_id, day)
     select distinct customer_id, (sent_at at time zone 'Asia/Jakarta')::date from updated
-    on conflict do nothing
+    on conflict (customer_id, day) do update set day = excluded.day
   ), waiting as (
     insert into pending_reports (sending_id, delivery_status)
     select c.sending_id, c.status from combined c
