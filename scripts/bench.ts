@@ -94,7 +94,7 @@ async function generate(messages: number, customers: ReadonlyArray<string>): Pro
     badLines: false,
   });
   console.log(
-    `  generated ${lines} lines (${Math.round((await stat(file)).size / 1e6)} MB) in ${((performance.now() - t0) / 1000).toFixed(1)} s (not timed below)`,
+    `  generated ${lines} lines (${Math.round((await stat(file)).size / 1e6)} MB) in ${((performance.now() - t0) / 1000).toFixed(1)} s (not timed below), peak RSS so far ${mb(peakRss())}`,
   );
   return file;
 }

@@ -43,7 +43,7 @@ export interface IngestOptions {
   readonly onProgress?: (linesRead: number) => void;
 }
 
-const DEFAULT_BATCH_LINES = 20_000;
+const DEFAULT_BATCH_LINES = 10_000;
 
 class Tally {
   files = 0;

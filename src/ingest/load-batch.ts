@@ -3,6 +3,8 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
+import { type DeliveryStatus, isDeliveryStatus, mergeDeliveryStatus } from '../domain/delivery-status.ts';
+import { wibDateOf } from '../domain/period.ts';
 import type { ReportRow, SendRow } from './parse-line.ts';
 
 export interface StagedRejection {
@@ -194,6 +196,90 @@ async function recordRejections(
   );
 }
 
+/**
+ * The common case — a log seen for the first time — without staging: when no sending id of the batch is stored
+ * yet (one index probe each) and none repeats within it, the batch's own early reports and the waiting reports
+ * are merged here and the rows are COPYed straight into messages. Anything else (a rerun, a replay, a repeated id,
+ * or a concurrent load of the same ids) takes the staged path, which sorts out duplicates and conflicts.
+ * Returns null when the batch must take the staged path.
+ */
+async function loadNewSendsDirectly(
+  client: pg.PoolClient,
+  batch: Batch,
+): Promise<{ readonly loaded: number; readonly reportsApplied: number } | null> {
+  const ids = batch.sends.map((s) => s.row.sendingId);
+  const bySendingId = new Map(batch.sends.map((s) => [s.row.sendingId, s]));
+  if (bySendingId.size !== ids.length) return null;
+  const stored = await client.query('select 1 from messages where sending_id = any($1::bigint[]) limit 1', [
+    ids,
+  ]);
+  if ((stored.rowCount ?? 0) > 0) return null;
+
+  await client.query('savepoint direct');
+  try {
+    let reportsApplied = 0;
+    // R2: reports that waited for these records, then the batch's reports that came before their record.
+    const waiting = await client.query<{ sending_id: number; delivery_status: number }>(
+      'delete from pending_reports where sending_id = any($1::bigint[]) returning sending_id, delivery_status',
+      [ids],
+    );
+    for (const w of waiting.rows) {
+      const send = bySendingId.get(Number(w.sending_id))!;
+      send.deliveryStatus =
+        send.deliveryStatus === null
+          ? w.delivery_status
+          : mergeStatus(w.delivery_status, send.deliveryStatus);
+    }
+    reportsApplied += waiting.rowCount ?? 0;
+    const rest: Batch['reports'] = [];
+    for (const report of batch.reports) {
+      const send = bySendingId.get(report.row.sendingId);
+      if (send) {
+        send.deliveryStatus = mergeStatus(send.deliveryStatus, report.row.deliveryStatus);
+        reportsApplied += 1;
+      } else rest.push(report);
+    }
+    const xid = (await client.query<{ xid: string }>('select pg_current_xact_id()::text as xid')).rows[0]!
+      .xid;
+    const now = new Date().toISOString();
+    let data = '';
+    const days = new Set<string>();
+    for (const { row, deliveryStatus } of batch.sends) {
+      const reported = deliveryStatus !== null;
+      data += `${row.sendingId}\t${row.customerId}\t${row.product}\t${copyText(row.number)}\t${row.operator}\t${row.sentAt.toISOString()}\t${row.sendingStatus}\t${reported ? deliveryStatus : '\\N'}\t${reported ? now : '\\N'}\t${reported ? xid : '\\N'}\t${row.characters}\t${row.billableCharacters}\t${row.parts}\t\\\\x${row.contentHash.toString('hex')}\t${row.messageText === null ? '\\N' : copyText(row.messageText)}\n`;
+      days.add(`${row.customerId}|${wibDateOf(row.sentAt)}`);
+    }
+    await copyInto(
+      client,
+      `messages (sending_id, customer_id, product, number, operator, sent_at, sending_status, delivery_status,
+        delivery_updated_at, delivery_xid, characters, billable_characters, parts, content_hash, message_text)`,
+      data,
+    );
+    const marks = [...days].map((d) => d.split('|'));
+    await client.query(
+      `insert into daily_usage_dirty (customer_id, day)
+       select * from unnest($1::bigint[], $2::date[])
+       on conflict (customer_id, day) do update set day = excluded.day`,
+      [marks.map((m) => m[0]), marks.map((m) => m[1])],
+    );
+    await client.query('release savepoint direct');
+    batch.reports.splice(0, batch.reports.length, ...rest);
+    return { loaded: batch.sends.length, reportsApplied };
+  } catch (error) {
+    // Someone loaded one of these ids meanwhile: the staged path sorts it out.
+    if ((error as { code?: string }).code !== '23505') throw error;
+    await client.query('rollback to savepoint direct');
+    for (const s of batch.sends) s.deliveryStatus = null;
+    return null;
+  }
+}
+
+function mergeStatus(current: number | null, incoming: number): number {
+  return isDeliveryStatus(incoming)
+    ? mergeDeliveryStatus(current as DeliveryStatus | null, incoming)
+    : (current ?? incoming);
+}
+
 const CONFLICT_REASON =
   'sendingid already loaded with other content (customer, number, message, sent_at, status or product differ); fix the line or its sendingid and replay';
 
@@ -210,6 +296,11 @@ export async function loadBatch(
     let reportsApplied = 0;
     let reportsWaiting = 0;
     const conflictLines = new Set<number>();
+    const fast = batch.sends.length > 0 ? await loadNewSendsDirectly(client, batch) : null;
+    if (fast) {
+      loaded = fast.loaded;
+      reportsApplied += fast.reportsApplied;
+    }
     if (batch.reports.length > 0) {
       let data = '';
       for (const { lineNo, row } of batch.reports) {
@@ -217,7 +308,7 @@ export async function loadBatch(
       }
       await copyInto(client, 'stage_reports', data);
     }
-    if (batch.sends.length > 0) {
+    if (batch.sends.length > 0 && !fast) {
       await copyInto(client, 'stage_sends', sendCopyLines(batch.sends));
       const result = await client.query<{
         line_no: number;
