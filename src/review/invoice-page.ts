@@ -1,0 +1,79 @@
+import { periodRangeLabelId } from '../domain/indonesian-dates.ts';
+import type { InvoiceDetail } from './load-invoice.ts';
+import type { Flag } from './review-flags.ts';
+import {
+  eventLabel,
+  MAIL_LABELS,
+  PAYMENT_LABELS,
+  parts,
+  rupiah,
+  STATE_LABELS,
+  shortDate,
+  wibTime,
+} from './review-labels.ts';
+
+export interface InvoicePageContext {
+  readonly csrf: string;
+  readonly flags: ReadonlyArray<Flag>;
+}
+
+/** The view of one invoice: figures, flags, actions, history, and its PDF beside them. */
+export function invoiceView(d: InvoiceDetail, ctx: InvoicePageContext) {
+  const state = d.status === 'void' ? 'void' : d.reviewState;
+  const invoiceMail = [...d.mails].reverse().find((m) => m.kind === 'invoice_issued');
+  const mailState = invoiceMail?.status ?? 'none';
+  return {
+    id: d.id,
+    number: d.number,
+    month: d.month,
+    customerCode: d.customerCode,
+    customerName: d.customerName,
+    emails: d.emails.join(', '),
+    period: periodRangeLabelId(d.periodStart, d.periodEnd),
+    invoiceDate: shortDate(d.invoiceDate),
+    dueDate: shortDate(d.dueDate),
+    messages: parts(d.messages),
+    parts: parts(d.parts),
+    subtotal: rupiah(d.subtotal),
+    tax: rupiah(d.tax),
+    taxLabel: d.taxLabel,
+    total: rupiah(d.total),
+    paid: d.paidAmount > 0 ? rupiah(d.paidAmount) : null,
+    state,
+    stateLabel: STATE_LABELS[state],
+    payment: PAYMENT_LABELS[d.status],
+    mailState,
+    mailLabel: MAIL_LABELS[mailState],
+    mailError: invoiceMail?.status === 'failed' ? invoiceMail.lastError : null,
+    isVoid: d.status === 'void',
+    voidReason: d.voidReason,
+    isHeld: state === 'held',
+    reviewNote: d.reviewNote,
+    canApprove: state === 'pending' || state === 'held',
+    canHold: state !== 'void' && state !== 'held',
+    canVoid: state !== 'void' && d.paidAmount === 0,
+    replaces: d.replaces,
+    replacedBy: d.replacedBy,
+    flags: ctx.flags,
+    hasFlags: ctx.flags.length > 0,
+    lines: d.lines.map((l) => ({
+      product: l.product,
+      operator: l.operator,
+      messages: parts(l.messages),
+      parts: parts(l.parts),
+      unitPrice: l.unitPrice === null ? '—' : rupiah(l.unitPrice),
+      amount: rupiah(l.amount),
+    })),
+    history: [...d.history].reverse().map((h) => ({
+      at: wibTime(h.at),
+      label: eventLabel(h.event),
+      event: h.event,
+      actor: h.actor,
+      detail: h.detail,
+    })),
+    hasPdf: d.pdf !== null,
+    hasDetail: d.detailCsv !== null,
+    detailName: d.detailCsv?.endsWith('.gz') ? 'CSV (gzip)' : 'CSV',
+    csrf: ctx.csrf,
+  };
+}

@@ -1,0 +1,51 @@
+import { readFileSync } from 'node:fs';
+import Mustache from 'mustache';
+
+// The page's wording and look are data (templates/review/, see its README): edited without touching the code.
+const templateUrl = (file: string): URL => new URL(`../../templates/review/${file}`, import.meta.url);
+
+export type PageName = 'month' | 'invoice' | 'message';
+
+export interface ReviewTemplates {
+  readonly layout: string;
+  readonly pages: Readonly<Record<PageName, string>>;
+  readonly css: string;
+  readonly js: string;
+}
+
+/** Reads the templates once, when the server starts: a broken template fails at start, not mid-review. */
+export function loadReviewTemplates(): ReviewTemplates {
+  const read = (file: string) => readFileSync(templateUrl(file), 'utf8');
+  const templates: ReviewTemplates = {
+    layout: read('layout.mustache'),
+    pages: {
+      month: read('month.mustache'),
+      invoice: read('invoice.mustache'),
+      message: read('message.mustache'),
+    },
+    css: read('review.css'),
+    js: read('review.js'),
+  };
+  for (const t of [templates.layout, ...Object.values(templates.pages)]) Mustache.parse(t);
+  return templates;
+}
+
+export interface Notice {
+  readonly tone: 'ok' | 'warn' | 'error';
+  readonly text: string;
+  readonly en?: string;
+}
+
+export interface LayoutView {
+  readonly title: string;
+  readonly operator: string;
+  readonly notice: Notice | null;
+  /** Where "back to the month" leads. */
+  readonly month: string | null;
+}
+
+/** One whole page: the page template rendered into the layout (values are HTML-escaped by Mustache). */
+export function renderPage(t: ReviewTemplates, page: PageName, layout: LayoutView, view: object): string {
+  const body = Mustache.render(t.pages[page], view);
+  return Mustache.render(t.layout, { ...layout, body });
+}
