@@ -168,53 +168,85 @@ export async function writeMonthFiles(
   const { db, pool } = database;
   const folder = monthFolder(config.outDir, month);
   const invoices = await loadInvoices(db, `${month}-01`);
-  const files: InvoiceFiles[] = [];
   let pdfMs = 0;
   let detailMs = 0;
-  const client = await pool.connect();
-  try {
-    for (const [i, inv] of invoices.entries()) {
-      const stem = safeFileStem(inv.number, inv.code);
-      const pdf = path.join(folder, `${stem}.pdf`);
-      const plainDetail = path.join(folder, `${stem}-detail.csv`);
-      const existingDetail = [plainDetail, `${plainDetail}.gz`].find((f) => existsSync(f));
-      let written = false;
-      let detail = existingDetail ?? plainDetail;
-      if (inv.status === 'void') {
-        files.push({ invoiceId: inv.id, number: inv.number, pdf, detail, written });
-        onProgress?.(i + 1, invoices.length);
-        continue;
-      }
-      const lines = await linesOf(db, inv.id);
-      if (!existsSync(pdf)) {
+  const plan = invoices.map((inv) => {
+    const stem = safeFileStem(inv.number, inv.code);
+    const plainDetail = path.join(folder, `${stem}-detail.csv`);
+    const existingDetail = [plainDetail, `${plainDetail}.gz`].find((f) => existsSync(f));
+    const pdf = path.join(folder, `${stem}.pdf`);
+    const live = inv.status !== 'void';
+    return {
+      inv,
+      pdf,
+      plainDetail,
+      detail: existingDetail ?? plainDetail,
+      needsPdf: live && !existsSync(pdf),
+      needsDetail: live && !existingDetail,
+    };
+  });
+  const linesById = new Map<number, Awaited<ReturnType<typeof linesOf>>>();
+  const linesFor = async (id: number) => {
+    let lines = linesById.get(id);
+    if (!lines) {
+      lines = await linesOf(db, id);
+      linesById.set(id, lines);
+    }
+    return lines;
+  };
+  let done = 0;
+  const todo = plan.filter((p) => p.needsPdf || p.needsDetail).length;
+  const step = () => onProgress?.(++done, todo);
+
+  // The details stream out of PostgreSQL (gzip on libuv's threads) while the PDFs render on this thread.
+  const details = (async () => {
+    const client = await pool.connect();
+    try {
+      for (const p of plan.filter((x) => x.needsDetail)) {
         const t0 = performance.now();
-        await writeFileAtomic(pdf, await renderInvoicePdf(await pdfDataOf(db, config, inv, lines)));
-        written = true;
-        pdfMs += performance.now() - t0;
-      }
-      if (!existingDetail) {
-        const t0 = performance.now();
+        const lines = await linesFor(p.inv.id);
         const query: DetailQuery = {
-          customerId: inv.customer_id,
-          start: wibMidnight(inv.period),
-          endExclusive: wibMidnight(addDays(inv.period_end, 1)),
-          snapshot: inv.snapshot,
+          customerId: p.inv.customer_id,
+          start: wibMidnight(p.inv.period),
+          endExclusive: wibMidnight(addDays(p.inv.period_end, 1)),
+          snapshot: p.inv.snapshot,
           prices: lines.map((l) => ({
             product: l.product,
             operator: l.operator,
             unitPrice: l.unit_price ?? 0,
           })),
         };
-        detail = await writeDetailCsv(client, query, plainDetail, config.detailGzipAboveBytes);
-        written = true;
+        p.detail = await writeDetailCsv(
+          client,
+          query,
+          p.plainDetail,
+          config.detailGzipAboveBytes,
+          p.inv.messages,
+        );
         detailMs += performance.now() - t0;
+        if (!p.needsPdf) step();
       }
-      files.push({ invoiceId: inv.id, number: inv.number, pdf, detail, written });
-      onProgress?.(i + 1, invoices.length);
+    } finally {
+      client.release();
     }
-  } finally {
-    client.release();
-  }
+  })();
+  const pdfs = (async () => {
+    for (const p of plan.filter((x) => x.needsPdf)) {
+      const t0 = performance.now();
+      const data = await pdfDataOf(db, config, p.inv, await linesFor(p.inv.id));
+      await writeFileAtomic(p.pdf, await renderInvoicePdf(data));
+      pdfMs += performance.now() - t0;
+      step();
+    }
+  })();
+  await Promise.all([details, pdfs]);
+  const files: InvoiceFiles[] = plan.map((p) => ({
+    invoiceId: p.inv.id,
+    number: p.inv.number,
+    pdf: p.pdf,
+    detail: p.detail,
+    written: p.needsPdf || p.needsDetail,
+  }));
 
   const register = path.join(folder, 'register.csv');
   const byId = new Map(files.map((f) => [f.invoiceId, f]));

@@ -1,6 +1,7 @@
 import { createWriteStream, existsSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { pipeline } from 'node:stream/promises';
+import { createGzip } from 'node:zlib';
 import type pg from 'pg';
 import { to as copyTo } from 'pg-copy-streams';
 import { gzipFile, sizeOf, streamFileAtomic } from './write-atomic.ts';
@@ -68,23 +69,40 @@ export function detailCopySql(q: DetailQuery): string {
   ) to stdout with (format csv, header true)`;
 }
 
+/** Bytes a detail row takes, about: used to gzip a large detail on the fly instead of after. */
+const BYTES_PER_ROW = 110;
+
 /**
  * Streams an invoice's usage detail out of PostgreSQL (COPY) into `file`; above `gzipAbove` bytes it is gzipped
- * to `file.gz`. Returns the path written.
+ * to `file.gz` — on the fly when `expectedRows` says it will be large, else after the fact. Returns the path
+ * written.
  */
 export async function writeDetailCsv(
   client: pg.PoolClient,
   q: DetailQuery,
   file: string,
   gzipAbove: number,
+  expectedRows = 0,
 ): Promise<string> {
+  const gz = `${file}.gz`;
+  if (expectedRows * BYTES_PER_ROW > gzipAbove) {
+    await streamFileAtomic(gz, async (tmp) => {
+      await pipeline(
+        client.query(copyTo(detailCopySql(q))),
+        createGzip({ level: 1 }),
+        createWriteStream(tmp),
+      );
+    });
+    await rm(file, { force: true });
+    return gz;
+  }
   await streamFileAtomic(file, async (tmp) => {
     await pipeline(client.query(copyTo(detailCopySql(q))), createWriteStream(tmp));
   });
   if ((await sizeOf(file)) > gzipAbove) {
-    await gzipFile(file, `${file}.gz`);
-    return `${file}.gz`;
+    await gzipFile(file, gz);
+    return gz;
   }
-  if (existsSync(`${file}.gz`)) await rm(`${file}.gz`);
+  if (existsSync(gz)) await rm(gz);
   return file;
 }

@@ -44,7 +44,7 @@ export async function streamFileAtomic(
 /** Gzips a finished file into `target` (atomically) and removes the original. */
 export async function gzipFile(source: string, target: string): Promise<void> {
   await streamFileAtomic(target, (tmp) =>
-    pipeline(createReadStream(source), createGzip({ level: 6 }), createWriteStream(tmp)),
+    pipeline(createReadStream(source), createGzip({ level: 1 }), createWriteStream(tmp)),
   );
   await rm(source, { force: true });
 }
