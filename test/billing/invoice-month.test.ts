@@ -400,3 +400,25 @@ async function createTestDatabaseFor(url: string): Promise<Database> {
   const { db, pool } = createDb(url, 5);
   return { db, pool, safeUrl: 'test', close: () => db.destroy() };
 }
+
+describe('large details', () => {
+  it('R14: a detail above the configured size is gzipped, on the fly or after, and the register names the .gz', async () => {
+    await addCustomers(t.db, ['GZBIG', 'GZSMALL']);
+    await insertMessages(t.db, { customer: 'GZBIG', count: 400, from: '2026-06-03T00:00:00+07:00' });
+    await insertMessages(t.db, { customer: 'GZSMALL', count: 2, from: '2026-06-03T00:00:00+07:00' });
+    const out = { ...config, outDir: await tempDir('tagih-gz-'), detailGzipAboveBytes: 1000 };
+    await run({ month: '2026-06', issueDate: '2026-07-01' }, out);
+    const folder = path.join(out.outDir, '2026-06');
+    const rows = await csv(path.join(folder, 'register.csv'));
+    const big = rows.find((r) => r[1] === 'GZBIG')!;
+    const small = rows.find((r) => r[1] === 'GZSMALL')!;
+    expect(big[13]).toMatch(/_GZBIG-detail\.csv\.gz$/);
+    expect(small[13]).toMatch(/_GZSMALL-detail\.csv$/);
+    const { gunzipSync } = await import('node:zlib');
+    const text = gunzipSync(await readFile(path.join(folder, big[13]!))).toString('utf8');
+    const lines = text.trim().split('\n');
+    expect(lines).toHaveLength(401);
+    expect(lines.slice(1).reduce((s, l) => s + Number(l.split(',')[10]), 0)).toBe(Number(big[8]));
+    expect(existsSync(path.join(folder, big[13]!.replace(/\.gz$/, '')))).toBe(false);
+  });
+});
