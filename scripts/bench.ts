@@ -1,14 +1,17 @@
 // npm run bench -- ingest --messages 1000000
 // npm run bench -- month --messages 1000000 --customers 1000
 // Runs on a database of its own (tagih_bench, recreated) on the configured server or the embedded default.
-import { rm, stat } from 'node:fs/promises';
+import { spawnSync } from 'node:child_process';
+import { readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
 import { to as copyTo } from 'pg-copy-streams';
 import { computeInvoices } from '../src/billing/compute-invoices.ts';
+import { writeMonthFiles } from '../src/billing/invoice-files.ts';
 import { runInvoiceMonth } from '../src/billing/invoice-month.ts';
 import { loadConfig } from '../src/config.ts';
 import { saveCustomers } from '../src/customers/save-customers.ts';
@@ -18,7 +21,6 @@ import { detailCopySql } from '../src/documents/detail-csv.ts';
 import { firstDayOf, periodOf } from '../src/domain/period.ts';
 import { ingestLogs } from '../src/ingest/ingest-log.ts';
 import { logSource } from '../src/ingest/read-lines.ts';
-import { generateMonthLog, zipfWeights } from './generate-log.ts';
 
 const MONTH = '2026-10';
 const mb = (kb: number) => `${Math.round(kb / 1024)} MB`;
@@ -80,21 +82,20 @@ async function addCustomers(database: Database, count: number): Promise<string[]
   return codes;
 }
 
+/** Generates the log in a child process, so this process's peak RSS is the ingest's and the run's alone. */
 async function generate(messages: number, customers: ReadonlyArray<string>): Promise<string> {
   const file = path.join(tmpdir(), `tagih-bench-${messages}-${customers.length}.jsonl`);
   const t0 = performance.now();
-  const { lines } = await generateMonthLog({
-    file,
-    month: MONTH,
-    customers,
-    weights: zipfWeights(customers.length),
-    messages,
-    seed: 7,
-    firstSendingId: 1,
-    badLines: false,
-  });
+  const spec = { file, month: MONTH, customers, messages, seed: 7, firstSendingId: 1, badLines: false };
+  const child = spawnSync(
+    process.execPath,
+    ['--import', 'tsx', fileURLToPath(new URL('./generate-log.ts', import.meta.url)), JSON.stringify(spec)],
+    { stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 20 },
+  );
+  if (child.status !== 0) throw new Error('generating the log failed');
+  const { lines } = JSON.parse(child.stdout.toString()) as { lines: number };
   console.log(
-    `  generated ${lines} lines (${Math.round((await stat(file)).size / 1e6)} MB) in ${((performance.now() - t0) / 1000).toFixed(1)} s (not timed below), peak RSS so far ${mb(peakRss())}`,
+    `  generated ${lines} lines (${Math.round((await stat(file)).size / 1e6)} MB) in ${((performance.now() - t0) / 1000).toFixed(1)} s in a child process (not timed below)`,
   );
   return file;
 }
@@ -182,16 +183,25 @@ program
           now: new Date('2026-11-27T00:00:00Z'),
         }),
       );
-      const t = close.value.timings;
-      console.log(
-        `  issued ${close.value.issued.length} invoices; detail export ${(t.detailMs / 1000).toFixed(2)} s, PDFs ${(t.pdfMs / 1000).toFixed(2)} s (${(t.pdfMs / Math.max(1, close.value.issued.length)).toFixed(1)} ms per PDF)`,
+      const folder = path.join(outDir, MONTH);
+      // Each stage alone: remove one kind of file and let the run write it again.
+      const files = await readdir(folder);
+      await Promise.all(files.filter((f) => f.includes('-detail.csv')).map((f) => rm(path.join(folder, f))));
+      const detailOnly = await timed('detail export alone (1000 COPYs)', () =>
+        writeMonthFiles(database, config, MONTH),
       );
-      const floor = floorGroup.ms + floorCopy.ms + close.value.issued.length * 20;
+      await Promise.all(files.filter((f) => f.endsWith('.pdf')).map((f) => rm(path.join(folder, f))));
+      const pdfOnly = await timed('PDF rendering alone', () => writeMonthFiles(database, config, MONTH));
+      const n = close.value.issued.length;
+      console.log(
+        `  issued ${n} invoices; ${(pdfOnly.ms / Math.max(1, n)).toFixed(1)} ms per PDF (data, render, write)`,
+      );
+      const floor = floorGroup.ms + floorCopy.ms + n * 20;
       console.log(
         `\n  month close ${(close.ms / 1000).toFixed(2)} s vs floor ${(floor / 1000).toFixed(2)} s (GROUP BY + COPY + 20 ms/PDF): ${(close.ms / floor).toFixed(2)}×`,
       );
       console.log(
-        `  detail export ${(t.detailMs / floorCopy.ms).toFixed(2)}× bare COPY; aggregation ${(aggregation.ms / floorGroup.ms).toFixed(2)}× bare GROUP BY`,
+        `  detail export ${(detailOnly.ms / floorCopy.ms).toFixed(2)}× bare COPY; aggregation ${(aggregation.ms / floorGroup.ms).toFixed(2)}× bare GROUP BY`,
       );
       console.log(`  peak RSS ${mb(peakRss())}`);
     } finally {

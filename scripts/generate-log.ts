@@ -192,3 +192,10 @@ export async function generateMonthLog(spec: LogSpec): Promise<{ lines: number }
   await once(out, 'finish');
   return { lines };
 }
+
+// Run as a script (by the benchmark, in a child process): argv[2] is the LogSpec as JSON, weights Zipf-sized.
+if (process.argv[1] && import.meta.url.endsWith(process.argv[1].split('/').pop()!)) {
+  const spec = JSON.parse(process.argv[2] ?? '{}') as Omit<LogSpec, 'weights'>;
+  const result = await generateMonthLog({ ...spec, weights: zipfWeights(spec.customers.length) });
+  process.stdout.write(JSON.stringify(result));
+}

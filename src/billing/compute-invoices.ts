@@ -4,7 +4,7 @@ import type { Rupiah } from '../domain/money.ts';
 import type { Operator } from '../domain/numbers.ts';
 import { dppHundredths, taxFor, taxRuleFor } from '../domain/tax.ts';
 import { priceVolumeLines } from '../domain/tiers.ts';
-import { billedIn } from './billed-sql.ts';
+import { billedIn, wibDay } from './billed-sql.ts';
 import { loadPriceLists, loadTaxRules, priceListFor, type StoredTaxRule } from './reference-data.ts';
 
 /** What an invoice will say, computed but not yet issued. */
@@ -22,6 +22,8 @@ export interface InvoiceDraft {
   readonly dppHundredths: number | null;
   readonly depositBalance: Rupiah;
   readonly quota: Rupiah;
+  /** Billable parts per WIB day, days with usage only, in date order. */
+  readonly partsPerDay: ReadonlyArray<{ readonly date: string; readonly parts: number }>;
 }
 
 export interface DraftLine {
@@ -84,16 +86,26 @@ export async function computeInvoices(db: Db, window: BillingWindow): Promise<Mo
       const snapshot = (await sql<{ s: string }>`select pg_current_snapshot()::text as s`.execute(trx))
         .rows[0]!.s;
       const only = window.customerIds;
-      const usage = await sql<UsageRow>`
-        select m.customer_id, m.product, m.operator,
+      // One grouped query for the whole period: per (customer, product, operator) for the lines, and per
+      // (customer, WIB day) for the invoice's daily chart.
+      const grouped = await sql<UsageRow & { day: string | null }>`
+        select m.customer_id, m.product, m.operator, ${wibDay}::text as day,
           count(*) filter (where m.billable)::bigint as messages,
           coalesce(sum(m.parts) filter (where m.billable), 0)::bigint as parts
         from messages m
         where m.sent_at >= ${window.start} and m.sent_at < ${window.endExclusive}
           ${only ? sql`and m.customer_id = any(${[...only]}::bigint[])` : sql``}
           ${window.excludeCustomerIds?.length ? sql`and m.customer_id <> all(${[...window.excludeCustomerIds]}::bigint[])` : sql``}
-        group by m.customer_id, m.product, m.operator
+        group by grouping sets ((m.customer_id, m.product, m.operator), (m.customer_id, ${wibDay}))
       `.execute(trx);
+      const usage = { rows: grouped.rows.filter((r) => r.day === null) };
+      const daily = new Map<number, Array<{ date: string; parts: number }>>();
+      for (const r of grouped.rows) {
+        if (r.day === null || r.parts === 0) continue;
+        const list = daily.get(Number(r.customer_id)) ?? [];
+        list.push({ date: r.day, parts: r.parts });
+        daily.set(Number(r.customer_id), list);
+      }
       const customerIds = [...new Set(usage.rows.map((r) => Number(r.customer_id)))];
       const customers = customerIds.length
         ? await trx
@@ -180,6 +192,7 @@ export async function computeInvoices(db: Db, window: BillingWindow): Promise<Mo
           depositBalance: customer.balance,
           // R10: the month's quota is 2 × the deposit, unless the customer has an override.
           quota: customer.quota_override ?? 2 * customer.balance,
+          partsPerDay: (daily.get(customer.id) ?? []).sort((a, b) => a.date.localeCompare(b.date)),
         });
       }
 

@@ -55,6 +55,7 @@ async function loadInvoices(db: Db, period: string) {
       'i.deposit_balance',
       'i.quota',
       'i.snapshot',
+      'i.parts_per_day',
       'i.status',
       'c.code',
       'c.name',
@@ -89,22 +90,13 @@ async function linesOf(db: Db, invoiceId: number) {
     .execute();
 }
 
-/** Billable parts per WIB day of the period, as billed (every day present, zero included). */
-export async function partsPerDay(
-  db: Db,
-  customerId: number,
+/** Every day of the period with its billable parts (zero included), for the invoice's chart. */
+export function everyDay(
   firstDay: string,
   lastDay: string,
-  snapshot: string | null,
-): Promise<Array<{ date: string; parts: number }>> {
-  const billed = snapshot ? billedIn(snapshot) : sql<boolean>`m.billable`;
-  const rows = await sql<{ day: string; parts: number }>`
-    select ${wibDay}::text as day, coalesce(sum(m.parts) filter (where ${billed}), 0)::bigint as parts
-    from messages m
-    where m.customer_id = ${customerId} and m.sent_at >= ${wibMidnight(firstDay)} and m.sent_at < ${wibMidnight(addDays(lastDay, 1))}
-    group by 1
-  `.execute(db);
-  const byDay = new Map(rows.rows.map((r) => [r.day, r.parts]));
+  partsByDay: Iterable<readonly [string, number]>,
+): Array<{ date: string; parts: number }> {
+  const byDay = new Map(partsByDay);
   const days: Array<{ date: string; parts: number }> = [];
   for (let d = firstDay; d <= lastDay; d = addDays(d, 1)) days.push({ date: d, parts: byDay.get(d) ?? 0 });
   return days;
@@ -141,7 +133,7 @@ async function pdfDataOf(
     tax: { label: inv.tax_label, dppHundredths: inv.dpp_hundredths, amount: inv.tax },
     total: inv.total,
     deposit: { balance: inv.deposit_balance, quota: inv.quota, used: inv.subtotal },
-    partsPerDay: await partsPerDay(db, inv.customer_id, inv.period, inv.period_end, inv.snapshot),
+    partsPerDay: everyDay(inv.period, inv.period_end, inv.parts_per_day),
   };
 }
 

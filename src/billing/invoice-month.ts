@@ -9,13 +9,7 @@ import { safeFileStem, writeFileAtomic } from '../documents/write-atomic.ts';
 import { addDays } from '../domain/dates.ts';
 import { firstDayOf, lastDayOf, nextMonth, parseYearMonth, periodOf, wibDateOf } from '../domain/period.ts';
 import { computeInvoices, type InvoiceDraft, type Parked } from './compute-invoices.ts';
-import {
-  type MonthFilesResult,
-  monthFolder,
-  partsPerDay,
-  sellerOf,
-  writeMonthFiles,
-} from './invoice-files.ts';
+import { everyDay, type MonthFilesResult, monthFolder, sellerOf, writeMonthFiles } from './invoice-files.ts';
 import { issueInvoice } from './issue-invoice.ts';
 import { withJobLock } from './job-lock.ts';
 
@@ -355,6 +349,10 @@ async function draftPdfData(
     tax: { label: d.taxRule.label, dppHundredths: d.dppHundredths, amount: d.tax },
     total: d.total,
     deposit: { balance: d.depositBalance, quota: d.quota, used: d.subtotal },
-    partsPerDay: await partsPerDay(db, d.customerId, period, lastDayOf(opts.month), null),
+    partsPerDay: everyDay(
+      period,
+      lastDayOf(opts.month),
+      d.partsPerDay.map((p) => [p.date, p.parts] as const),
+    ),
   };
 }

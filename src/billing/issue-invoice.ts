@@ -76,6 +76,7 @@ export async function issueInvoice(db: Db, draft: InvoiceDraft, ctx: IssueContex
           dpp_hundredths: draft.dppHundredths,
           deposit_balance: draft.depositBalance,
           quota: draft.quota,
+          parts_per_day: JSON.stringify(draft.partsPerDay.map((d) => [d.date, d.parts])),
           snapshot: ctx.snapshot,
           review_state: ctx.holdMail ? 'pending' : 'approved',
           replaces_invoice_id: ctx.replacesInvoiceId ?? null,

@@ -141,6 +141,8 @@ export interface InvoicesTable {
   dpp_hundredths: Int8 | null;
   deposit_balance: Int8;
   quota: Int8;
+  /** [['YYYY-MM-DD', parts], …] for the days with billable usage, as billed. */
+  parts_per_day: ColumnType<Array<[string, number]>, string, string>;
   /** pg_snapshot the invoice was computed on, as text. */
   snapshot: string;
   paid_amount: ColumnType<number, number | undefined, number>;
