@@ -60,7 +60,7 @@ function progress(status: number): number | undefined {
  * R2: the status after a report arrives. Reports come late, twice or out of order: Cancel (5) and
  * Reject (6) are final once received; otherwise a status only moves forward, Pending → Sent →
  * Delivered → Read. mergeDeliveryStatus(4, 2) === 4; mergeDeliveryStatus(2, 6) === 6; mergeDeliveryStatus(6, 4) === 6.
- * Same rule as SQL_MERGE_DELIVERY_STATUS_FUNCTION.
+ * The migration's SQL function merge_delivery_status applies the same rule (test/db/sql-agreement.test.ts).
  */
 export function mergeDeliveryStatus(
   current: DeliveryStatus | null,
@@ -81,17 +81,3 @@ export function mergeDeliveryStatus(
 export function isBillable(sendingStatus: number, deliveryStatus: number | null): boolean {
   return sendingStatus === 10 && deliveryStatus !== 5 && deliveryStatus !== 6;
 }
-
-/** R2 in SQL, for a migration: the same rule as mergeDeliveryStatus (null current → incoming). */
-export const SQL_MERGE_DELIVERY_STATUS_FUNCTION = `CREATE OR REPLACE FUNCTION merge_delivery_status(cur smallint, inc smallint)
-RETURNS smallint LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
-  SELECT CASE
-    WHEN cur IS NULL THEN inc
-    WHEN inc IS NULL THEN cur
-    WHEN cur IN (5, 6) THEN cur
-    WHEN inc IN (5, 6) THEN inc
-    WHEN (CASE inc WHEN 7 THEN 1 WHEN 2 THEN 2 WHEN 3 THEN 3 WHEN 4 THEN 4 END)
-       > (CASE cur WHEN 7 THEN 1 WHEN 2 THEN 2 WHEN 3 THEN 3 WHEN 4 THEN 4 END) THEN inc
-    ELSE cur
-  END
-$$;`;

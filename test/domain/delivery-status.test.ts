@@ -10,7 +10,6 @@ import {
   mergeDeliveryStatus,
   SENDING_STATUS_LABELS,
   SENDING_STATUSES,
-  SQL_MERGE_DELIVERY_STATUS_FUNCTION,
 } from '../../src/domain/delivery-status.ts';
 
 describe('R2 statuses of the gateway', () => {
@@ -121,29 +120,5 @@ describe('R2 merging delivery reports', () => {
         return apply(doubled) === apply(reports);
       }),
     );
-  });
-});
-
-describe('R2 the same rule in SQL', () => {
-  it('R2: the SQL function is created idempotently, immutable, over smallint', () => {
-    expect(SQL_MERGE_DELIVERY_STATUS_FUNCTION).toMatch(
-      /^CREATE OR REPLACE FUNCTION merge_delivery_status\(cur smallint, inc smallint\)\s+RETURNS smallint LANGUAGE sql IMMUTABLE/,
-    );
-    expect(SQL_MERGE_DELIVERY_STATUS_FUNCTION.trimEnd()).toMatch(/\$\$;$/);
-  });
-
-  it('R2: the SQL function applies the rules in the TypeScript order: unknown, final, forward', () => {
-    const order = [
-      'WHEN cur IS NULL THEN inc',
-      'WHEN inc IS NULL THEN cur',
-      'WHEN cur IN (5, 6) THEN cur',
-      'WHEN inc IN (5, 6) THEN inc',
-      '(CASE inc WHEN 7 THEN 1 WHEN 2 THEN 2 WHEN 3 THEN 3 WHEN 4 THEN 4 END)',
-      '> (CASE cur WHEN 7 THEN 1 WHEN 2 THEN 2 WHEN 3 THEN 3 WHEN 4 THEN 4 END) THEN inc',
-      'ELSE cur',
-    ];
-    const positions = order.map((piece) => SQL_MERGE_DELIVERY_STATUS_FUNCTION.indexOf(piece));
-    expect(positions.every((p) => p >= 0)).toBe(true);
-    expect(positions).toEqual([...positions].sort((a, b) => a - b));
   });
 });
