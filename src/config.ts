@@ -1,5 +1,10 @@
+import { readFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import path from 'node:path';
+import { parseEnv } from 'node:util';
+import { CronSyntaxError, parseCron } from './scheduler/cron.ts';
+import { JOB_DEFAULTS, JOB_NAMES, type JobName } from './scheduler/job-names.ts';
+import { fixedOffsetMinutes } from './scheduler/timezone.ts';
 
 /** One validated place for every setting (environment variables; see .env.example). */
 export interface Config {
@@ -23,7 +28,20 @@ export interface Config {
   readonly minimumDeposit: number;
   /** Store OTP message texts in the database (off by default: they are secrets). */
   readonly storeMessageText: boolean;
+  /** Time zone of the scheduler's cron expressions (billing periods are WIB whatever it is, R1). */
   readonly timezone: string;
+  /** Its fixed UTC offset in minutes east of UTC (Asia/Jakarta: 420). */
+  readonly timezoneOffsetMinutes: number;
+  /** Each job's cron expression in `timezone`; null when the job is switched off ('off'). */
+  readonly schedule: Readonly<Record<JobName, string | null>>;
+  /** Days before the due date the first reminder goes out (R8 due date). */
+  readonly reminderDaysBeforeDue: number;
+  /** Days after the due date the overdue reminder goes out. */
+  readonly reminderDaysAfterDue: number;
+  /** How long the daemon waits for the running job on SIGTERM/SIGINT before it exits anyway. */
+  readonly shutdownTimeoutSeconds: number;
+  /** 'json' lines, 'pretty' for a person, or 'auto': pretty on a terminal, JSON otherwise. */
+  readonly logFormat: LogFormat;
   readonly reviewBeforeSending: boolean;
   readonly reviewBeforeSendingScheduler: boolean;
   readonly reviewPort: number;
@@ -39,6 +57,10 @@ export interface Config {
   readonly bank: { readonly bankName: string; readonly accountName: string; readonly accountNumber: string };
   readonly logLevel: string;
 }
+
+export type LogFormat = 'auto' | 'json' | 'pretty';
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
@@ -107,7 +129,70 @@ function url(env: Env, key: string, protocols: ReadonlyArray<string>): string | 
   return raw;
 }
 
-export function loadConfig(env: Env = process.env, cwd: string = process.cwd()): Config {
+function oneOf<T extends string>(env: Env, key: string, allowed: ReadonlyArray<T>, fallback: T): T {
+  const raw = env[key]?.trim().toLowerCase();
+  if (!raw) return fallback;
+  if (!(allowed as ReadonlyArray<string>).includes(raw)) {
+    throw new ConfigError(`${key}=${raw} is not allowed; expected one of ${allowed.join(', ')}`);
+  }
+  return raw as T;
+}
+
+function timezoneOffset(key: string, timezone: string): number {
+  const result = fixedOffsetMinutes(timezone);
+  if ('problem' in result) {
+    throw new ConfigError(
+      `${key}=${timezone} ${result.problem}; expected a zone with a fixed offset, e.g. ${key}=Asia/Jakarta (WIB), Asia/Makassar (WITA) or Asia/Jayapura (WIT)`,
+    );
+  }
+  return result.offset;
+}
+
+/** Each job's cron expression, checked here so a daemon with a bad one never starts (issue 6). */
+function schedule(env: Env): Record<JobName, string | null> {
+  const out = {} as Record<JobName, string | null>;
+  for (const job of JOB_NAMES) {
+    const { key, cron } = JOB_DEFAULTS[job];
+    const raw = text(env, key, cron);
+    if (raw.toLowerCase() === 'off') {
+      out[job] = null;
+      continue;
+    }
+    try {
+      out[job] = parseCron(raw).source;
+    } catch (error) {
+      if (!(error instanceof CronSyntaxError)) throw error;
+      throw new ConfigError(
+        `${key}='${raw}' is not a cron expression: ${error.message}. Expected 5 fields 'minute hour day-of-month month day-of-week' in ${text(env, 'TAGIH_TIMEZONE', 'Asia/Jakarta')} time, e.g. ${key}='${cron}', or ${key}=off`,
+      );
+    }
+  }
+  return out;
+}
+
+/**
+ * TAGIH_ENV_FILE names an optional file of KEY=VALUE lines (the .env.example form); the environment wins over it.
+ */
+function withEnvFile(env: Env, cwd: string): Env {
+  const file = env.TAGIH_ENV_FILE?.trim();
+  if (!file) return env;
+  let content: string;
+  try {
+    content = readFileSync(path.resolve(cwd, file), 'utf8');
+  } catch (error) {
+    throw new ConfigError(
+      `TAGIH_ENV_FILE=${file} cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'}); expected the path of a file of KEY=VALUE lines, like .env.example`,
+    );
+  }
+  const fromFile = parseEnv(content);
+  const merged: Record<string, string | undefined> = { ...fromFile };
+  for (const [k, v] of Object.entries(env)) if (v !== undefined) merged[k] = v;
+  return merged;
+}
+
+export function loadConfig(givenEnv: Env = process.env, cwd: string = process.cwd()): Config {
+  const env = withEnvFile(givenEnv, cwd);
+  const timezone = text(env, 'TAGIH_TIMEZONE', 'Asia/Jakarta');
   return {
     databaseUrl: url(env, 'DATABASE_URL', ['postgres:', 'postgresql:']),
     dataDir: path.resolve(cwd, text(env, 'TAGIH_DATA_DIR', '.data/postgres')),
@@ -122,7 +207,13 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     detailGzipAboveBytes: integer(env, 'TAGIH_DETAIL_GZIP_ABOVE_BYTES', 1024 * 1024, 0),
     minimumDeposit: integer(env, 'TAGIH_MINIMUM_DEPOSIT', 10_000_000, 0),
     storeMessageText: flag(env, 'TAGIH_STORE_MESSAGE_TEXT', false),
-    timezone: text(env, 'TAGIH_TIMEZONE', 'Asia/Jakarta'),
+    timezone,
+    timezoneOffsetMinutes: timezoneOffset('TAGIH_TIMEZONE', timezone),
+    schedule: schedule(env),
+    reminderDaysBeforeDue: integer(env, 'TAGIH_REMINDER_DAYS_BEFORE_DUE', 3, 1, 13),
+    reminderDaysAfterDue: integer(env, 'TAGIH_REMINDER_DAYS_AFTER_DUE', 1, 1, 90),
+    shutdownTimeoutSeconds: integer(env, 'TAGIH_SHUTDOWN_TIMEOUT_SECONDS', 60, 1, 3600),
+    logFormat: oneOf<LogFormat>(env, 'TAGIH_LOG_FORMAT', ['auto', 'json', 'pretty'], 'auto'),
     reviewBeforeSending: flag(env, 'TAGIH_REVIEW_BEFORE_SENDING', true),
     reviewBeforeSendingScheduler: flag(env, 'TAGIH_REVIEW_BEFORE_SENDING_SCHEDULER', false),
     reviewPort: integer(env, 'TAGIH_REVIEW_PORT', 8417, 0, 65535),
@@ -144,7 +235,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
       accountName: text(env, 'TAGIH_BANK_ACCOUNT_NAME', 'PT Adsmidia Digital Indonesia'),
       accountNumber: text(env, 'TAGIH_BANK_ACCOUNT_NUMBER', '0123456789'),
     },
-    logLevel: text(env, 'TAGIH_LOG_LEVEL', 'info'),
+    logLevel: oneOf(env, 'TAGIH_LOG_LEVEL', LOG_LEVELS, 'info'),
   };
 }
 

@@ -1,0 +1,135 @@
+// The daemon's jobs: each calls its billing step and says what it did. Locks: every step takes its own advisory
+// lock (invoice:<month>, settle, quota, mail, reminders, rollup), so a clerk's run by hand and the daemon never
+// overlap; the daemon adds its own per-job lock on top (see daemon.ts).
+import { runInvoiceMonth } from '../billing/invoice-month.ts';
+import { tryJobLock } from '../billing/job-lock.ts';
+import { runQuotaCheck } from '../billing/quota.ts';
+import { runReminders } from '../billing/reminders.ts';
+import { runRollup } from '../billing/rollup.ts';
+import { runSettlement } from '../billing/settle.ts';
+import type { Config } from '../config.ts';
+import type { Database } from '../db/connect.ts';
+import { lastFinishedMonth, wibDateOf } from '../domain/period.ts';
+import type { Logger } from '../log.ts';
+import { sendPendingMail } from '../mail/send-mail.ts';
+import {
+  invoiceCounts,
+  mailCounts,
+  quotaCounts,
+  reminderCounts,
+  rollupCounts,
+  settleCounts,
+} from './job-counts.ts';
+import type { JobName } from './job-names.ts';
+import type { JobCounts } from './job-runs.ts';
+
+export interface JobContext {
+  readonly database: Database;
+  readonly config: Config;
+  readonly log: Logger;
+  /** When this run starts. */
+  readonly now: Date;
+  /** The clock, for steps later in the run (mail queued by the run is due from when it was queued). */
+  readonly clock: () => Date;
+  /** The scheduled minute the run stands for (a missed one, in a catch-up). */
+  readonly tick: Date;
+  /** Aborted on SIGTERM/SIGINT: a job stops at the next unit boundary it can. */
+  readonly signal: AbortSignal;
+}
+
+export interface JobResult {
+  readonly outcome: 'ok' | 'skipped';
+  readonly counts: JobCounts;
+}
+
+export type JobRunner = (ctx: JobContext) => Promise<JobResult>;
+
+/** A job stopped by a shutdown between two units of work: what is done is committed, the rest is left whole. */
+export class JobInterrupted extends Error {
+  override readonly name = 'JobInterrupted';
+}
+
+const waiting = (ctx: JobContext, lock: string) => () =>
+  ctx.log.info({ lock }, `another copy holds the '${lock}' lock (a run by hand?); waiting for it`);
+
+async function mailAfter(ctx: JobContext): Promise<JobCounts> {
+  if (ctx.signal.aborted) return { mail: 'left for the next mail run' };
+  const mail = await sendPendingMail(ctx.database, ctx.config, { now: ctx.clock() });
+  for (const note of mail.notes) ctx.log.warn({ note }, 'mail');
+  return { mail_sent: mail.sent, mail_failed: mail.failed, mail_retrying: mail.retrying };
+}
+
+export const JOBS: Readonly<Record<JobName, JobRunner>> = {
+  async rollup(ctx) {
+    const summary = await tryJobLock(ctx.database.pool, 'rollup', () => runRollup(ctx.database.db));
+    if (summary === null) return { outcome: 'skipped', counts: { reason: 'another rollup is running' } };
+    return { outcome: 'ok', counts: rollupCounts(summary) };
+  },
+
+  async settle(ctx) {
+    // R11: as of the tick's day, so a missed 1st still settles that month's invoices.
+    const asOf = wibDateOf(ctx.tick);
+    const summary = await runSettlement(
+      ctx.database,
+      { asOf, now: ctx.now, actor: 'scheduler' },
+      waiting(ctx, 'settle'),
+    );
+    if (summary.suspended.length > 0)
+      ctx.log.warn({ customers: summary.suspended }, 'suspended for unpaid invoices (R11)');
+    return { outcome: 'ok', counts: settleCounts(summary) };
+  },
+
+  async invoice(ctx) {
+    // R8: the month the tick ended, dated the day it is actually issued.
+    const month = lastFinishedMonth(ctx.tick);
+    const holdMail = ctx.config.reviewBeforeSendingScheduler;
+    const summary = await runInvoiceMonth(ctx.database, ctx.config, {
+      month,
+      issueDate: wibDateOf(ctx.now),
+      dryRun: false,
+      actor: 'scheduler',
+      holdMail,
+      now: ctx.now,
+      onWait: waiting(ctx, `invoice:${month}`),
+      onProgress: (stage, done, total) => {
+        // Each invoice is issued in a transaction of its own and each file is written whole: between two of them
+        // is a clean place to stop. The next run issues the rest and writes the missing files.
+        if (ctx.signal.aborted) {
+          throw new JobInterrupted(
+            `interrupted by shutdown during ${stage} (${done} of ${total} done); the next start completes ${month}`,
+          );
+        }
+      },
+    });
+    for (const p of summary.parked)
+      ctx.log.warn({ customer: p.customerCode, reason: p.reason }, `not invoiced for ${month}`);
+    const mail = holdMail ? { mail: 'held for review' } : await mailAfter(ctx);
+    return { outcome: 'ok', counts: { ...invoiceCounts(summary), ...mail } };
+  },
+
+  async quota(ctx) {
+    const summary = await runQuotaCheck(ctx.database, { asOf: ctx.now }, waiting(ctx, 'quota'));
+    for (const c of summary.customers) if (c.problem) ctx.log.warn({ customer: c.customer_code }, c.problem);
+    return { outcome: 'ok', counts: quotaCounts(summary) };
+  },
+
+  async reminders(ctx) {
+    const summary = await runReminders(
+      ctx.database,
+      {
+        today: wibDateOf(ctx.now),
+        daysBeforeDue: ctx.config.reminderDaysBeforeDue,
+        daysAfterDue: ctx.config.reminderDaysAfterDue,
+      },
+      waiting(ctx, 'reminders'),
+    );
+    const mail = summary.queued.length > 0 ? await mailAfter(ctx) : {};
+    return { outcome: 'ok', counts: { ...reminderCounts(summary), ...mail } };
+  },
+
+  async mail(ctx) {
+    const summary = await sendPendingMail(ctx.database, ctx.config, { now: ctx.now });
+    for (const note of summary.notes) ctx.log.warn({ note }, 'mail');
+    return { outcome: 'ok', counts: mailCounts(summary) };
+  },
+};
