@@ -85,7 +85,7 @@ await withDatabase(config, async ({ database }) => {
     `   Month total: ${formatRupiah(all.reduce((s, i) => s + i.total, 0))} incl. PPN over ${all.length} invoices`,
   );
 
-  const sent = await sendPendingMail(database, config, { now });
+  const sent = await sendPendingMail(database, config);
   const where = config.smtpUrl
     ? 'sent through SMTP'
     : `written as .eml files into ${path.join(config.outDir, 'outbox')}`;

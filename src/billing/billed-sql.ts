@@ -12,10 +12,5 @@ export function billedIn(snapshot: string): RawBuilder<boolean> {
       or (m.delivery_xid is not null and not pg_visible_in_snapshot(m.delivery_xid, ${snapshot}::pg_snapshot))))`;
 }
 
-/** The message existed when the snapshot was taken. */
-export function seenIn(snapshot: string): RawBuilder<boolean> {
-  return sql<boolean>`pg_visible_in_snapshot(m.ingest_xid, ${snapshot}::pg_snapshot)`;
-}
-
 /** WIB calendar day of m.sent_at (R1). */
 export const wibDay = sql<string>`(m.sent_at at time zone 'Asia/Jakarta')::date`;

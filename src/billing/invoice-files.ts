@@ -2,16 +2,15 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { stringify } from 'csv-stringify/sync';
-import { sql } from 'kysely';
 import type { Config } from '../config.ts';
 import type { Database, Db } from '../db/connect.ts';
 import { type DetailQuery, writeDetailCsv } from '../documents/detail-csv.ts';
-import { type InvoicePdfData, renderInvoicePdf } from '../documents/invoice-pdf.ts';
+import type { InvoicePdfData } from '../documents/invoice-pdf.ts';
+import { createPdfRenderer } from '../documents/pdf-pool.ts';
 import { mergePdfs } from '../documents/print-pack.ts';
 import { type RegisterRow, spreadsheetSafe, writeRegister } from '../documents/register-csv.ts';
 import { safeFileStem, writeFileAtomic } from '../documents/write-atomic.ts';
 import { addDays } from '../domain/dates.ts';
-import { billedIn, wibDay } from './billed-sql.ts';
 
 /** 00:00 WIB of a 'YYYY-MM-DD' day as an instant (R1). */
 export function wibMidnight(day: string): Date {
@@ -106,12 +105,11 @@ export function sellerOf(config: Config): Pick<InvoicePdfData, 'seller' | 'bank'
   return { seller: config.company, bank: config.bank };
 }
 
-async function pdfDataOf(
-  db: Db,
+function pdfDataOf(
   config: Config,
   inv: InvoiceRow,
   lines: Awaited<ReturnType<typeof linesOf>>,
-): Promise<InvoicePdfData> {
+): InvoicePdfData {
   return {
     draft: false,
     ...sellerOf(config),
@@ -222,13 +220,23 @@ export async function writeMonthFiles(
       client.release();
     }
   })();
+  const renderer = createPdfRenderer();
   const pdfs = (async () => {
-    for (const p of plan.filter((x) => x.needsPdf)) {
-      const t0 = performance.now();
-      const data = await pdfDataOf(db, config, p.inv, await linesFor(p.inv.id));
-      await writeFileAtomic(p.pdf, await renderInvoicePdf(data));
-      pdfMs += performance.now() - t0;
-      step();
+    const queue = plan.filter((x) => x.needsPdf);
+    // As many PDFs in flight as the renderer has workers; the data for each is read here.
+    const lane = async () => {
+      for (let p = queue.shift(); p; p = queue.shift()) {
+        const t0 = performance.now();
+        const data = await pdfDataOf(config, p.inv, await linesFor(p.inv.id));
+        await writeFileAtomic(p.pdf, await renderer.render(data));
+        pdfMs += performance.now() - t0;
+        step();
+      }
+    };
+    try {
+      await Promise.all(Array.from({ length: renderer.parallelism }, lane));
+    } finally {
+      await renderer.close();
     }
   })();
   await Promise.all([details, pdfs]);

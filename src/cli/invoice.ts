@@ -3,6 +3,8 @@ import { InvoiceRunRefused, type InvoiceRunSummary, runInvoiceMonth } from '../b
 import { formatRupiah } from '../domain/money.ts';
 import { lastFinishedMonth, wibDateOf } from '../domain/period.ts';
 import { sendPendingMail } from '../mail/send-mail.ts';
+import { invoiceCounts } from '../scheduler/job-counts.ts';
+import { recordJobRun } from '../scheduler/job-runs.ts';
 import { isoDateOption, monthOption } from './options.ts';
 import { progressReporter } from './progress.ts';
 import { config, printJson, runProgram, UserError, withDatabase } from './run-command.ts';
@@ -62,24 +64,31 @@ const program = new Command('invoice')
       const progress = progressReporter(!opts.json);
       const summary = await withDatabase(cfg, async ({ database }) => {
         try {
-          const result = await runInvoiceMonth(database, cfg, {
-            month,
-            issueDate,
-            customerCode: opts.customer,
-            dryRun: opts.dryRun ?? false,
-            actor: cfg.operatorName,
-            holdMail: cfg.reviewBeforeSending,
-            now,
-            onProgress: progress,
-            onWait: () =>
-              process.stderr.write(
-                `Another invoice run for ${month} is in progress; waiting for it to finish…\n`,
-              ),
-          });
+          // A whole run of the last finished month by hand counts for the scheduler's catch-up (job_runs); a dry run, one
+          // customer or an older month does not (it must not hide a missed run of the current one).
+          const whole = !opts.dryRun && opts.customer === undefined && month === lastFinishedMonth(now);
+          const run = (fn: () => Promise<InvoiceRunSummary>) =>
+            whole ? recordJobRun(database, 'invoice', 'manual', fn, { countsOf: invoiceCounts }) : fn();
+          const result = await run(() =>
+            runInvoiceMonth(database, cfg, {
+              month,
+              issueDate,
+              customerCode: opts.customer,
+              dryRun: opts.dryRun ?? false,
+              actor: cfg.operatorName,
+              holdMail: cfg.reviewBeforeSending,
+              now,
+              onProgress: progress,
+              onWait: () =>
+                process.stderr.write(
+                  `Another invoice run for ${month} is in progress; waiting for it to finish…\n`,
+                ),
+            }),
+          );
           progress.done();
           // Mail goes out after the run committed, outside the month's lock; what fails stays queued.
           const sendNow = opts.email && !result.dryRun && !cfg.reviewBeforeSending;
-          const mail = sendNow ? await sendPendingMail(database, cfg, { now }) : null;
+          const mail = sendNow ? await sendPendingMail(database, cfg) : null;
           return { ...result, mail };
         } catch (error) {
           if (error instanceof InvoiceRunRefused) throw new UserError(error.message);

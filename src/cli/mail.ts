@@ -3,6 +3,8 @@ import type { MailStatus } from '../db/schema.ts';
 import { formatWib } from '../domain/period.ts';
 import { listOutbox, MAIL_STATUSES, RetryRefused, retryAllFailed, retryMail } from '../mail/manage-outbox.ts';
 import { sendPendingMail } from '../mail/send-mail.ts';
+import { mailCounts } from '../scheduler/job-counts.ts';
+import { recordJobRun } from '../scheduler/job-runs.ts';
 import { table } from './options.ts';
 import { config, printJson, runProgram, UserError, withDatabase } from './run-command.ts';
 
@@ -17,7 +19,11 @@ program
   )
   .action(async (opts: { json?: boolean }) => {
     const cfg = config();
-    const summary = await withDatabase(cfg, ({ database }) => sendPendingMail(database, cfg));
+    const summary = await withDatabase(cfg, ({ database }) =>
+      recordJobRun(database, 'mail', 'manual', () => sendPendingMail(database, cfg), {
+        countsOf: mailCounts,
+      }),
+    );
     if (opts.json) printJson(summary);
     else {
       const where = cfg.smtpUrl ? 'sent' : `written as .eml into ${cfg.outDir}/outbox`;

@@ -3,6 +3,8 @@ import { runQuotaCheck } from '../billing/quota.ts';
 import { isIsoDate } from '../domain/dates.ts';
 import { formatRupiah } from '../domain/money.ts';
 import { parseOffsetTimestamp } from '../domain/period.ts';
+import { quotaCounts } from '../scheduler/job-counts.ts';
+import { recordJobRun } from '../scheduler/job-runs.ts';
 import { table } from './options.ts';
 import { config, printJson, runProgram, UserError, withDatabase } from './run-command.ts';
 
@@ -38,8 +40,15 @@ const program = new Command('quota')
       throw new UserError(`--as-of ${opts.asOf} is in the future; the quota is checked on usage so far.`);
     }
     const summary = await withDatabase(config(), ({ database }) =>
-      runQuotaCheck(database, { asOf }, () =>
-        process.stderr.write('Another quota check is running; waiting for it to finish…\n'),
+      recordJobRun(
+        database,
+        'quota',
+        'manual',
+        () =>
+          runQuotaCheck(database, { asOf }, () =>
+            process.stderr.write('Another quota check is running; waiting for it to finish…\n'),
+          ),
+        { countsOf: quotaCounts },
       ),
     );
     if (opts.json) {

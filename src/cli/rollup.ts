@@ -1,5 +1,7 @@
 import { Command } from 'commander';
 import { runRollup } from '../billing/rollup.ts';
+import { rollupCounts } from '../scheduler/job-counts.ts';
+import { recordJobRun } from '../scheduler/job-runs.ts';
 import { isoDateOption } from './options.ts';
 import { config, printJson, runProgram, UserError, withDatabase } from './run-command.ts';
 
@@ -18,7 +20,13 @@ const program = new Command('rollup')
       throw new UserError(`--to ${to} is before --from ${from}.`);
     }
     const summary = await withDatabase(config(), ({ database }) =>
-      runRollup(database.db, from === undefined || to === undefined ? undefined : { from, to }),
+      recordJobRun(
+        database,
+        'rollup',
+        'manual',
+        () => runRollup(database.db, from === undefined || to === undefined ? undefined : { from, to }),
+        { countsOf: rollupCounts },
+      ),
     );
     if (opts.json) printJson(summary);
     else

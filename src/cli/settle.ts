@@ -3,6 +3,8 @@ import { refusalsAs } from '../billing/billing-refused.ts';
 import { runSettlement } from '../billing/settle.ts';
 import { formatRupiah } from '../domain/money.ts';
 import { wibDateOf } from '../domain/period.ts';
+import { settleCounts } from '../scheduler/job-counts.ts';
+import { recordJobRun } from '../scheduler/job-runs.ts';
 import { isoDateOption, table } from './options.ts';
 import { config, printJson, runProgram, UserError, withDatabase } from './run-command.ts';
 
@@ -25,8 +27,15 @@ const program = new Command('settle')
       refusalsAs(
         (m) => new UserError(m),
         () =>
-          runSettlement(database, { asOf, now, actor: cfg.operatorName }, () =>
-            process.stderr.write('Another settlement is running; waiting for it to finish…\n'),
+          recordJobRun(
+            database,
+            'settle',
+            'manual',
+            () =>
+              runSettlement(database, { asOf, now, actor: cfg.operatorName }, () =>
+                process.stderr.write('Another settlement is running; waiting for it to finish…\n'),
+              ),
+            { countsOf: settleCounts },
           ),
       ),
     );

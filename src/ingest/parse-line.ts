@@ -62,7 +62,8 @@ function smallIntOf(value: unknown): number | null {
 /** Short, secret-free description of a value for an error message (never the OTP text). */
 function shown(value: unknown): string {
   const s = typeof value === 'string' ? value : JSON.stringify(value);
-  return s === undefined ? 'nothing' : `'${s.length > 40 ? `${s.slice(0, 40)}…` : s}'`;
+  if (s === undefined) return '(missing)';
+  return `'${s.length > 40 ? `${s.slice(0, 40)}…` : s}'`;
 }
 
 /**
@@ -113,7 +114,7 @@ function parseReports(list: unknown): ParsedLine {
     const report = item as Record<string, unknown>;
     const sendingId = sendingIdOf(report.sendingid);
     if (sendingId === null)
-      return rejected(`${where}sendingid ${shown(report.sendingid)} is missing or not a positive integer`);
+      return rejected(`${where}sendingid ${shown(report.sendingid)}: a positive whole number is required`);
     const status = smallIntOf(report.deliverystatus);
     if (status === null || !DELIVERY_STATUSES.has(status)) {
       return rejected(
@@ -137,7 +138,7 @@ function parseSend(record: Record<string, unknown>, ctx: ParseContext): ParsedLi
   }
   const sendingId = sendingIdOf(record.sendingid);
   if (sendingId === null)
-    return rejected(`sendingid ${shown(record.sendingid)} is missing or not a positive integer`);
+    return rejected(`sendingid ${shown(record.sendingid)}: a positive whole number is required`);
 
   const sendingStatus = record.sendingstatus === undefined ? 10 : smallIntOf(record.sendingstatus);
   if (sendingStatus === null || !SENDING_STATUSES.has(sendingStatus)) {

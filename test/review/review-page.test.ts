@@ -93,6 +93,8 @@ beforeAll(async () => {
   });
   browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
   page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
+  // A shared 2-core CI machine runs the other test files beside this one: give the browser room.
+  page.setDefaultTimeout(120_000);
   shots = await tempDir('tagih-review-shots-');
 });
 
@@ -102,7 +104,7 @@ afterAll(async () => {
   await t?.close();
 });
 
-describe('review page in a real browser', () => {
+describe('review page in a real browser', { timeout: 240_000 }, () => {
   let emlBefore: string[];
 
   it('shows the month: summary, flags on the prepared data, customers not invoiced', async () => {
@@ -300,7 +302,7 @@ describe('review page in a real browser', () => {
   });
 });
 
-describe('access', () => {
+describe('access', { timeout: 240_000 }, () => {
   it('with an access token: refused without it, moved into a cookie on the first visit', async () => {
     const guarded = await startReviewServer(
       database,
