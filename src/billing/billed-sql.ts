@@ -11,6 +11,3 @@ export function billedIn(snapshot: string): RawBuilder<boolean> {
     and (coalesce(m.delivery_status, 0) not in (5, 6)
       or (m.delivery_xid is not null and not pg_visible_in_snapshot(m.delivery_xid, ${snapshot}::pg_snapshot))))`;
 }
-
-/** WIB calendar day of m.sent_at (R1). */
-export const wibDay = sql<string>`(m.sent_at at time zone 'Asia/Jakarta')::date`;

@@ -4,7 +4,7 @@ import type { Rupiah } from '../domain/money.ts';
 import type { Operator } from '../domain/numbers.ts';
 import { dppHundredths, taxFor, taxRuleFor } from '../domain/tax.ts';
 import { priceVolumeLines } from '../domain/tiers.ts';
-import { billedIn, wibDay } from './billed-sql.ts';
+import { billedIn } from './billed-sql.ts';
 import { loadPriceLists, loadTaxRules, priceListFor, type StoredTaxRule } from './reference-data.ts';
 
 /** What an invoice will say, computed but not yet issued. */
@@ -86,22 +86,46 @@ export async function computeInvoices(db: Db, window: BillingWindow): Promise<Mo
       const snapshot = (await sql<{ s: string }>`select pg_current_snapshot()::text as s`.execute(trx))
         .rows[0]!.s;
       const only = window.customerIds;
-      // One grouped query for the whole period: per (customer, product, operator) for the lines, and per
-      // (customer, WIB day) for the invoice's daily chart.
-      const grouped = await sql<UsageRow & { day: string | null }>`
-        select m.customer_id, m.product, m.operator, ${wibDay}::text as day,
-          count(*) filter (where m.billable)::bigint as messages,
-          coalesce(sum(m.parts) filter (where m.billable), 0)::bigint as parts
-        from messages m
-        where m.sent_at >= ${window.start} and m.sent_at < ${window.endExclusive}
-          ${only ? sql`and m.customer_id = any(${[...only]}::bigint[])` : sql``}
-          ${window.excludeCustomerIds?.length ? sql`and m.customer_id <> all(${[...window.excludeCustomerIds]}::bigint[])` : sql``}
-        group by grouping sets ((m.customer_id, m.product, m.operator), (m.customer_id, ${wibDay}))
+      // One scan of the period, grouped per (customer, product, operator, WIB day) and folded twice: per line and
+      // per day. Beside the figures it counts what the detail CSV will bill — its own predicate, as of the
+      // snapshot — so the invariant checks need no second pass over the month.
+      const grouped = await sql<
+        UsageRow & { day: string | null; billed_messages: number; billed_parts: number }
+      >`
+        with g as (
+          select m.customer_id, m.product, m.operator, ((m.sent_at + interval '7 hours') at time zone 'UTC')::date as day,
+            count(*) filter (where m.billable) as messages,
+            coalesce(sum(m.parts) filter (where m.billable), 0) as parts,
+            count(*) filter (where ${billedIn(snapshot)}) as billed_messages,
+            coalesce(sum(m.parts) filter (where ${billedIn(snapshot)}), 0) as billed_parts
+          from messages m
+          where m.sent_at >= ${window.start} and m.sent_at < ${window.endExclusive}
+            ${only ? sql`and m.customer_id = any(${[...only]}::bigint[])` : sql``}
+            ${window.excludeCustomerIds?.length ? sql`and m.customer_id <> all(${[...window.excludeCustomerIds]}::bigint[])` : sql``}
+          group by 1, 2, 3, 4
+        )
+        select customer_id, product, operator, null::text as day, sum(messages)::bigint as messages,
+          sum(parts)::bigint as parts, sum(billed_messages)::bigint as billed_messages, sum(billed_parts)::bigint as billed_parts
+        from g group by customer_id, product, operator
+        union all
+        select customer_id, null, null, day::text, 0, sum(parts)::bigint, 0, 0
+        from g group by customer_id, day having sum(parts) > 0
       `.execute(trx);
       const usage = { rows: grouped.rows.filter((r) => r.day === null) };
+      const billed: BilledFigures = new Map();
+      for (const r of usage.rows) {
+        const list = (billed as Map<number, BilledLine[]>).get(Number(r.customer_id)) ?? [];
+        list.push({
+          product: r.product,
+          operator: r.operator,
+          messages: r.billed_messages,
+          parts: r.billed_parts,
+        });
+        (billed as Map<number, BilledLine[]>).set(Number(r.customer_id), list);
+      }
       const daily = new Map<number, Array<{ date: string; parts: number }>>();
       for (const r of grouped.rows) {
-        if (r.day === null || r.parts === 0) continue;
+        if (r.day === null) continue;
         const list = daily.get(Number(r.customer_id)) ?? [];
         list.push({ date: r.day, parts: r.parts });
         daily.set(Number(r.customer_id), list);
@@ -196,7 +220,7 @@ export async function computeInvoices(db: Db, window: BillingWindow): Promise<Mo
         });
       }
 
-      const failures = await checkInvariants(trx as unknown as Db, window, snapshot, drafts);
+      const failures = checkInvariants(drafts, billed);
       for (const [customerId, reason] of failures) {
         const d = drafts.find((x) => x.customerId === customerId)!;
         parked.push({ customerId, customerCode: d.customerCode, reason });
@@ -210,64 +234,50 @@ export async function computeInvoices(db: Db, window: BillingWindow): Promise<Mo
     });
 }
 
-/** Per-message unit prices of the drafts, as arrays for unnest (the detail CSV uses the same join). */
-export function priceArrays(
-  lines: ReadonlyArray<{ customerId: number; product: string; operator: string; unitPrice: number }>,
-): [number[], string[], string[], number[]] {
-  return [
-    lines.map((l) => l.customerId),
-    lines.map((l) => l.product),
-    lines.map((l) => l.operator),
-    lines.map((l) => l.unitPrice),
-  ];
+/** What the detail CSV bills per (customer, product, operator): messages and parts under its own predicate. */
+export interface BilledLine {
+  readonly product: string;
+  readonly operator: string;
+  readonly messages: number;
+  readonly parts: number;
 }
+export type BilledFigures = ReadonlyMap<number, ReadonlyArray<BilledLine>>;
 
 /**
  * The invariants of every draft, before anything is issued: Σ lines = subtotal; total = subtotal + tax;
- * parts = Σ message parts and Σ detail amounts (per message, in SQL, as billed in the snapshot) = subtotal.
+ * amount = parts × unit price per line; and, from what the detail CSV bills (its predicate, as of the snapshot):
+ * parts = Σ message parts, messages = billable messages, Σ detail amounts = subtotal.
  */
-async function checkInvariants(
-  db: Db,
-  window: BillingWindow,
-  snapshot: string,
+export function checkInvariants(
   drafts: ReadonlyArray<InvoiceDraft>,
-): Promise<Map<number, string>> {
+  billed: BilledFigures,
+): Map<number, string> {
   const failures = new Map<number, string>();
-  if (drafts.length === 0) return failures;
-  const all = drafts.flatMap((d) => d.lines.map((l) => ({ ...l, customerId: d.customerId })));
-  const [customers, products, operators, prices] = priceArrays(all);
-  const sums = await sql<{ customer_id: number; messages: number; parts: number; amount: number }>`
-    select m.customer_id,
-      count(*) filter (where ${billedIn(snapshot)})::bigint as messages,
-      coalesce(sum(m.parts) filter (where ${billedIn(snapshot)}), 0)::bigint as parts,
-      coalesce(sum(m.parts::bigint * coalesce(p.unit_price, 0)) filter (where ${billedIn(snapshot)}), 0)::bigint as amount
-    from messages m
-    left join unnest(${customers}::bigint[], ${products}::text[], ${operators}::text[], ${prices}::bigint[])
-      as p(customer_id, product, operator, unit_price)
-      on p.customer_id = m.customer_id and p.product = m.product and p.operator = m.operator
-    where m.sent_at >= ${window.start} and m.sent_at < ${window.endExclusive}
-      and m.customer_id = any(${drafts.map((d) => d.customerId)}::bigint[])
-    group by m.customer_id
-  `.execute(db);
-  const byCustomer = new Map(sums.rows.map((r) => [Number(r.customer_id), r]));
   for (const d of drafts) {
-    const s = byCustomer.get(d.customerId);
     const problems: string[] = [];
     const linesTotal = d.lines.reduce((a, l) => a + l.amount, 0);
     if (linesTotal !== d.subtotal) problems.push(`Σ lines ${linesTotal} ≠ subtotal ${d.subtotal}`);
     if (d.total !== d.subtotal + d.tax)
       problems.push(`total ${d.total} ≠ subtotal ${d.subtotal} + tax ${d.tax}`);
+    const price = new Map(d.lines.map((l) => [`${l.product}|${l.operator}`, l]));
     for (const l of d.lines) {
-      if (l.amount !== l.parts * l.unitPrice)
+      if (l.amount !== l.parts * l.unitPrice) {
         problems.push(`${l.product}/${l.operator}: ${l.parts} × ${l.unitPrice} ≠ ${l.amount}`);
+      }
     }
-    if (!s) problems.push('no messages found for the per-message check');
-    else {
-      if (s.parts !== d.parts) problems.push(`parts ${d.parts} ≠ Σ message parts ${s.parts}`);
-      if (s.messages !== d.messages)
-        problems.push(`messages ${d.messages} ≠ billable messages ${s.messages}`);
-      if (s.amount !== d.subtotal) problems.push(`Σ detail amounts ${s.amount} ≠ subtotal ${d.subtotal}`);
+    let detailAmount = 0;
+    let detailParts = 0;
+    let detailMessages = 0;
+    for (const b of billed.get(d.customerId) ?? []) {
+      detailParts += b.parts;
+      detailMessages += b.messages;
+      detailAmount += b.parts * (price.get(`${b.product}|${b.operator}`)?.unitPrice ?? 0);
     }
+    if (detailParts !== d.parts) problems.push(`parts ${d.parts} ≠ Σ message parts ${detailParts}`);
+    if (detailMessages !== d.messages)
+      problems.push(`messages ${d.messages} ≠ billable messages ${detailMessages}`);
+    if (detailAmount !== d.subtotal)
+      problems.push(`Σ detail amounts ${detailAmount} ≠ subtotal ${d.subtotal}`);
     if (problems.length > 0) failures.set(d.customerId, `invoice check failed: ${problems.join('; ')}`);
   }
   return failures;

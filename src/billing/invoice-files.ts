@@ -188,11 +188,13 @@ export async function writeMonthFiles(
   const todo = plan.filter((p) => p.needsPdf || p.needsDetail).length;
   const step = () => onProgress?.(++done, todo);
 
-  // The details stream out of PostgreSQL (gzip on libuv's threads) while the PDFs render on this thread.
-  const details = (async () => {
+  // The details stream out of PostgreSQL (gzip on libuv's threads) on two connections while the PDFs render on
+  // worker threads: PostgreSQL formats one customer's rows per core.
+  const detailQueue = plan.filter((x) => x.needsDetail);
+  const detailLane = async () => {
     const client = await pool.connect();
     try {
-      for (const p of plan.filter((x) => x.needsDetail)) {
+      for (let p = detailQueue.shift(); p; p = detailQueue.shift()) {
         const t0 = performance.now();
         const lines = await linesFor(p.inv.id);
         const query: DetailQuery = {
@@ -219,7 +221,8 @@ export async function writeMonthFiles(
     } finally {
       client.release();
     }
-  })();
+  };
+  const details = Promise.all([detailLane(), detailLane()]);
   const renderer = createPdfRenderer();
   const pdfs = (async () => {
     const queue = plan.filter((x) => x.needsPdf);
