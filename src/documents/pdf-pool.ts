@@ -23,7 +23,11 @@ export function createPdfRenderer(wanted = availableParallelism()): PdfRenderer 
 
   const workers = Array.from(
     { length: wanted },
-    () => new Worker(new URL('./pdf-worker-entry.mjs', import.meta.url)),
+    // A PDF needs a few MB: a small heap keeps the workers' memory flat however many invoices a month has.
+    () =>
+      new Worker(new URL('./pdf-worker-entry.mjs', import.meta.url), {
+        resourceLimits: { maxOldGenerationSizeMb: 48, maxYoungGenerationSizeMb: 8 },
+      }),
   );
   const pending = new Map<number, Pending>();
   const idle: Worker[] = [...workers];
