@@ -8,7 +8,7 @@ import { withDatabase } from '../src/cli/run-command.ts';
 import { loadConfig } from '../src/config.ts';
 import { importCustomersCsv } from '../src/customers/save-customers.ts';
 import { formatRupiah } from '../src/domain/money.ts';
-import { firstDayOf, lastFinishedMonth, nextMonth, wibDateOf } from '../src/domain/period.ts';
+import { firstDayOf, lastFinishedMonth, nextMonth, previousMonth, wibDateOf } from '../src/domain/period.ts';
 import { ingestLogs } from '../src/ingest/ingest-log.ts';
 import { logSource } from '../src/ingest/read-lines.ts';
 import { sendPendingMail } from '../src/mail/send-mail.ts';
@@ -26,75 +26,115 @@ const issueDate = [firstOfNext, wibDateOf(now)].sort()[0]!;
 const demoDir = path.join(config.outDir, 'demo');
 await mkdir(demoDir, { recursive: true });
 
-await withDatabase(config, async ({ database }) => {
-  console.log(`tagih demo on ${database.safeUrl}\n`);
+try {
+  await withDatabase(config, async ({ database }) => {
+    console.log(`tagih demo on ${database.safeUrl}\n`);
 
-  const customersCsv = path.join(demoDir, 'customers.csv');
-  await writeFile(
-    customersCsv,
-    stringify(
-      DEMO_CUSTOMERS.map((c) => [
-        c.code,
-        c.name,
-        c.email,
-        c.deposit,
-        c.address,
-        c.npwp,
-        c.paper ? 'yes' : 'no',
-      ]),
-      { header: true, columns: ['code', 'name', 'email', 'deposit', 'address', 'npwp', 'paper_invoice'] },
-    ),
-  );
-  const imported = await importCustomersCsv(database.db, customersCsv, wibDateOf(now), config.minimumDeposit);
-  console.log(`1. Customers: ${imported.added} added, ${imported.unchanged} already there (${customersCsv})`);
+    const customersCsv = path.join(demoDir, 'customers.csv');
+    await writeFile(
+      customersCsv,
+      stringify(
+        DEMO_CUSTOMERS.map((c) => [
+          c.code,
+          c.name,
+          c.email,
+          c.deposit,
+          c.address,
+          c.npwp,
+          c.paper ? 'yes' : 'no',
+        ]),
+        { header: true, columns: ['code', 'name', 'email', 'deposit', 'address', 'npwp', 'paper_invoice'] },
+      ),
+    );
+    const imported = await importCustomersCsv(
+      database.db,
+      customersCsv,
+      wibDateOf(now),
+      config.minimumDeposit,
+    );
+    console.log(
+      `1. Customers: ${imported.added} added, ${imported.unchanged} already there (${customersCsv})`,
+    );
 
-  const log = path.join(demoDir, `gateway-${month}.jsonl`);
-  const generated = await generateMonthLog({
-    file: log,
-    month,
-    customers: DEMO_CUSTOMERS.map((c) => c.code),
-    weights: zipfWeights(DEMO_CUSTOMERS.length),
-    messages: MESSAGES,
-    seed: 20_261_001,
-    firstSendingId: 50_000_000,
-    badLines: true,
-  });
-  const started = Date.now();
-  const ingest = await ingestLogs(database.pool, [logSource(log)], {
-    storeMessageText: false,
-    maxListed: 10,
-  });
-  console.log(
-    `2. Gateway log ${log}: ${generated.lines} lines in ${((Date.now() - started) / 1000).toFixed(1)} s — ${ingest.messagesLoaded} messages loaded, ${ingest.duplicates} duplicates, ${ingest.reportsApplied} reports applied, ${ingest.rejected} lines rejected:`,
-  );
-  for (const r of ingest.rejections) console.log(`     line ${r.line}: ${r.reason}`);
+    // The month before, already invoiced, so the review page can compare: other customers were the busy ones
+    // then, and SALON sent that month but not this one.
+    const before = previousMonth(month);
+    const beforeLog = path.join(demoDir, `gateway-${before}.jsonl`);
+    await generateMonthLog({
+      file: beforeLog,
+      month: before,
+      customers: DEMO_CUSTOMERS.map((c) => c.code),
+      weights: zipfWeights(DEMO_CUSTOMERS.length).reverse(),
+      messages: Math.round(MESSAGES / 4),
+      seed: 20_260_901,
+      firstSendingId: 40_000_000,
+      badLines: false,
+    });
+    await ingestLogs(database.pool, [logSource(beforeLog)], { storeMessageText: false });
+    const beforeRun = await runInvoiceMonth(database, config, {
+      month: before,
+      issueDate: firstDayOf(month),
+      dryRun: false,
+      actor: 'demo',
+      holdMail: false,
+      now,
+    });
+    console.log(
+      `2. ${before}, the month before: ${beforeLog} loaded, ${beforeRun.issued.length + beforeRun.alreadyIssued.length} invoices`,
+    );
 
-  const run = await runInvoiceMonth(database, config, {
-    month,
-    issueDate,
-    dryRun: false,
-    actor: 'demo',
-    holdMail: false,
-    now,
-  });
-  console.log(
-    `3. Invoices for ${month} dated ${issueDate}: ${run.issued.length} issued now, ${run.alreadyIssued.length} already issued, ${run.parked.length} parked, ${run.skipped.length} without usage`,
-  );
-  const all = [...run.issued, ...run.alreadyIssued];
-  console.log(
-    `   Month total: ${formatRupiah(all.reduce((s, i) => s + i.total, 0))} incl. PPN over ${all.length} invoices`,
-  );
+    const log = path.join(demoDir, `gateway-${month}.jsonl`);
+    const active = DEMO_CUSTOMERS.filter((c) => c.code !== 'SALON');
+    const generated = await generateMonthLog({
+      file: log,
+      month,
+      customers: active.map((c) => c.code),
+      weights: zipfWeights(active.length),
+      messages: MESSAGES,
+      seed: 20_261_001,
+      firstSendingId: 50_000_000,
+      badLines: true,
+    });
+    const started = Date.now();
+    const ingest = await ingestLogs(database.pool, [logSource(log)], {
+      storeMessageText: false,
+      maxListed: 10,
+    });
+    console.log(
+      `3. Gateway log ${log}: ${generated.lines} lines in ${((Date.now() - started) / 1000).toFixed(1)} s — ${ingest.messagesLoaded} messages loaded, ${ingest.duplicates} duplicates, ${ingest.reportsApplied} reports applied, ${ingest.rejected} lines rejected:`,
+    );
+    for (const r of ingest.rejections) console.log(`     line ${r.line}: ${r.reason}`);
 
-  const sent = await sendPendingMail(database, config);
-  const where = config.smtpUrl
-    ? 'sent through SMTP'
-    : `written as .eml files into ${path.join(config.outDir, 'outbox')}`;
-  console.log(`4. Mail: ${sent.sent} ${where}${sent.failed ? `, ${sent.failed} failed` : ''}`);
+    const run = await runInvoiceMonth(database, config, {
+      month,
+      issueDate,
+      dryRun: false,
+      actor: 'demo',
+      holdMail: false,
+      now,
+    });
+    console.log(
+      `4. Invoices for ${month} dated ${issueDate}: ${run.issued.length} issued now, ${run.alreadyIssued.length} already issued, ${run.parked.length} parked, ${run.skipped.length} without usage`,
+    );
+    const all = [...run.issued, ...run.alreadyIssued];
+    console.log(
+      `   Month total: ${formatRupiah(all.reduce((s, i) => s + i.total, 0))} incl. PPN over ${all.length} invoices`,
+    );
 
-  console.log(`\nLook at:
+    const sent = await sendPendingMail(database, config);
+    const where = config.smtpUrl
+      ? 'sent through SMTP'
+      : `written as .eml files into ${path.join(config.outDir, 'outbox')}`;
+    console.log(`5. Mail: ${sent.sent} ${where}${sent.failed ? `, ${sent.failed} failed` : ''}`);
+
+    console.log(`\nLook at:
   billing register   ${run.register}
   PDFs and details   ${run.folder}
   print pack         ${run.printPack ? run.printPack.pdf : '(no paper customers)'}
   mails (.eml)       ${path.join(config.outDir, 'outbox')}
 Review the month:    npm run review -- --month ${month}`);
-});
+  });
+} catch (error) {
+  process.stderr.write(`Demo failed: ${(error as Error).message}\n`);
+  process.exitCode = 1;
+}
