@@ -1,5 +1,10 @@
 import { Command } from 'commander';
-import { InvoiceRunRefused, type InvoiceRunSummary, runInvoiceMonth } from '../billing/invoice-month.ts';
+import {
+  checkRunDates,
+  InvoiceRunRefused,
+  type InvoiceRunSummary,
+  runInvoiceMonth,
+} from '../billing/invoice-month.ts';
 import { formatRupiah } from '../domain/money.ts';
 import { lastFinishedMonth, wibDateOf } from '../domain/period.ts';
 import { sendPendingMail } from '../mail/send-mail.ts';
@@ -59,6 +64,12 @@ const program = new Command('invoice')
       const month = opts.month === undefined ? lastFinishedMonth(now) : monthOption(opts.month);
       const issueDate =
         opts.issueDate === undefined ? wibDateOf(now) : isoDateOption(opts.issueDate, '--issue-date');
+      try {
+        checkRunDates(month, issueDate, now); // refused before anything is opened or recorded
+      } catch (error) {
+        if (error instanceof InvoiceRunRefused) throw new UserError(error.message);
+        throw error;
+      }
       const base = config();
       const cfg = opts.out ? { ...base, outDir: opts.out } : base;
       const progress = progressReporter(!opts.json);
