@@ -35,8 +35,9 @@ export interface InvoiceFacts {
 }
 
 /** 2.5 → '2,5' (Indonesian decimal comma), for ratios shown to finance. */
-function ratioText(n: number): string {
-  return n.toFixed(1).replace('.', ',');
+function ratioText(ratio: number): string {
+  const oneDecimal = ratio.toFixed(1); // a usage ratio, never money
+  return oneDecimal.replace('.', ',');
 }
 
 /** The flags an issued invoice raises under the configured thresholds. */
