@@ -44,6 +44,7 @@ export interface IngestOptions {
 }
 
 const DEFAULT_BATCH_LINES = 10_000;
+const YIELD_EVERY_LINES = 256;
 
 class Tally {
   files = 0;
@@ -113,6 +114,7 @@ class Loader {
   private inFlight: Promise<void> = Promise.resolve();
   private batch: Batch;
   private readonly sendIndex = new Map<number, number>();
+  private sinceYield = 0;
   constructor(
     private readonly client: pg.PoolClient,
     private readonly ctx: ParseContext,
@@ -125,6 +127,12 @@ class Loader {
   }
 
   async line(lineNo: number, raw: string): Promise<void> {
+    // Parsing is synchronous work on the thread that also handles PostgreSQL's answers: give those a turn now and
+    // then, or the batch in flight waits for the parser and the two never overlap.
+    if (++this.sinceYield >= YIELD_EVERY_LINES) {
+      this.sinceYield = 0;
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
     const parsed = parseLine(raw, this.ctx);
     if (parsed.kind === 'send') {
       this.tally.sendRecords += 1;
