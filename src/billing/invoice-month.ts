@@ -6,7 +6,7 @@ import { writeDetailCsv } from '../documents/detail-csv.ts';
 import { renderInvoicePdf } from '../documents/invoice-pdf.ts';
 import { type RegisterRow, writeRegister } from '../documents/register-csv.ts';
 import { safeFileStem, writeFileAtomic } from '../documents/write-atomic.ts';
-import { addDays } from '../domain/dates.ts';
+import { dueDateFor } from '../domain/dates.ts';
 import { firstDayOf, lastDayOf, nextMonth, parseYearMonth, periodOf, wibDateOf } from '../domain/period.ts';
 import { computeInvoices, type InvoiceDraft, type Parked } from './compute-invoices.ts';
 import { everyDay, type MonthFilesResult, monthFolder, sellerOf, writeMonthFiles } from './invoice-files.ts';
@@ -227,12 +227,16 @@ async function dryRun(
   });
   const folder = path.join(monthFolder(config.outDir, opts.month), 'dry-run');
   const rows: RegisterRow[] = [];
+  const labels = await displayNames(db);
   const client = await pool.connect();
   try {
     for (const [i, d] of computed.drafts.entries()) {
       const stem = safeFileStem('DRAFT', d.customerCode);
       const pdfPath = path.join(folder, `${stem}.pdf`);
-      await writeFileAtomic(pdfPath, await renderInvoicePdf(await draftPdfData(db, config, d, opts, period)));
+      await writeFileAtomic(
+        pdfPath,
+        await renderInvoicePdf(await draftPdfData(db, config, labels, d, opts, period)),
+      );
       const detail = await writeDetailCsv(
         client,
         { customerId: d.customerId, start, endExclusive, snapshot: null, prices: d.lines },
@@ -305,7 +309,7 @@ function registerRowOf(
     customer_name: d.customerName,
     period: opts.month,
     invoice_date: opts.issueDate,
-    due_date: addDays(opts.issueDate, 14),
+    due_date: dueDateFor(opts.issueDate),
     messages: d.messages,
     parts: d.parts,
     subtotal: d.subtotal,
@@ -317,9 +321,18 @@ function registerRowOf(
   };
 }
 
+/** Product and operator names as the invoice prints them. */
+async function displayNames(db: Db) {
+  return {
+    products: new Map((await db.selectFrom('products').selectAll().execute()).map((p) => [p.code, p.name])),
+    operators: new Map((await db.selectFrom('operators').selectAll().execute()).map((o) => [o.id, o.name])),
+  };
+}
+
 async function draftPdfData(
   db: Db,
   config: Config,
+  labels: Awaited<ReturnType<typeof displayNames>>,
   d: InvoiceDraft,
   opts: InvoiceRunOptions,
   period: string,
@@ -329,21 +342,19 @@ async function draftPdfData(
     .select(['address', 'npwp'])
     .where('id', '=', d.customerId)
     .executeTakeFirstOrThrow();
-  const names = new Map((await db.selectFrom('products').selectAll().execute()).map((p) => [p.code, p.name]));
-  const ops = new Map((await db.selectFrom('operators').selectAll().execute()).map((o) => [o.id, o.name]));
   return {
     draft: true,
     ...sellerOf(config),
     buyer: { code: d.customerCode, name: d.customerName, address: customer.address, npwp: customer.npwp },
     number: 'DRAFT',
     invoiceDate: opts.issueDate,
-    dueDate: addDays(opts.issueDate, 14),
+    dueDate: dueDateFor(opts.issueDate),
     periodStart: period,
     periodEnd: lastDayOf(opts.month),
     lines: d.lines.map((l) => ({
       ...l,
-      product: names.get(l.product) ?? l.product,
-      operator: ops.get(l.operator) ?? l.operator,
+      product: labels.products.get(l.product) ?? l.product,
+      operator: labels.operators.get(l.operator) ?? l.operator,
     })),
     subtotal: d.subtotal,
     tax: { label: d.taxRule.label, dppHundredths: d.dppHundredths, amount: d.tax },

@@ -1,4 +1,5 @@
 import { countCharacters, partsForBillableCharacters } from '../domain/counting.ts';
+import { isDeliveryStatus, isSendingStatus } from '../domain/delivery-status.ts';
 import { normaliseNumber, operatorOf, type PrefixTable } from '../domain/numbers.ts';
 import { parseOffsetTimestamp } from '../domain/period.ts';
 
@@ -36,8 +37,6 @@ export interface ParseContext {
   readonly storeMessageText: boolean;
 }
 
-const SENDING_STATUSES = new Set([10, 60, 70, 80, 90]);
-const DELIVERY_STATUSES = new Set([2, 3, 4, 5, 6, 7]);
 const DEFAULT_PRODUCT = 'whatsapp_otp';
 
 function rejected(reason: string): ParsedLine {
@@ -116,7 +115,7 @@ function parseReports(list: unknown): ParsedLine {
     if (sendingId === null)
       return rejected(`${where}sendingid ${shown(report.sendingid)}: a positive whole number is required`);
     const status = smallIntOf(report.deliverystatus);
-    if (status === null || !DELIVERY_STATUSES.has(status)) {
+    if (status === null || !isDeliveryStatus(status)) {
       return rejected(
         `${where}deliverystatus ${shown(report.deliverystatus)} is not one of 2, 3, 4, 5, 6, 7`,
       );
@@ -141,7 +140,7 @@ function parseSend(record: Record<string, unknown>, ctx: ParseContext): ParsedLi
     return rejected(`sendingid ${shown(record.sendingid)}: a positive whole number is required`);
 
   const sendingStatus = record.sendingstatus === undefined ? 10 : smallIntOf(record.sendingstatus);
-  if (sendingStatus === null || !SENDING_STATUSES.has(sendingStatus)) {
+  if (sendingStatus === null || !isSendingStatus(sendingStatus)) {
     return rejected(`sendingstatus ${shown(record.sendingstatus)} is not one of 10, 60, 70, 80, 90`);
   }
   const product = record.product === undefined ? DEFAULT_PRODUCT : record.product;
