@@ -78,7 +78,7 @@ export async function issueInvoice(db: Db, draft: InvoiceDraft, ctx: IssueContex
           quota: draft.quota,
           parts_per_day: JSON.stringify(draft.partsPerDay.map((d) => [d.date, d.parts])),
           snapshot: ctx.snapshot,
-          review_state: ctx.holdMail ? 'pending' : 'approved',
+          review_state: ctx.holdMail ? 'awaiting_review' : 'approved',
           replaces_invoice_id: ctx.replacesInvoiceId ?? null,
         })
         .returning('id')

@@ -1,6 +1,8 @@
 import fc from 'fast-check';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { quotaFor } from '../../src/billing/quota-rules.ts';
+import { billedPredicate } from '../../src/db/billed-sql.ts';
 import { countCharacters, sqlBillableCharacters } from '../../src/domain/counting.ts';
 import { type DeliveryStatus, mergeDeliveryStatus } from '../../src/domain/delivery-status.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
@@ -50,5 +52,71 @@ describe('SQL and TypeScript agree', () => {
       order by i
     `.execute(t.db);
     expect(rows.rows.map((r) => r.merged)).toEqual(pairs.map(([cur, inc]) => mergeDeliveryStatus(cur, inc)));
+  });
+
+  it('R10: quota_for in SQL (used by sending_permission) gives what quotaFor gives', async () => {
+    const rupiah = fc.integer({ min: 0, max: 1_000_000_000_000 });
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.tuple(rupiah, fc.option(rupiah, { nil: null })), { minLength: 1, maxLength: 50 }),
+        async (cases) => {
+          const rows = await sql<{ quota: string }>`
+            select quota_for(b, o)::text as quota
+            from unnest(${cases.map((c) => String(c[0]))}::bigint[], ${cases.map((c) => (c[1] === null ? null : String(c[1])))}::bigint[])
+              with ordinality as x(b, o, i)
+            order by i
+          `.execute(t.db);
+          expect(rows.rows.map((r) => Number(r.quota))).toEqual(cases.map(([b, o]) => quotaFor(b, o)));
+        },
+      ),
+      { numRuns: 40 },
+    );
+  });
+
+  // Moved from test/domain/delivery-status.test.ts (isBillable was used only there): the same table, now against
+  // the predicate the run and the detail COPY use, with every ingest and report seen by the snapshot.
+  it.each([
+    [10, null, true],
+    [10, 2, true],
+    [10, 3, true],
+    [10, 4, true],
+    [10, 7, true],
+    [10, 5, false],
+    [10, 6, false],
+    [60, null, false],
+    [70, 3, false],
+    [80, 4, false],
+    [90, null, false],
+    [60, 5, false],
+  ])('R2: sendingstatus %i with delivery status %s is billed: %s', async (sending, delivery, billable) => {
+    const rows = await sql<{ billed: boolean }>`
+      select ${sql.raw(billedPredicate('100:100:'))} as billed
+      from (values (${sending}::smallint, ${delivery}::smallint, '3'::xid8, ${delivery === null ? null : '4'}::xid8))
+        as m(sending_status, delivery_status, ingest_xid, delivery_xid)
+    `.execute(t.db);
+    expect(rows.rows[0]?.billed).toBe(billable);
+  });
+
+  it.each([
+    ['a Cancel after the snapshot', 5, '150', true],
+    ['a Reject after the snapshot', 6, '150', true],
+    ['a Cancel in the snapshot', 5, '50', false],
+    ['a Read after the snapshot', 4, '150', true],
+  ])('R2: %s: billed %s', async (_what, delivery, deliveryXid, billed) => {
+    const rows = await sql<{ billed: boolean }>`
+      select ${sql.raw(billedPredicate('100:100:'))} as billed
+      from (values (10::smallint, ${delivery}::smallint, '3'::xid8, ${deliveryXid}::xid8))
+        as m(sending_status, delivery_status, ingest_xid, delivery_xid)
+    `.execute(t.db);
+    expect(rows.rows[0]?.billed).toBe(billed);
+  });
+
+  it('R2: a message loaded after the snapshot is not billed in it', async () => {
+    const rows = await sql<{ billed: boolean }>`
+      select ${sql.raw(billedPredicate('100:100:'))} as billed
+      from (values (10::smallint, null::smallint, '150'::xid8, null::xid8))
+        as m(sending_status, delivery_status, ingest_xid, delivery_xid)
+    `.execute(t.db);
+    expect(rows.rows[0]?.billed).toBe(false);
   });
 });
