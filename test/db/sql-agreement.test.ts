@@ -91,4 +91,44 @@ describe('SQL and TypeScript agree', () => {
     `.execute(t.db);
     expect(rows.rows[0]?.billed).toBe(false);
   });
+
+  it('R2: the generated column messages.billable agrees with the billed predicate once every change is seen', async () => {
+    const customer = await t.db
+      .insertInto('customers')
+      .values({ code: 'BILLED', name: 'PT Billed', emails: ['billed@example.id'] })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    const sendings = [10, 60, 70, 80, 90] as const;
+    const deliveries = [null, 2, 3, 4, 5, 6, 7] as const;
+    const combos = sendings.flatMap((s) => deliveries.map((d) => [s, d] as const));
+    await t.db
+      .insertInto('messages')
+      .values(
+        combos.map(([sending, delivery], i) => ({
+          sending_id: 9_000_000 + i,
+          customer_id: customer.id,
+          product: 'whatsapp_otp',
+          number: '6281200000000',
+          operator: 'telkomsel',
+          sent_at: '2026-10-15T03:00:00Z',
+          sending_status: sending,
+          delivery_status: delivery,
+          characters: 10,
+          billable_characters: 10,
+          parts: 1,
+          content_hash: Buffer.from('x'),
+          delivery_xid: delivery === null ? null : sql<string>`pg_current_xact_id()`,
+        })),
+      )
+      .execute();
+    const snapshot = (await sql<{ s: string }>`select pg_current_snapshot()::text as s`.execute(t.db))
+      .rows[0]!.s;
+    const rows = await sql<{ billable: boolean; billed: boolean }>`
+      select m.billable, ${sql.raw(billedPredicate(snapshot))} as billed
+      from messages m where m.customer_id = ${customer.id} order by m.sending_id
+    `.execute(t.db);
+    expect(rows.rows).toHaveLength(combos.length);
+    expect(rows.rows.map((r) => r.billable)).toEqual(rows.rows.map((r) => r.billed));
+    expect(rows.rows.filter((r) => r.billable)).toHaveLength(5);
+  });
 });
