@@ -61,8 +61,6 @@ export interface MonthComputation {
   readonly snapshot: string;
   readonly drafts: ReadonlyArray<InvoiceDraft>;
   readonly parked: ReadonlyArray<Parked>;
-  /** Customers with messages in the period but nothing billable (R7: no invoice). */
-  readonly withoutBillableUsage: ReadonlyArray<string>;
 }
 
 interface UsageRow {
@@ -142,7 +140,6 @@ export async function computeInvoices(db: Db, window: BillingWindow): Promise<Mo
 
       const drafts: InvoiceDraft[] = [];
       const parked: Parked[] = [];
-      const withoutBillableUsage: string[] = [];
       const taxRule = taxRuleFor(taxRules, window.invoiceDate) as StoredTaxRule | undefined;
       const rowsOf = new Map<number, UsageRow[]>();
       for (const r of usage.rows) {
@@ -154,10 +151,8 @@ export async function computeInvoices(db: Db, window: BillingWindow): Promise<Mo
         const rows = rowsOf.get(customer.id) ?? [];
         const park = (reason: string) =>
           parked.push({ customerId: customer.id, customerCode: customer.code, reason });
-        if (rows.every((r) => r.parts === 0)) {
-          withoutBillableUsage.push(customer.code);
-          continue;
-        }
+        // R7: messages in the period but nothing billable: no invoice.
+        if (rows.every((r) => r.parts === 0)) continue;
         if (!taxRule) {
           park(
             `no tax rule is in force on the invoice date ${window.invoiceDate} (R6); add one to tax_rules`,
@@ -235,7 +230,6 @@ export async function computeInvoices(db: Db, window: BillingWindow): Promise<Mo
         snapshot,
         drafts: drafts.filter((d) => !failures.has(d.customerId)),
         parked,
-        withoutBillableUsage,
       };
     });
 }

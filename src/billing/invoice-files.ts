@@ -55,6 +55,7 @@ async function loadInvoices(db: Db, period: string) {
       'i.quota',
       'i.snapshot',
       'i.parts_per_day',
+      'i.template_version',
       'i.status',
       'c.code',
       'c.name',
@@ -112,6 +113,7 @@ function pdfDataOf(
 ): InvoicePdfData {
   return {
     draft: false,
+    templateVersion: inv.template_version,
     ...sellerOf(config),
     buyer: { code: inv.code, name: inv.name, address: inv.address, npwp: inv.npwp },
     number: inv.number,

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Db } from '../db/connect.ts';
+import { CURRENT_TEMPLATE_VERSION } from '../documents/invoice-template.ts';
 import { dueDateFor } from '../domain/dates.ts';
 import { queueMail } from '../mail/outbox.ts';
 import type { InvoiceDraft } from './compute-invoices.ts';
@@ -78,7 +79,8 @@ export async function issueInvoice(db: Db, draft: InvoiceDraft, ctx: IssueContex
           quota: draft.quota,
           parts_per_day: JSON.stringify(draft.partsPerDay.map((d) => [d.date, d.parts])),
           snapshot: ctx.snapshot,
-          review_state: ctx.holdMail ? 'pending' : 'approved',
+          template_version: CURRENT_TEMPLATE_VERSION,
+          review_state: ctx.holdMail ? 'awaiting_review' : 'approved',
           replaces_invoice_id: ctx.replacesInvoiceId ?? null,
         })
         .returning('id')

@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { lockAdvisory, tryLockAdvisory, unlockAdvisory } from '../db/advisory-lock.ts';
 
 /**
  * Runs `fn` holding a PostgreSQL advisory lock named `name` on a connection of its own, so two copies of a job
@@ -14,15 +15,14 @@ export async function withJobLock<T>(
   const client = await pool.connect();
   try {
     const key = `tagih:${name}`;
-    const got = await client.query<{ ok: boolean }>('select pg_try_advisory_lock(hashtext($1)) as ok', [key]);
-    if (!got.rows[0]?.ok) {
+    if (!(await tryLockAdvisory(client, key))) {
       onWait?.();
-      await client.query('select pg_advisory_lock(hashtext($1))', [key]);
+      await lockAdvisory(client, key);
     }
     try {
       return await fn();
     } finally {
-      await client.query('select pg_advisory_unlock(hashtext($1))', [key]).catch(() => {});
+      await unlockAdvisory(client, key).catch(() => {});
     }
   } finally {
     client.release();
@@ -34,12 +34,11 @@ export async function tryJobLock<T>(pool: pg.Pool, name: string, fn: () => Promi
   const client = await pool.connect();
   try {
     const key = `tagih:${name}`;
-    const got = await client.query<{ ok: boolean }>('select pg_try_advisory_lock(hashtext($1)) as ok', [key]);
-    if (!got.rows[0]?.ok) return null;
+    if (!(await tryLockAdvisory(client, key))) return null;
     try {
       return await fn();
     } finally {
-      await client.query('select pg_advisory_unlock(hashtext($1))', [key]).catch(() => {});
+      await unlockAdvisory(client, key).catch(() => {});
     }
   } finally {
     client.release();

@@ -1,5 +1,10 @@
 // Table types of the migrated schema (migrations/). Written once by hand; keep in step with migrations.
 import type { ColumnType, Generated, GeneratedAlways } from 'kysely';
+import type { DeliveryStatus, SendingStatus } from '../domain/delivery-status.ts';
+import type { Operator } from '../domain/numbers.ts';
+
+/** A products.code: products are data (a table, checked by foreign keys), so any plain word the table holds. */
+export type ProductCode = string;
 
 /** int8: a safe-integer number (see the type parser in connect.ts). */
 type Int8 = ColumnType<number, number | string, number | string>;
@@ -15,7 +20,7 @@ export interface OperatorsTable {
 }
 export interface OperatorPrefixesTable {
   prefix: string;
-  operator: string;
+  operator: Operator;
 }
 export interface ProductsTable {
   code: string;
@@ -37,7 +42,7 @@ export interface CustomersTable {
 }
 export interface PriceListsTable {
   id: GeneratedAlways<number>;
-  product: string;
+  product: ProductCode;
   customer_id: number | null;
   name: string;
   mode: Generated<'volume' | 'graduated'>;
@@ -45,7 +50,7 @@ export interface PriceListsTable {
 }
 export interface PriceTiersTable {
   price_list_id: number;
-  operator: string;
+  operator: Operator;
   min_parts: Int8;
   unit_price: Int8;
 }
@@ -65,12 +70,12 @@ export interface HolidaysTable {
 export interface MessagesTable {
   sending_id: Int8;
   customer_id: number;
-  product: string;
+  product: ProductCode;
   number: string;
-  operator: string;
+  operator: Operator;
   sent_at: Timestamp;
-  sending_status: number;
-  delivery_status: number | null;
+  sending_status: SendingStatus;
+  delivery_status: DeliveryStatus | null;
   characters: number;
   billable_characters: number;
   parts: number;
@@ -84,7 +89,7 @@ export interface MessagesTable {
 }
 export interface PendingReportsTable {
   sending_id: Int8;
-  delivery_status: number;
+  delivery_status: DeliveryStatus;
   number: string | null;
   received_at: DefaultTimestamp;
 }
@@ -120,7 +125,18 @@ export interface InvoiceCountersTable {
   last_number: number;
 }
 export type InvoiceStatus = 'issued' | 'partially_paid' | 'paid' | 'settled_from_deposit' | 'void';
-export type ReviewState = 'pending' | 'approved' | 'held';
+/** An invoice's review: 'awaiting_review' until approved or held (not mail's 'pending', which means queued). */
+export type ReviewState = 'awaiting_review' | 'approved' | 'held';
+/** What happened to an invoice (the invoice_events_event_check constraint). */
+export type InvoiceEvent =
+  | 'issued'
+  | 'approved'
+  | 'held'
+  | 'voided'
+  | 'reissued'
+  | 'replaced'
+  | 'payment'
+  | 'settled_from_deposit';
 export interface InvoicesTable {
   id: GeneratedAlways<number>;
   number: string;
@@ -149,14 +165,15 @@ export interface InvoicesTable {
   status: Generated<InvoiceStatus>;
   review_state: Generated<ReviewState>;
   review_note: string | null;
+  template_version: Generated<number>;
   void_reason: string | null;
   replaces_invoice_id: number | null;
   issued_at: DefaultTimestamp;
 }
 export interface InvoiceLinesTable {
   invoice_id: number;
-  product: string;
-  operator: string;
+  product: ProductCode;
+  operator: Operator;
   messages: Int8;
   parts: Int8;
   unit_price: Int8 | null;
@@ -166,7 +183,7 @@ export interface InvoiceLinesTable {
 export interface InvoiceEventsTable {
   id: GeneratedAlways<number>;
   invoice_id: number;
-  event: string;
+  event: InvoiceEvent;
   actor: string;
   detail: string | null;
   at: DefaultTimestamp;
@@ -188,8 +205,8 @@ export interface PaymentsTable {
 }
 export interface DailyUsageTable {
   customer_id: number;
-  product: string;
-  operator: string;
+  product: ProductCode;
+  operator: Operator;
   day: DateText;
   messages: Int8;
   billable_messages: Int8;

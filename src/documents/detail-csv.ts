@@ -4,10 +4,8 @@ import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
 import type pg from 'pg';
 import { to as copyTo } from 'pg-copy-streams';
+import { billedPredicate } from '../db/billed-sql.ts';
 import { gzipFile, sizeOf, streamFileAtomic } from './write-atomic.ts';
-
-export const DETAIL_HEADER =
-  'sending_id,sent_at,number,operator,product,status,characters,billable_characters,parts,unit_price,amount';
 
 export interface DetailQuery {
   readonly customerId: number;
@@ -39,9 +37,8 @@ export function detailCopySql(q: DetailQuery): string {
     }
   }
   const snap = q.snapshot === null ? null : `'${q.snapshot}'::pg_snapshot`;
-  const billed = snap
-    ? `(m.sending_status = 10 and (coalesce(m.delivery_status, 0) not in (5, 6) or (m.delivery_xid is not null and not pg_visible_in_snapshot(m.delivery_xid, ${snap}))))`
-    : 'm.billable';
+  // R2: as billed in the invoice's snapshot; a dry run (no snapshot) bills what is billable now.
+  const billed = q.snapshot === null ? 'm.billable' : billedPredicate(q.snapshot);
   const prices =
     q.prices.length === 0
       ? `(select null::text as product, null::text as operator, null::bigint as unit_price where false)`

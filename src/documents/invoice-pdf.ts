@@ -5,11 +5,14 @@ import { formatDateId, periodRangeLabelId } from '../domain/indonesian-dates.ts'
 import { formatNumberId, formatRupiah } from '../domain/money.ts';
 import { formatDpp } from '../domain/tax.ts';
 import { terbilangRupiah } from '../domain/terbilang.ts';
+import { CURRENT_TEMPLATE_VERSION, wordingFileFor } from './invoice-template.ts';
 
 /** Everything the invoice PDF shows, as plain values: the renderer reads nothing else. */
 export interface InvoicePdfData {
   /** DRAFT watermark, and 'DRAFT' instead of a number. */
   readonly draft: boolean;
+  /** The template version the invoice was issued with (invoices.template_version); a draft: the current one. */
+  readonly templateVersion?: number;
   readonly seller: {
     readonly name: string;
     readonly address: ReadonlyArray<string>;
@@ -87,9 +90,9 @@ const fontSource = (font: ParsedFont) => font as unknown as PDFKit.Mixins.PDFFon
 // DejaVu Sans ascender (1901/2048 em): lines up the baselines of two sizes drawn side by side.
 const ASCENDER = 0.928;
 
-const WORDING_FILE = 'templates/invoice.id-en.json';
+const WORDING_FILE = `templates/${wordingFileFor(CURRENT_TEMPLATE_VERSION)}`;
 const WORDING: Readonly<Record<string, string>> = JSON.parse(
-  readFileSync(templateUrl('invoice.id-en.json'), 'utf8'),
+  readFileSync(templateUrl(wordingFileFor(CURRENT_TEMPLATE_VERSION)), 'utf8'),
 );
 
 /** A label from the wording file, with `{name}` placeholders filled in. */
@@ -136,6 +139,8 @@ interface Pen {
 
 /** Renders one invoice to PDF bytes; the same data always gives the same bytes. */
 export async function renderInvoicePdf(data: InvoicePdfData): Promise<Buffer> {
+  // An invoice renders with the wording it was issued with: one this release does not have is refused, named.
+  wordingFileFor(data.templateVersion ?? CURRENT_TEMPLATE_VERSION);
   // The same data must give the same bytes: the file ID hashes this info dictionary.
   const fixedDate = new Date(`${data.invoiceDate}T00:00:00+07:00`);
   if (Number.isNaN(fixedDate.getTime())) {

@@ -61,22 +61,3 @@ export function partsForBillableCharacters(billable: number): number {
 export function partsOf(text: string): number {
   return partsForBillableCharacters(billableCharactersOf(text));
 }
-
-// The specials as a SQL string expression. The quote and the backslash are spelled chr(39) and chr(92),
-// so the expression means the same whether standard_conforming_strings is on or off.
-const SQL_SPECIALS = `'${[...SPECIAL_LIST]
-  .map((c) => (c === '\\' ? "' || chr(92) || '" : c === "'" ? "' || chr(39) || '" : c))
-  .join('')}'`;
-
-/**
- * R3 in PostgreSQL: the billable character count of the text expression `$TEXT`, agreeing with
- * countCharacters: every code point once (char_length) plus once more for each special
- * (those translate() removes). Substitute the column with sqlBillableCharacters.
- */
-export const SQL_BILLABLE_CHARACTERS = `(2 * char_length($TEXT) - char_length(translate($TEXT, ${SQL_SPECIALS}, '')))`;
-
-/** SQL_BILLABLE_CHARACTERS over a column or expression, e.g. sqlBillableCharacters('m.message_text'). */
-export function sqlBillableCharacters(column: string): string {
-  // A function replacer: a '$' in the column must not be read as a replacement pattern.
-  return SQL_BILLABLE_CHARACTERS.replaceAll('$TEXT', () => `(${column})`);
-}

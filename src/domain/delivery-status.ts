@@ -73,11 +73,3 @@ export function mergeDeliveryStatus(
   const to = progress(incoming);
   return from !== undefined && to !== undefined && to > from ? incoming : current;
 }
-
-/**
- * R2: billable when the gateway accepted the message (sendingstatus 10) and no Cancel (5) or Reject (6)
- * arrived; Sent, Delivered, Read, Pending and "no report yet" (null) are billable.
- */
-export function isBillable(sendingStatus: number, deliveryStatus: number | null): boolean {
-  return sendingStatus === 10 && deliveryStatus !== 5 && deliveryStatus !== 6;
-}

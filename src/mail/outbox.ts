@@ -13,31 +13,6 @@ export type MailKind =
   | 'reminder_before_due'
   | 'reminder_overdue';
 
-/**
- * The payload each notice kind's template needs (amounts whole rupiah, dates 'YYYY-MM-DD', months 'YYYY-MM').
- * Invoice kinds (invoice_issued, reminder_*) need none: they are built from their invoice (invoiceId).
- * A payload that does not fit fails its mail at once with the reason (see src/mail/mail-view.ts).
- * The key `retry_recipients` is the sender's own (recipients a server deferred while it took the others).
- */
-export interface MailPayloads {
-  readonly quota_warning: { month: string; usage: number; quota: number; percent: number };
-  readonly quota_suspended: { month: string; usage: number; quota: number };
-  readonly settled_from_deposit: {
-    invoice_number: string;
-    amount: number;
-    open_after: number;
-    balance_after: number;
-  };
-  readonly suspended_unpaid: { invoice_numbers: string[]; open_amount: number };
-  readonly payment_received: { invoice_number: string; amount: number; paid_on: string; open_after: number };
-  readonly account_closed: {
-    closing_date: string;
-    final_invoice_number: string | null;
-    refund_amount: number;
-    refund_due_date: string;
-  };
-}
-
 export interface QueuedMail {
   readonly kind: MailKind;
   /** What the mail is about, unique per kind, e.g. 'invoice:42' or 'quota:ACME:2026-10:80'. */

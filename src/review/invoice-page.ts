@@ -11,6 +11,7 @@ import {
   shortDate,
   wibTime,
 } from './review-labels.ts';
+import { pageState } from './review-table.ts';
 
 export interface InvoicePageContext {
   readonly csrf: string;
@@ -19,7 +20,7 @@ export interface InvoicePageContext {
 
 /** The view of one invoice: figures, flags, actions, history, and its PDF beside them. */
 export function invoiceView(d: InvoiceDetail, ctx: InvoicePageContext) {
-  const state = d.status === 'void' ? 'void' : d.reviewState;
+  const state = pageState(d.status, d.reviewState);
   const invoiceMail = [...d.mails].reverse().find((m) => m.kind === 'invoice_issued');
   const mailState = invoiceMail?.status ?? 'none';
   return {

@@ -252,7 +252,7 @@ export async function startReviewServer(
       if (form.get('scope') === 'unflagged') {
         const data = await loadReviewMonth(db, month, opts.settings);
         ids = data.invoices
-          .filter((i) => i.status !== 'void' && i.reviewState === 'pending' && i.flags.length === 0)
+          .filter((i) => i.status !== 'void' && i.reviewState === 'awaiting_review' && i.flags.length === 0)
           .map((i) => i.id);
       } else {
         ids = form

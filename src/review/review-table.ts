@@ -1,3 +1,4 @@
+import type { ReviewState } from '../db/schema.ts';
 import type { ReviewInvoice } from './load-review-month.ts';
 
 // Sorting and filtering of the month's table from plain query parameters, so it works without JavaScript.
@@ -54,9 +55,15 @@ const MAIL_ORDER: Readonly<Record<string, number>> = {
   cancelled: 4,
 };
 
-/** The state the table shows: void wins over the review state. */
+/** The state the page shows: void wins over the review state; the page says 'pending' for 'awaiting_review'. */
+export function pageState(status: string, review: ReviewState): 'held' | 'pending' | 'approved' | 'void' {
+  if (status === 'void') return 'void';
+  return review === 'awaiting_review' ? 'pending' : review;
+}
+
+/** The state the table shows. */
 export function rowState(i: ReviewInvoice): 'held' | 'pending' | 'approved' | 'void' {
-  return i.status === 'void' ? 'void' : i.reviewState;
+  return pageState(i.status, i.reviewState);
 }
 
 function sortValue(i: ReviewInvoice, key: SortKey): number | string {

@@ -1,6 +1,7 @@
 import cron, { type ScheduledTask } from 'node-cron';
 import type pg from 'pg';
 import type { Config } from '../config.ts';
+import { tryLockAdvisory, unlockAdvisory } from '../db/advisory-lock.ts';
 import type { Database } from '../db/connect.ts';
 import type { Logger } from '../log.ts';
 import { previousRunAtOrBefore } from './cron.ts';
@@ -337,14 +338,11 @@ export class Scheduler {
     const key = `tagih:schedule:${job}`;
     let broken: Error | undefined;
     try {
-      const got = await session.query<{ ok: boolean }>('select pg_try_advisory_lock(hashtext($1)) as ok', [
-        key,
-      ]);
-      if (!got.rows[0]?.ok) return null;
+      if (!(await tryLockAdvisory(session, key))) return null;
       try {
         return await fn(session);
       } finally {
-        await session.query('select pg_advisory_unlock(hashtext($1))', [key]).catch((e: Error) => {
+        await unlockAdvisory(session, key).catch((e: Error) => {
           broken = e;
         });
       }

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type pg from 'pg';
+import { lockAdvisory, tryLockAdvisory, unlockAdvisory } from '../db/advisory-lock.ts';
 import type { Db } from '../db/connect.ts';
 import { scrubSecrets } from '../log.ts';
 
@@ -47,7 +48,7 @@ export async function startJobRun(
       [job, trigger, JSON.stringify(base)],
     );
     id = Number(inserted.rows[0]!.id);
-    await client.query('select pg_advisory_lock(hashtext($1))', [runLockKey(id)]);
+    await lockAdvisory(client, runLockKey(id));
     await client.query('commit');
   } catch (error) {
     await client.query('rollback').catch(() => {});
@@ -65,7 +66,7 @@ export async function startJobRun(
           'update job_runs set finished_at = now(), outcome = $2, counts = $3, error = $4 where id = $1',
           [id, outcome, JSON.stringify({ ...base, ...counts }), error === null ? null : scrubSecrets(error)],
         );
-        await client.query('select pg_advisory_unlock(hashtext($1))', [runLockKey(id)]);
+        await unlockAdvisory(client, runLockKey(id));
         release();
       } catch (e) {
         // The connection is gone (database stopped): the lock went with it; the next start marks the row abandoned.
@@ -151,10 +152,7 @@ export async function markAbandonedRuns(
   try {
     for (const row of running) {
       const key = runLockKey(row.id);
-      const got = await client.query<{ ok: boolean }>('select pg_try_advisory_lock(hashtext($1)) as ok', [
-        key,
-      ]);
-      if (!got.rows[0]?.ok) continue;
+      if (!(await tryLockAdvisory(client, key))) continue;
       try {
         const updated = await client.query(
           `update job_runs set outcome = 'failed', finished_at = now(),
@@ -164,7 +162,7 @@ export async function markAbandonedRuns(
         );
         if (updated.rowCount) abandoned.push(row);
       } finally {
-        await client.query('select pg_advisory_unlock(hashtext($1))', [key]);
+        await unlockAdvisory(client, key);
       }
     }
   } finally {

@@ -221,12 +221,19 @@ describe('the monthly run', () => {
     const golden = await readFile(new URL('../golden/register-2026-10.csv', import.meta.url), 'utf8').catch(
       () => null,
     );
-    if (process.env.UPDATE_GOLDEN || golden === null) {
+    if (process.env.UPDATE_GOLDEN) {
       await (await import('node:fs/promises')).writeFile(
         new URL('../golden/register-2026-10.csv', import.meta.url),
         register,
       );
-    } else expect(register).toBe(golden);
+    } else {
+      // A missing golden fails: it is written only on purpose, with UPDATE_GOLDEN=1.
+      if (golden === null)
+        throw new Error(
+          'test/golden/register-2026-10.csv is missing: run UPDATE_GOLDEN=1 npx vitest run test/billing/invoice-month.test.ts',
+        );
+      expect(register).toBe(golden);
+    }
     const rows = await csv(path.join(folder, 'register.csv'));
     const alfa = rows.find((r) => r[1] === 'ALFA')!;
     expect(alfa.slice(3, 6)).toEqual(['2026-10', '2026-11-01', '2026-11-15']);
@@ -236,12 +243,19 @@ describe('the monthly run', () => {
       new URL('../golden/detail-alfa-2026-10.csv', import.meta.url),
       'utf8',
     ).catch(() => null);
-    if (process.env.UPDATE_GOLDEN || goldenDetail === null) {
+    if (process.env.UPDATE_GOLDEN) {
       await (await import('node:fs/promises')).writeFile(
         new URL('../golden/detail-alfa-2026-10.csv', import.meta.url),
         detail,
       );
-    } else expect(detail).toBe(goldenDetail);
+    } else {
+      // A missing golden fails: it is written only on purpose, with UPDATE_GOLDEN=1.
+      if (goldenDetail === null)
+        throw new Error(
+          'test/golden/detail-alfa-2026-10.csv is missing: run UPDATE_GOLDEN=1 npx vitest run test/billing/invoice-month.test.ts',
+        );
+      expect(detail).toBe(goldenDetail);
+    }
     const lines = await csv(detailFile);
     expect(lines[0]!.join(',')).toBe(
       'sending_id,sent_at,number,operator,product,status,characters,billable_characters,parts,unit_price,amount',

@@ -7,8 +7,6 @@ import {
   partsForBillableCharacters,
   partsOf,
   SPECIAL_CHARACTERS,
-  SQL_BILLABLE_CHARACTERS,
-  sqlBillableCharacters,
 } from '../../src/domain/counting.ts';
 
 /** The rule written the slow, obvious way. */
@@ -155,55 +153,5 @@ describe('R3 characters and parts', () => {
     for (const m of messages) total += partsOf(m);
     expect(total).toBe(200_000);
     expect(performance.now() - started).toBeLessThan(1000);
-  });
-});
-
-/** Reads the specials back out of the SQL expression, evaluating its '…' || chr(n) || '…' literal. */
-function specialsInSql(sqlText: string): string {
-  const match = /translate\(\$TEXT, (.*), ''\)\)\)$/.exec(sqlText);
-  if (match === null) throw new Error(`no translate(…) in ${sqlText}`);
-  return match[1]!
-    .split(' || ')
-    .map((part) => {
-      const chr = /^chr\((\d+)\)$/.exec(part);
-      if (chr !== null) return String.fromCharCode(Number(chr[1]));
-      if (!/^'([^']|'')*'$/.test(part)) throw new Error(`unexpected SQL piece ${part}`);
-      return part.slice(1, -1).replaceAll("''", "'");
-    })
-    .join('');
-}
-
-describe('R3 in SQL', () => {
-  it('R3: the SQL expression removes exactly the 28 specials', () => {
-    const specials = specialsInSql(SQL_BILLABLE_CHARACTERS);
-    expect(specials.length).toBe(28);
-    expect(new Set(specials)).toEqual(SPECIAL_CHARACTERS);
-  });
-
-  it('R3: the SQL expression spells quote and backslash as chr(), safe under any standard_conforming_strings', () => {
-    const literals = SQL_BILLABLE_CHARACTERS.match(/'[^']*'/g) ?? [];
-    expect(literals.join('')).not.toMatch(/\\/);
-    expect(SQL_BILLABLE_CHARACTERS).toContain('chr(39)');
-    expect(SQL_BILLABLE_CHARACTERS).toContain('chr(92)');
-  });
-
-  it('R3: the SQL formula 2 × char_length − char_length(translate(…)) agrees with countCharacters', () => {
-    const specials = new Set(specialsInSql(SQL_BILLABLE_CHARACTERS));
-    const sqlLike = (text: string) => {
-      const chars = [...text];
-      return 2 * chars.length - chars.filter((c) => !specials.has(c)).length;
-    };
-    fc.assert(fc.property(mixed, (text) => sqlLike(text) === countCharacters(text).billableCharacters));
-  });
-
-  it.each([
-    ['m.message_text', '(m.message_text)'],
-    ['"message"', '("message")'],
-    ["coalesce(t, '')", "(coalesce(t, ''))"],
-    ['x$&y', '(x$&y)'],
-  ])('R3: sqlBillableCharacters(%s) puts the column in both places', (column, inserted) => {
-    const sqlText = sqlBillableCharacters(column);
-    expect(sqlText).not.toContain('$TEXT');
-    expect(sqlText.split(inserted).length - 1).toBe(2);
   });
 });

@@ -4,7 +4,6 @@ import {
   DELIVERY_STATUS_LABELS,
   DELIVERY_STATUSES,
   type DeliveryStatus,
-  isBillable,
   isDeliveryStatus,
   isSendingStatus,
   mergeDeliveryStatus,
@@ -44,25 +43,6 @@ describe('R2 statuses of the gateway', () => {
   ])('R2: %i is a sending status: %s, a delivery status: %s', (n, sending, delivery) => {
     expect(isSendingStatus(n)).toBe(sending);
     expect(isDeliveryStatus(n)).toBe(delivery);
-  });
-});
-
-describe('R2 billable messages', () => {
-  it.each([
-    [10, null, true],
-    [10, 2, true],
-    [10, 3, true],
-    [10, 4, true],
-    [10, 7, true],
-    [10, 5, false],
-    [10, 6, false],
-    [60, null, false],
-    [70, 3, false],
-    [80, 4, false],
-    [90, null, false],
-    [60, 5, false],
-  ])('R2: sendingstatus %i with delivery status %s is billable: %s', (sending, delivery, billable) => {
-    expect(isBillable(sending, delivery)).toBe(billable);
   });
 });
 

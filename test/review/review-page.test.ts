@@ -274,7 +274,7 @@ describe('review page in a real browser', { timeout: 240_000 }, () => {
     const fresh = await invoiceOf('BETA');
     expect(fresh.id).not.toBe(old.id);
     expect(fresh.replaces_invoice_id).toBe(old.id);
-    expect(fresh.review_state).toBe('pending');
+    expect(fresh.review_state).toBe('awaiting_review');
     expect((await mailOf(fresh.id)).status).toBe('held');
     const voided = await t.db
       .selectFrom('invoices')

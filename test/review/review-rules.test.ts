@@ -65,7 +65,12 @@ describe('settings from the environment', () => {
 });
 
 describe('table query', () => {
-  const row = (code: string, total: number, flags: number, state: 'pending' | 'held' = 'pending') =>
+  const row = (
+    code: string,
+    total: number,
+    flags: number,
+    state: 'awaiting_review' | 'held' = 'awaiting_review',
+  ) =>
     ({
       id: total,
       number: `INV/${code}`,

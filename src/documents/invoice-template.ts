@@ -1,0 +1,22 @@
+// The invoice's wording and layout carry a version, stored on the invoice (invoices.template_version), so an
+// invoice issued under older wording re-renders as it was issued. A wording change adds a version; it never edits
+// the file of one already issued.
+
+/** The version new invoices are issued with. */
+export const CURRENT_TEMPLATE_VERSION = 1;
+
+const WORDING_FILES: Readonly<Record<number, string>> = {
+  1: 'invoice.id-en.json',
+};
+
+/** The wording file (under templates/) of a template version; an unknown version is refused, naming it. */
+export function wordingFileFor(version: number): string {
+  const file = WORDING_FILES[version];
+  if (file === undefined) {
+    throw new Error(
+      `Invoice template version ${version} is not known to this tagih (known: ${Object.keys(WORDING_FILES).join(', ')}). ` +
+        'Run the tagih release the invoice was issued with, or add the version to src/documents/invoice-template.ts.',
+    );
+  }
+  return file;
+}
