@@ -1,8 +1,7 @@
 import { existsSync } from 'node:fs';
-import path from 'node:path';
 import type { Db } from '../db/connect.ts';
 import type { InvoiceStatus, MailStatus, ReviewState } from '../db/schema.ts';
-import { safeFileStem } from '../documents/write-atomic.ts';
+import { existingDetail, invoicePathsOf } from '../documents/invoice-paths.ts';
 
 export interface InvoiceLine {
   readonly product: string;
@@ -63,17 +62,15 @@ export interface InvoiceDetail {
   readonly detailCsv: string | null;
 }
 
-/** Where writeMonthFiles puts an invoice's PDF and detail CSV (plain or gzipped), when they exist. */
+/** Where the invoice run puts an invoice's PDF and detail CSV (plain or gzipped), when they exist. */
 export function invoiceFilesOf(
   outDir: string,
   month: string,
   number: string,
   customerCode: string,
 ): { pdf: string | null; detailCsv: string | null } {
-  const stem = path.join(outDir, month, safeFileStem(number, customerCode));
-  const pdf = `${stem}.pdf`;
-  const detail = [`${stem}-detail.csv`, `${stem}-detail.csv.gz`].find((f) => existsSync(f)) ?? null;
-  return { pdf: existsSync(pdf) ? pdf : null, detailCsv: detail };
+  const paths = invoicePathsOf(outDir, month, number, customerCode);
+  return { pdf: existsSync(paths.pdf) ? paths.pdf : null, detailCsv: existingDetail(paths) };
 }
 
 /** One invoice with its lines, mails, history and files; null when there is no such invoice. */

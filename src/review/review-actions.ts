@@ -1,5 +1,5 @@
 import { computeInvoices } from '../billing/compute-invoices.ts';
-import { wibMidnight, writeMonthFiles } from '../billing/invoice-files.ts';
+import { wibMidnight, writeInvoiceFiles, writeMonthIndex } from '../billing/invoice-files.ts';
 import { issueInvoice } from '../billing/issue-invoice.ts';
 import { withJobLock } from '../billing/job-lock.ts';
 import type { Config } from '../config.ts';
@@ -256,6 +256,8 @@ export async function voidAndReissue(
       .execute();
     return { voided: old.number, reissued: { id: issued.invoiceId, number: issued.number } };
   });
-  await writeMonthFiles(database, config, month);
+  // R14: the new invoice's files, then the month's register and print pack that list it.
+  await writeInvoiceFiles(database, config, result.reissued.id);
+  await writeMonthIndex(database, config, month);
   return result;
 }
