@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { Kysely } from 'kysely';
-import type { DB } from '../db/schema.ts';
+import type { Kysely, Selectable } from 'kysely';
+import type { DB, MailOutboxTable } from '../db/schema.ts';
 
 export type MailKind =
   | 'invoice_issued'
@@ -70,4 +70,140 @@ export async function queueMail(trx: Kysely<DB>, mail: QueuedMail): Promise<bool
     .returning('id')
     .executeTakeFirst();
   return inserted !== undefined;
+}
+
+// Every change of an outbox row's status lives below, next to queueMail: held → pending → sent | failed | cancelled.
+
+type Trx = Kysely<DB>;
+type OutboxRow = Selectable<MailOutboxTable>;
+
+/** Recipients a server deferred (4xx) while it took the others: the next attempt goes to them alone. */
+const RETRY_RECIPIENTS = 'retry_recipients';
+
+function payloadOf(row: OutboxRow): Record<string, unknown> {
+  return row.payload !== null && typeof row.payload === 'object'
+    ? (row.payload as Record<string, unknown>)
+    : {};
+}
+
+export function retryRecipientsOf(row: OutboxRow): string[] | null {
+  const list = payloadOf(row)[RETRY_RECIPIENTS];
+  return Array.isArray(list) && list.length > 0 ? list.map(String) : null;
+}
+
+/** pending → sent, with the server's answer. */
+export async function markSent(trx: Trx, row: OutboxRow, at: Date, response: string): Promise<void> {
+  await trx
+    .updateTable('mail_outbox')
+    .set({
+      status: 'sent',
+      attempts: row.attempts + 1,
+      sent_at: at,
+      server_response: response,
+      last_error: null,
+    })
+    .where('id', '=', row.id)
+    .execute();
+}
+
+export interface FailedAttempt {
+  readonly giveUp: boolean;
+  readonly reason: string;
+  readonly response: string | null;
+  /** When to try again (ignored when giving up). */
+  readonly nextAttemptAt: Date;
+  /** Only these recipients next time (the others have the mail). */
+  readonly retryRecipients?: ReadonlyArray<string>;
+}
+
+/** pending → failed (giving up) or pending again, due later, with the attempt counted. */
+export async function markAttemptFailed(trx: Trx, row: OutboxRow, attempt: FailedAttempt): Promise<void> {
+  const only = attempt.retryRecipients;
+  await trx
+    .updateTable('mail_outbox')
+    .set({
+      status: attempt.giveUp ? 'failed' : 'pending',
+      attempts: row.attempts + 1,
+      last_error: attempt.reason,
+      server_response: attempt.response,
+      next_attempt_at: attempt.giveUp ? row.next_attempt_at : attempt.nextAttemptAt,
+      ...(only ? { payload: JSON.stringify({ ...payloadOf(row), [RETRY_RECIPIENTS]: only }) } : {}),
+    })
+    .where('id', '=', row.id)
+    .execute();
+}
+
+/** → cancelled: a mail that must not go out any more (its invoice is void). */
+export async function markCancelled(trx: Trx, id: number, reason: string): Promise<void> {
+  await trx
+    .updateTable('mail_outbox')
+    .set({ status: 'cancelled', last_error: reason })
+    .where('id', '=', id)
+    .execute();
+}
+
+/** R13: an invoice voided: its mail not yet sent is cancelled; one already sent stays in the history. */
+export async function cancelInvoiceMail(trx: Trx, invoiceId: number, reason: string): Promise<void> {
+  await trx
+    .updateTable('mail_outbox')
+    .set({ status: 'cancelled', last_error: reason })
+    .where('invoice_id', '=', invoiceId)
+    .where('status', 'in', ['held', 'pending', 'failed'])
+    .execute();
+}
+
+/** An invoice held in review: its invoice mail not yet sent waits with it. */
+export async function holdInvoiceMail(trx: Trx, invoiceId: number): Promise<void> {
+  await trx
+    .updateTable('mail_outbox')
+    .set({ status: 'held' })
+    .where('invoice_id', '=', invoiceId)
+    .where('kind', '=', 'invoice_issued')
+    .where('status', 'in', ['pending', 'failed'])
+    .execute();
+}
+
+/** Invoices approved: their held mail becomes pending, due now. Returns the rows released. */
+export async function releaseHeldMail(
+  trx: Trx,
+  invoiceIds: ReadonlyArray<number>,
+  now: Date,
+): Promise<Array<{ id: number; invoice_id: number | null }>> {
+  return trx
+    .updateTable('mail_outbox')
+    .set({ status: 'pending', next_attempt_at: now })
+    .where('invoice_id', 'in', [...invoiceIds])
+    .where('status', '=', 'held')
+    .returning(['id', 'invoice_id'])
+    .execute();
+}
+
+const backToPending = (now: Date) =>
+  ({
+    status: 'pending',
+    attempts: 0,
+    next_attempt_at: now,
+    last_error: null,
+    server_response: null,
+  }) as const;
+
+/** Finance's retry of one mail: failed, cancelled or waiting → pending, due now, attempts reset. */
+export async function putBackToPending(trx: Trx, id: number, now: Date): Promise<void> {
+  await trx
+    .updateTable('mail_outbox')
+    .set(backToPending(now))
+    .where('id', '=', id)
+    .where('status', 'in', ['failed', 'cancelled', 'pending'])
+    .execute();
+}
+
+/** Every failed mail → pending, due now; returns their ids. */
+export async function putAllFailedBackToPending(trx: Trx, now: Date): Promise<number[]> {
+  const rows = await trx
+    .updateTable('mail_outbox')
+    .set(backToPending(now))
+    .where('status', '=', 'failed')
+    .returning('id')
+    .execute();
+  return rows.map((r) => r.id);
 }
