@@ -8,7 +8,7 @@ import {
   monthFolder,
   registerPathIn,
 } from '../documents/invoice-paths.ts';
-import type { InvoicePdfData } from '../documents/invoice-pdf.ts';
+import type { InvoicePdfData } from '../documents/invoice-pdf-data.ts';
 import { writePrintPack } from '../documents/print-pack.ts';
 import { type RegisterRow, writeRegister } from '../documents/register-csv.ts';
 import {

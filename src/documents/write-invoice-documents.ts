@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import type pg from 'pg';
 import { type DetailQuery, writeDetailCsv } from './detail-csv.ts';
 import { existingDetail, type InvoicePaths } from './invoice-paths.ts';
-import type { InvoicePdfData } from './invoice-pdf.ts';
+import type { InvoicePdfData } from './invoice-pdf-data.ts';
 import { createPdfRenderer } from './pdf-pool.ts';
 import { writeFileAtomic } from './write-atomic.ts';
 
