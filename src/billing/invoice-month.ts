@@ -260,13 +260,7 @@ async function dryRun(
     register,
     computed.drafts.map((d, i) => registerRowOf(draftFactsOf(d, opts), written.files[i])),
   );
-  const drafts: IssuedSummary[] = computed.drafts.map((d) => ({
-    number: `DRAFT-${d.customerCode}`,
-    customerCode: d.customerCode,
-    subtotal: d.subtotal,
-    tax: d.tax,
-    total: d.total,
-  }));
+  const drafts: IssuedSummary[] = computed.drafts.map((d) => summaryOf(d, `DRAFT-${d.customerCode}`));
   const seen = new Set([
     ...drafts.map((d) => d.customerCode),
     ...before.map((b) => b.code),
@@ -293,6 +287,10 @@ async function dryRun(
     printPack: null,
     timings: { pdfMs: 0, detailMs: 0 },
   };
+}
+
+function summaryOf(d: InvoiceDraft, number: string): IssuedSummary {
+  return { number, customerCode: d.customerCode, subtotal: d.subtotal, tax: d.tax, total: d.total };
 }
 
 function draftFactsOf(d: InvoiceDraft, opts: InvoiceRunOptions): RegisterFacts {

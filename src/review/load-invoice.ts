@@ -73,9 +73,8 @@ export function invoiceFilesOf(
   return { pdf: existsSync(paths.pdf) ? paths.pdf : null, detailCsv: existingDetail(paths) };
 }
 
-/** One invoice with its lines, mails, history and files; null when there is no such invoice. */
-export async function loadInvoice(db: Db, outDir: string, id: number): Promise<InvoiceDetail | null> {
-  const inv = await db
+async function invoiceRow(db: Db, id: number) {
+  return db
     .selectFrom('invoices as i')
     .innerJoin('customers as c', 'c.id', 'i.customer_id')
     .leftJoin('invoices as r', 'r.id', 'i.replaces_invoice_id')
@@ -105,8 +104,11 @@ export async function loadInvoice(db: Db, outDir: string, id: number): Promise<I
     ])
     .where('i.id', '=', id)
     .executeTakeFirst();
-  if (!inv) return null;
-  const [replacedBy, lines, mails, events] = await Promise.all([
+}
+
+/** The invoice that replaced this one, its lines, its mails and its events. */
+async function relatedOf(db: Db, id: number) {
+  return Promise.all([
     db
       .selectFrom('invoices')
       .select(['id', 'number'])
@@ -142,6 +144,13 @@ export async function loadInvoice(db: Db, outDir: string, id: number): Promise<I
       .orderBy('id')
       .execute(),
   ]);
+}
+
+/** One invoice with its lines, mails, history and files; null when there is no such invoice. */
+export async function loadInvoice(db: Db, outDir: string, id: number): Promise<InvoiceDetail | null> {
+  const inv = await invoiceRow(db, id);
+  if (!inv) return null;
+  const [replacedBy, lines, mails, events] = await relatedOf(db, id);
   const mailed: HistoryEntry[] = mails
     .filter((m) => m.sent_at !== null)
     .map((m) => ({ at: m.sent_at!, event: 'mailed', actor: null, detail: m.kind }));
