@@ -20,7 +20,7 @@ export type MailKind =
  * The key `retry_recipients` is the sender's own (recipients a server deferred while it took the others).
  */
 export interface MailPayloads {
-  readonly quota_warning: { month: string; usage: number; quota: number; percent: number };
+  readonly quota_warning: { month: string; usage: number; quota: number; percent: number | null };
   readonly quota_suspended: { month: string; usage: number; quota: number };
   readonly settled_from_deposit: {
     invoice_number: string;
@@ -38,17 +38,39 @@ export interface MailPayloads {
   };
 }
 
-export interface QueuedMail {
-  readonly kind: MailKind;
-  /** What the mail is about, unique per kind, e.g. 'invoice:42' or 'quota:ACME:2026-10:80'. */
-  readonly subjectKey: string;
+/** Invoice kinds: built from their invoice, no payload. */
+export type InvoiceMailKind = 'invoice_issued' | 'reminder_before_due' | 'reminder_overdue';
+
+/**
+ * What each kind's mail is about, unique per kind: a rerun that names the same subject queues nothing new.
+ * ('quota:<customer>:<YYYY-MM>:80' is the month's 80 % warning; 'unpaid:<customer>:<YYYY-MM | closing>'.)
+ */
+export interface MailSubjects {
+  readonly invoice_issued: `invoice:${number}`;
+  readonly reminder_before_due: `invoice:${number}`;
+  readonly reminder_overdue: `invoice:${number}`;
+  readonly quota_warning: `quota:${number}:${string}:80`;
+  readonly quota_suspended: `quota-suspension:${number}`;
+  readonly settled_from_deposit: `settle:${number}`;
+  readonly suspended_unpaid: `unpaid:${number}:${string}`;
+  readonly payment_received: `payment:${number}`;
+  readonly account_closed: `closed:${number}`;
+}
+
+interface QueuedMailOf<K extends MailKind> {
+  readonly kind: K;
+  readonly subjectKey: MailSubjects[K];
   readonly customerId: number | null;
   readonly invoiceId?: number | null;
-  /** Facts the template needs beyond the invoice and the customer. */
-  readonly payload?: Readonly<Record<string, unknown>>;
   /** Held until finance approves (review mode). */
   readonly held?: boolean;
 }
+
+/** One mail to queue: its kind decides its subject key and the payload its template needs. */
+export type QueuedMail = {
+  [K in MailKind]: QueuedMailOf<K> &
+    (K extends keyof MailPayloads ? { readonly payload: MailPayloads[K] } : { readonly payload?: undefined });
+}[MailKind];
 
 /**
  * Queues a mail in the caller's transaction, once per (kind, subject): a rerun queues nothing new. The
