@@ -1,39 +1,35 @@
-import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { stringify } from 'csv-stringify/sync';
 import type { Config } from '../config.ts';
 import type { Database, Db } from '../db/connect.ts';
-import { type DetailQuery, writeDetailCsv } from '../documents/detail-csv.ts';
-import type { InvoicePdfData } from '../documents/invoice-pdf.ts';
-import { createPdfRenderer } from '../documents/pdf-pool.ts';
-import { mergePdfs } from '../documents/print-pack.ts';
-import { type RegisterRow, spreadsheetSafe, writeRegister } from '../documents/register-csv.ts';
-import { safeFileStem, writeFileAtomic } from '../documents/write-atomic.ts';
+import {
+  existingDetail,
+  type InvoicePaths,
+  invoicePathsOf,
+  monthFolder,
+  registerPathIn,
+} from '../documents/invoice-paths.ts';
+import type { InvoicePdfData } from '../documents/invoice-pdf-data.ts';
+import { writePrintPack } from '../documents/print-pack.ts';
+import { type RegisterRow, writeRegister } from '../documents/register-csv.ts';
+import {
+  type DocumentSource,
+  type InvoiceFiles,
+  writeInvoiceDocuments,
+} from '../documents/write-invoice-documents.ts';
 import { addDays } from '../domain/dates.ts';
+
+export type { InvoiceFiles } from '../documents/write-invoice-documents.ts';
 
 /** 00:00 WIB of a 'YYYY-MM-DD' day as an instant (R1). */
 export function wibMidnight(day: string): Date {
   return new Date(`${day}T00:00:00+07:00`);
 }
 
-export function monthFolder(outDir: string, month: string): string {
-  return path.join(outDir, month);
-}
-
-export interface InvoiceFiles {
-  readonly invoiceId: number;
-  readonly number: string;
-  readonly pdf: string;
-  readonly detail: string;
-  /** Whether this call wrote them (false: they were there already). */
-  readonly written: boolean;
-}
-
 type InvoiceRow = Awaited<ReturnType<typeof loadInvoices>>[number];
 
-async function loadInvoices(db: Db, period: string) {
-  return db
+/** A month's invoices in number order, or the one invoice `id`. */
+async function loadInvoices(db: Db, which: { readonly period: string } | { readonly id: number }) {
+  const query = db
     .selectFrom('invoices as i')
     .innerJoin('customers as c', 'c.id', 'i.customer_id')
     .select([
@@ -63,10 +59,11 @@ async function loadInvoices(db: Db, period: string) {
       'c.npwp',
       'c.paper_invoice',
     ])
-    .where('i.period', '=', period)
     .orderBy('i.year')
-    .orderBy('i.sequence')
-    .execute();
+    .orderBy('i.sequence');
+  return 'id' in which
+    ? query.where('i.id', '=', which.id).execute()
+    : query.where('i.period', '=', which.period).execute();
 }
 
 async function linesOf(db: Db, invoiceId: number) {
@@ -146,6 +143,95 @@ export interface MonthFilesResult {
   readonly timings: { readonly pdfMs: number; readonly detailMs: number };
 }
 
+function pathsOf(config: Config, inv: InvoiceRow): InvoicePaths {
+  return invoicePathsOf(config.outDir, inv.period.slice(0, 7), inv.number, inv.code);
+}
+
+/** What the file writer needs of an issued invoice; its lines are read once, for the PDF and the detail. */
+function sourceOf(db: Db, config: Config, inv: InvoiceRow): DocumentSource {
+  let lines: ReturnType<typeof linesOf> | undefined;
+  const linesOnce = () => {
+    lines ??= linesOf(db, inv.id);
+    return lines;
+  };
+  return {
+    invoiceId: inv.id,
+    number: inv.number,
+    paths: pathsOf(config, inv),
+    live: inv.status !== 'void',
+    expectedRows: inv.messages,
+    pdfData: async () => pdfDataOf(config, inv, await linesOnce()),
+    detailQuery: async () => ({
+      customerId: inv.customer_id,
+      start: wibMidnight(inv.period),
+      endExclusive: wibMidnight(addDays(inv.period_end, 1)),
+      snapshot: inv.snapshot,
+      prices: (await linesOnce()).map((l) => ({
+        product: l.product,
+        operator: l.operator,
+        unitPrice: l.unit_price ?? 0,
+      })),
+    }),
+  };
+}
+
+/** The register's facts of an invoice or a draft; the file names are left out for a void invoice. */
+export type RegisterFacts = Omit<RegisterRow, 'pdf' | 'detail_csv'>;
+
+export function registerRowOf(facts: RegisterFacts, files: InvoiceFiles | undefined): RegisterRow {
+  const live = facts.status !== 'void' && files !== undefined;
+  return {
+    ...facts,
+    pdf: live ? path.basename(files.pdf) : '',
+    detail_csv: live ? path.basename(files.detail) : '',
+  };
+}
+
+function factsOf(inv: InvoiceRow): RegisterFacts {
+  return {
+    invoice_number: inv.number,
+    customer_code: inv.code,
+    customer_name: inv.name,
+    period: inv.period.slice(0, 7),
+    invoice_date: inv.invoice_date,
+    due_date: inv.due_date,
+    messages: inv.messages,
+    parts: inv.parts,
+    subtotal: inv.subtotal,
+    tax: inv.tax,
+    total: inv.total,
+    status: inv.status,
+  };
+}
+
+/** The register and the print pack of a month folder, from its invoices and their files. */
+async function writeIndex(
+  folder: string,
+  invoices: ReadonlyArray<InvoiceRow>,
+  files: ReadonlyArray<InvoiceFiles>,
+): Promise<Pick<MonthFilesResult, 'register' | 'printPack'>> {
+  const byId = new Map(files.map((f) => [f.invoiceId, f]));
+  const register = registerPathIn(folder);
+  await writeRegister(
+    register,
+    invoices.map((inv) => registerRowOf(factsOf(inv), byId.get(inv.id))),
+  );
+  const printPack = await writePrintPack(
+    folder,
+    invoices
+      .filter((inv) => inv.paper_invoice && inv.status !== 'void')
+      .map((inv) => ({
+        number: inv.number,
+        customerCode: inv.code,
+        customerName: inv.name,
+        address: inv.address,
+        total: inv.total,
+        pdf: byId.get(inv.id)!.pdf,
+      })),
+  );
+  return { register, printPack };
+}
+
 /**
  * Writes what is missing of a month's documents — each invoice's PDF and detail CSV, named after its number —
  * then the billing register and the print pack (R14). Existing files are never rewritten: an issued invoice's
@@ -157,143 +243,51 @@ export async function writeMonthFiles(
   month: string,
   onProgress?: (done: number, total: number) => void,
 ): Promise<MonthFilesResult> {
-  const { db, pool } = database;
   const folder = monthFolder(config.outDir, month);
-  const invoices = await loadInvoices(db, `${month}-01`);
-  let pdfMs = 0;
-  let detailMs = 0;
-  const plan = invoices.map((inv) => {
-    const stem = safeFileStem(inv.number, inv.code);
-    const plainDetail = path.join(folder, `${stem}-detail.csv`);
-    const existingDetail = [plainDetail, `${plainDetail}.gz`].find((f) => existsSync(f));
-    const pdf = path.join(folder, `${stem}.pdf`);
-    const live = inv.status !== 'void';
+  const invoices = await loadInvoices(database.db, { period: `${month}-01` });
+  const written = await writeInvoiceDocuments(
+    database.pool,
+    invoices.map((inv) => sourceOf(database.db, config, inv)),
+    { detailGzipAboveBytes: config.detailGzipAboveBytes, rewrite: false, onProgress },
+  );
+  const index = await writeIndex(folder, invoices, written.files);
+  return { folder, ...index, files: written.files, timings: written.timings };
+}
+
+/** R14: one invoice's PDF and detail CSV, written if missing; null when there is no such invoice. */
+export async function writeInvoiceFiles(
+  database: Database,
+  config: Config,
+  invoiceId: number,
+): Promise<InvoiceFiles | null> {
+  const [inv] = await loadInvoices(database.db, { id: invoiceId });
+  if (!inv) return null;
+  const written = await writeInvoiceDocuments(database.pool, [sourceOf(database.db, config, inv)], {
+    detailGzipAboveBytes: config.detailGzipAboveBytes,
+    rewrite: false,
+  });
+  return written.files[0]!;
+}
+
+/**
+ * Rewrites a month's register and print pack from the files on disk, after one invoice changed (a reissue): the
+ * other invoices' files are not rendered again.
+ */
+export async function writeMonthIndex(
+  database: Database,
+  config: Config,
+  month: string,
+): Promise<Pick<MonthFilesResult, 'register' | 'printPack'>> {
+  const invoices = await loadInvoices(database.db, { period: `${month}-01` });
+  const files = invoices.map((inv) => {
+    const paths = pathsOf(config, inv);
     return {
-      inv,
-      pdf,
-      plainDetail,
-      detail: existingDetail ?? plainDetail,
-      needsPdf: live && !existsSync(pdf),
-      needsDetail: live && !existingDetail,
+      invoiceId: inv.id,
+      number: inv.number,
+      pdf: paths.pdf,
+      detail: existingDetail(paths) ?? paths.plainDetail,
+      written: false,
     };
   });
-  const linesById = new Map<number, Awaited<ReturnType<typeof linesOf>>>();
-  const linesFor = async (id: number) => {
-    let lines = linesById.get(id);
-    if (!lines) {
-      lines = await linesOf(db, id);
-      linesById.set(id, lines);
-    }
-    return lines;
-  };
-  let done = 0;
-  const todo = plan.filter((p) => p.needsPdf || p.needsDetail).length;
-  const step = () => onProgress?.(++done, todo);
-
-  // The details stream out of PostgreSQL (gzip on libuv's threads) on two connections while the PDFs render on
-  // worker threads: PostgreSQL formats one customer's rows per core.
-  const detailQueue = plan.filter((x) => x.needsDetail);
-  const detailLane = async () => {
-    const client = await pool.connect();
-    try {
-      for (let p = detailQueue.shift(); p; p = detailQueue.shift()) {
-        const t0 = performance.now();
-        const lines = await linesFor(p.inv.id);
-        const query: DetailQuery = {
-          customerId: p.inv.customer_id,
-          start: wibMidnight(p.inv.period),
-          endExclusive: wibMidnight(addDays(p.inv.period_end, 1)),
-          snapshot: p.inv.snapshot,
-          prices: lines.map((l) => ({
-            product: l.product,
-            operator: l.operator,
-            unitPrice: l.unit_price ?? 0,
-          })),
-        };
-        p.detail = await writeDetailCsv(
-          client,
-          query,
-          p.plainDetail,
-          config.detailGzipAboveBytes,
-          p.inv.messages,
-        );
-        detailMs += performance.now() - t0;
-        if (!p.needsPdf) step();
-      }
-    } finally {
-      client.release();
-    }
-  };
-  const details = Promise.all([detailLane(), detailLane()]);
-  const renderer = createPdfRenderer();
-  const pdfs = (async () => {
-    const queue = plan.filter((x) => x.needsPdf);
-    // As many PDFs in flight as the renderer has workers; the data for each is read here.
-    const lane = async () => {
-      for (let p = queue.shift(); p; p = queue.shift()) {
-        const t0 = performance.now();
-        const data = await pdfDataOf(config, p.inv, await linesFor(p.inv.id));
-        await writeFileAtomic(p.pdf, await renderer.render(data));
-        pdfMs += performance.now() - t0;
-        step();
-      }
-    };
-    try {
-      await Promise.all(Array.from({ length: renderer.parallelism }, lane));
-    } finally {
-      await renderer.close();
-    }
-  })();
-  await Promise.all([details, pdfs]);
-  const files: InvoiceFiles[] = plan.map((p) => ({
-    invoiceId: p.inv.id,
-    number: p.inv.number,
-    pdf: p.pdf,
-    detail: p.detail,
-    written: p.needsPdf || p.needsDetail,
-  }));
-
-  const register = path.join(folder, 'register.csv');
-  const byId = new Map(files.map((f) => [f.invoiceId, f]));
-  const rows: RegisterRow[] = invoices.map((inv) => ({
-    invoice_number: inv.number,
-    customer_code: inv.code,
-    customer_name: inv.name,
-    period: month,
-    invoice_date: inv.invoice_date,
-    due_date: inv.due_date,
-    messages: inv.messages,
-    parts: inv.parts,
-    subtotal: inv.subtotal,
-    tax: inv.tax,
-    total: inv.total,
-    status: inv.status,
-    pdf: inv.status === 'void' ? '' : path.basename(byId.get(inv.id)!.pdf),
-    detail_csv: inv.status === 'void' ? '' : path.basename(byId.get(inv.id)!.detail),
-  }));
-  await writeRegister(register, rows);
-
-  const paper = invoices.filter((inv) => inv.paper_invoice && inv.status !== 'void');
-  let printPack: MonthFilesResult['printPack'] = null;
-  if (paper.length > 0) {
-    const pdfs = await Promise.all(paper.map((inv) => readFile(byId.get(inv.id)!.pdf)));
-    const packPdf = path.join(folder, 'print-pack.pdf');
-    const addresses = path.join(folder, 'print-pack-addresses.csv');
-    await writeFileAtomic(packPdf, await mergePdfs(pdfs));
-    await writeFileAtomic(
-      addresses,
-      stringify(
-        paper.map((inv) =>
-          [inv.number, inv.code, inv.name, inv.address ?? '', inv.total].map(spreadsheetSafe),
-        ),
-        {
-          header: true,
-          columns: ['invoice_number', 'customer_code', 'customer_name', 'address', 'total'],
-          record_delimiter: '\n',
-        },
-      ),
-    );
-    printPack = { pdf: packPdf, addresses };
-  }
-  return { folder, register, files, printPack, timings: { pdfMs, detailMs } };
+  return writeIndex(monthFolder(config.outDir, month), invoices, files);
 }

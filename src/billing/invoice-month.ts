@@ -1,15 +1,20 @@
-import path from 'node:path';
 import { sql } from 'kysely';
 import type { Config } from '../config.ts';
 import type { Database, Db } from '../db/connect.ts';
-import { writeDetailCsv } from '../documents/detail-csv.ts';
-import { renderInvoicePdf } from '../documents/invoice-pdf.ts';
-import { type RegisterRow, writeRegister } from '../documents/register-csv.ts';
-import { safeFileStem, writeFileAtomic } from '../documents/write-atomic.ts';
+import { dryRunFolder, invoicePathsIn, registerPathIn } from '../documents/invoice-paths.ts';
+import { writeRegister } from '../documents/register-csv.ts';
+import { writeInvoiceDocuments } from '../documents/write-invoice-documents.ts';
 import { dueDateFor } from '../domain/dates.ts';
 import { firstDayOf, lastDayOf, nextMonth, parseYearMonth, periodOf, wibDateOf } from '../domain/period.ts';
 import { computeInvoices, type InvoiceDraft, type Parked } from './compute-invoices.ts';
-import { everyDay, type MonthFilesResult, monthFolder, sellerOf, writeMonthFiles } from './invoice-files.ts';
+import {
+  everyDay,
+  type MonthFilesResult,
+  type RegisterFacts,
+  registerRowOf,
+  sellerOf,
+  writeMonthFiles,
+} from './invoice-files.ts';
 import { issueInvoice } from './issue-invoice.ts';
 import { withJobLock } from './job-lock.ts';
 
@@ -213,7 +218,7 @@ async function dryRun(
   opts: InvoiceRunOptions,
   customerId?: number,
 ): Promise<InvoiceRunSummary> {
-  const { db, pool } = database;
+  const { db } = database;
   const period = firstDayOf(opts.month);
   const { start, endExclusive } = periodOf(opts.month);
   const before = await liveInvoicesOf(db, period, customerId);
@@ -225,48 +230,37 @@ async function dryRun(
     customerIds: customerId === undefined ? undefined : [customerId],
     excludeCustomerIds: before.map((b) => b.customer_id),
   });
-  const folder = path.join(monthFolder(config.outDir, opts.month), 'dry-run');
-  const rows: RegisterRow[] = [];
+  const folder = dryRunFolder(config.outDir, opts.month);
   const labels = await displayNames(db);
-  const client = await pool.connect();
-  try {
-    for (const [i, d] of computed.drafts.entries()) {
-      const stem = safeFileStem('DRAFT', d.customerCode);
-      const pdfPath = path.join(folder, `${stem}.pdf`);
-      await writeFileAtomic(
-        pdfPath,
-        await renderInvoicePdf(await draftPdfData(db, config, labels, d, opts, period)),
-      );
-      const detail = await writeDetailCsv(
-        client,
-        { customerId: d.customerId, start, endExclusive, snapshot: null, prices: d.lines },
-        path.join(folder, `${stem}-detail.csv`),
-        config.detailGzipAboveBytes,
-      );
-      rows.push(
-        registerRowOf(
-          d,
-          opts,
-          `DRAFT-${d.customerCode}`,
-          'draft',
-          path.basename(pdfPath),
-          path.basename(detail),
-        ),
-      );
-      opts.onProgress?.('documents', i + 1, computed.drafts.length);
-    }
-  } finally {
-    client.release();
-  }
-  const register = path.join(folder, 'register.csv');
-  await writeRegister(register, rows);
-  const drafts: IssuedSummary[] = computed.drafts.map((d) => ({
-    number: `DRAFT-${d.customerCode}`,
-    customerCode: d.customerCode,
-    subtotal: d.subtotal,
-    tax: d.tax,
-    total: d.total,
-  }));
+  // R14: the drafts go through the same file writer as issued invoices, rendered afresh every time.
+  const written = await writeInvoiceDocuments(
+    database.pool,
+    computed.drafts.map((d) => ({
+      invoiceId: d.customerId,
+      number: `DRAFT-${d.customerCode}`,
+      paths: invoicePathsIn(folder, 'DRAFT', d.customerCode),
+      live: true,
+      pdfData: () => draftPdfData(db, config, labels, d, opts, period),
+      detailQuery: async () => ({
+        customerId: d.customerId,
+        start,
+        endExclusive,
+        snapshot: null,
+        prices: d.lines,
+      }),
+    })),
+    {
+      detailGzipAboveBytes: config.detailGzipAboveBytes,
+      rewrite: true,
+      onProgress: (done, total) => opts.onProgress?.('documents', done, total),
+    },
+  );
+  const register = registerPathIn(folder);
+  await writeRegister(
+    register,
+    computed.drafts.map((d, i) => registerRowOf(draftFactsOf(d, opts), written.files[i])),
+  );
+  const drafts: IssuedSummary[] = computed.drafts.map((d) => summaryOf(d, `DRAFT-${d.customerCode}`));
   const seen = new Set([
     ...drafts.map((d) => d.customerCode),
     ...before.map((b) => b.code),
@@ -289,22 +283,19 @@ async function dryRun(
     totals: { subtotal: sum(drafts, 'subtotal'), tax: sum(drafts, 'tax'), total: sum(drafts, 'total') },
     folder,
     register,
-    filesWritten: rows.length * 2,
+    filesWritten: written.files.length * 2,
     printPack: null,
     timings: { pdfMs: 0, detailMs: 0 },
   };
 }
 
-function registerRowOf(
-  d: InvoiceDraft,
-  opts: InvoiceRunOptions,
-  number: string,
-  status: string,
-  pdf: string,
-  detail: string,
-): RegisterRow {
+function summaryOf(d: InvoiceDraft, number: string): IssuedSummary {
+  return { number, customerCode: d.customerCode, subtotal: d.subtotal, tax: d.tax, total: d.total };
+}
+
+function draftFactsOf(d: InvoiceDraft, opts: InvoiceRunOptions): RegisterFacts {
   return {
-    invoice_number: number,
+    invoice_number: `DRAFT-${d.customerCode}`,
     customer_code: d.customerCode,
     customer_name: d.customerName,
     period: opts.month,
@@ -315,9 +306,7 @@ function registerRowOf(
     subtotal: d.subtotal,
     tax: d.tax,
     total: d.total,
-    status,
-    pdf,
-    detail_csv: detail,
+    status: 'draft',
   };
 }
 

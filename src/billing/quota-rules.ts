@@ -1,5 +1,5 @@
 // R10: the usage quota as pure rules (no database, no clock).
-import type { Rupiah } from '../domain/money.ts';
+import { formatNumberId, type Rupiah } from '../domain/money.ts';
 import { OPERATORS, type Operator } from '../domain/numbers.ts';
 import { graduatedAmount, type PriceList, priceVolumeLines } from '../domain/tiers.ts';
 
@@ -24,6 +24,16 @@ export function quotaLevel(usage: Rupiah, quota: Rupiah): QuotaLevel {
 export function quotaPercent(usage: Rupiah, quota: Rupiah): number | null {
   if (quota === 0) return null;
   return Math.floor((usage * 10_000) / quota) / 100;
+}
+
+/**
+ * R10, as the invoice prints it: the share of the quota used, one decimal, half up, in integer maths:
+ * 1.234.567 of 20.000.000 → '6,2%'. (quotaPercent rounds down to 2 decimals for the quota notices.)
+ */
+export function percentOfQuota(used: number, quota: number): string {
+  if (quota <= 0) return '—';
+  const tenths = (BigInt(used) * 2000n + BigInt(quota)) / (2n * BigInt(quota));
+  return `${formatNumberId(Number(tenths / 10n))},${tenths % 10n}%`;
 }
 
 /**

@@ -4,10 +4,10 @@ import path from 'node:path';
 import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
-import { monthFolder, writeMonthFiles } from '../billing/invoice-files.ts';
+import { writeInvoiceFiles } from '../billing/invoice-files.ts';
 import type { Config } from '../config.ts';
 import type { Database } from '../db/connect.ts';
-import { safeFileStem } from '../documents/write-atomic.ts';
+import { existingDetail, invoicePathsOf } from '../documents/invoice-paths.ts';
 import type { AttachmentFacts } from './mail-view.ts';
 
 /** One attachment: a file sent as it is on disk, or bytes made for the mail (a gzipped detail). */
@@ -26,6 +26,7 @@ export interface InvoiceAttachments {
 }
 
 interface InvoiceRef {
+  readonly invoiceId: number;
   readonly number: string;
   readonly customerCode: string;
   /** 'YYYY-MM-01' */
@@ -33,14 +34,13 @@ interface InvoiceRef {
 }
 
 function filesOf(config: Config, invoice: InvoiceRef) {
-  const folder = monthFolder(config.outDir, invoice.period.slice(0, 7));
-  const stem = safeFileStem(invoice.number, invoice.customerCode);
-  const plainDetail = path.join(folder, `${stem}-detail.csv`);
-  return {
-    folder,
-    pdf: path.join(folder, `${stem}.pdf`),
-    detail: [plainDetail, `${plainDetail}.gz`].find((f) => existsSync(f)) ?? null,
-  };
+  const paths = invoicePathsOf(
+    config.outDir,
+    invoice.period.slice(0, 7),
+    invoice.number,
+    invoice.customerCode,
+  );
+  return { folder: paths.folder, pdf: paths.pdf, detail: existingDetail(paths) };
 }
 
 class TooLarge extends Error {}
@@ -77,7 +77,7 @@ export async function invoiceAttachments(
 ): Promise<InvoiceAttachments> {
   let files = filesOf(config, invoice);
   if (!existsSync(files.pdf) || files.detail === null) {
-    await writeMonthFiles(database, config, invoice.period.slice(0, 7));
+    await writeInvoiceFiles(database, config, invoice.invoiceId);
     files = filesOf(config, invoice);
   }
   if (!existsSync(files.pdf) || files.detail === null) {

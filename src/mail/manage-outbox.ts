@@ -1,5 +1,6 @@
 import type { Db } from '../db/connect.ts';
 import type { MailStatus } from '../db/schema.ts';
+import { putAllFailedBackToPending, putBackToPending } from './outbox.ts';
 
 export const MAIL_STATUSES: ReadonlyArray<MailStatus> = ['held', 'pending', 'sent', 'failed', 'cancelled'];
 
@@ -61,15 +62,6 @@ export class RetryRefused extends Error {
   override readonly name = 'RetryRefused';
 }
 
-const back = (now: Date) =>
-  ({
-    status: 'pending',
-    attempts: 0,
-    next_attempt_at: now,
-    last_error: null,
-    server_response: null,
-  }) as const;
-
 /** Puts one failed (or cancelled, or waiting) mail back to pending, due now, with its attempts reset. */
 export async function retryMail(db: Db, id: number, now: Date): Promise<void> {
   const row = await db
@@ -86,21 +78,10 @@ export async function retryMail(db: Db, id: number, now: Date): Promise<void> {
   if (row.status === 'held') {
     throw new RetryRefused(`Mail ${id} is held for review; approve its invoice to release it.`);
   }
-  await db
-    .updateTable('mail_outbox')
-    .set(back(now))
-    .where('id', '=', id)
-    .where('status', 'in', ['failed', 'cancelled', 'pending'])
-    .execute();
+  await putBackToPending(db, id, now);
 }
 
 /** Puts every failed mail back to pending; returns their ids. */
 export async function retryAllFailed(db: Db, now: Date): Promise<number[]> {
-  const rows = await db
-    .updateTable('mail_outbox')
-    .set(back(now))
-    .where('status', '=', 'failed')
-    .returning('id')
-    .execute();
-  return rows.map((r) => r.id).sort((a, b) => a - b);
+  return (await putAllFailedBackToPending(db, now)).sort((a, b) => a - b);
 }

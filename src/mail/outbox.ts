@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { Kysely } from 'kysely';
-import type { DB } from '../db/schema.ts';
+import type { Kysely, Selectable } from 'kysely';
+import type { DB, MailOutboxTable } from '../db/schema.ts';
 
 export type MailKind =
   | 'invoice_issued'
@@ -13,17 +13,64 @@ export type MailKind =
   | 'reminder_before_due'
   | 'reminder_overdue';
 
-export interface QueuedMail {
-  readonly kind: MailKind;
-  /** What the mail is about, unique per kind, e.g. 'invoice:42' or 'quota:ACME:2026-10:80'. */
-  readonly subjectKey: string;
+/**
+ * The payload each notice kind's template needs (amounts whole rupiah, dates 'YYYY-MM-DD', months 'YYYY-MM').
+ * Invoice kinds (invoice_issued, reminder_*) need none: they are built from their invoice (invoiceId).
+ * A payload that does not fit fails its mail at once with the reason (see src/mail/mail-view.ts).
+ * The key `retry_recipients` is the sender's own (recipients a server deferred while it took the others).
+ */
+export interface MailPayloads {
+  readonly quota_warning: { month: string; usage: number; quota: number; percent: number | null };
+  readonly quota_suspended: { month: string; usage: number; quota: number };
+  readonly settled_from_deposit: {
+    invoice_number: string;
+    amount: number;
+    open_after: number;
+    balance_after: number;
+  };
+  readonly suspended_unpaid: { invoice_numbers: string[]; open_amount: number };
+  readonly payment_received: { invoice_number: string; amount: number; paid_on: string; open_after: number };
+  readonly account_closed: {
+    closing_date: string;
+    final_invoice_number: string | null;
+    refund_amount: number;
+    refund_due_date: string;
+  };
+}
+
+/** Invoice kinds: built from their invoice, no payload. */
+export type InvoiceMailKind = 'invoice_issued' | 'reminder_before_due' | 'reminder_overdue';
+
+/**
+ * What each kind's mail is about, unique per kind: a rerun that names the same subject queues nothing new.
+ * ('quota:<customer>:<YYYY-MM>:80' is the month's 80 % warning; 'unpaid:<customer>:<YYYY-MM | closing>'.)
+ */
+export interface MailSubjects {
+  readonly invoice_issued: `invoice:${number}`;
+  readonly reminder_before_due: `invoice:${number}`;
+  readonly reminder_overdue: `invoice:${number}`;
+  readonly quota_warning: `quota:${number}:${string}:80`;
+  readonly quota_suspended: `quota-suspension:${number}`;
+  readonly settled_from_deposit: `settle:${number}`;
+  readonly suspended_unpaid: `unpaid:${number}:${string}`;
+  readonly payment_received: `payment:${number}`;
+  readonly account_closed: `closed:${number}`;
+}
+
+interface QueuedMailOf<K extends MailKind> {
+  readonly kind: K;
+  readonly subjectKey: MailSubjects[K];
   readonly customerId: number | null;
   readonly invoiceId?: number | null;
-  /** Facts the template needs beyond the invoice and the customer. */
-  readonly payload?: Readonly<Record<string, unknown>>;
   /** Held until finance approves (review mode). */
   readonly held?: boolean;
 }
+
+/** One mail to queue: its kind decides its subject key and the payload its template needs. */
+export type QueuedMail = {
+  [K in MailKind]: QueuedMailOf<K> &
+    (K extends keyof MailPayloads ? { readonly payload: MailPayloads[K] } : { readonly payload?: undefined });
+}[MailKind];
 
 /**
  * Queues a mail in the caller's transaction, once per (kind, subject): a rerun queues nothing new. The
@@ -45,4 +92,140 @@ export async function queueMail(trx: Kysely<DB>, mail: QueuedMail): Promise<bool
     .returning('id')
     .executeTakeFirst();
   return inserted !== undefined;
+}
+
+// Every change of an outbox row's status lives below, next to queueMail: held → pending → sent | failed | cancelled.
+
+type Trx = Kysely<DB>;
+type OutboxRow = Selectable<MailOutboxTable>;
+
+/** Recipients a server deferred (4xx) while it took the others: the next attempt goes to them alone. */
+const RETRY_RECIPIENTS = 'retry_recipients';
+
+function payloadOf(row: OutboxRow): Record<string, unknown> {
+  return row.payload !== null && typeof row.payload === 'object'
+    ? (row.payload as Record<string, unknown>)
+    : {};
+}
+
+export function retryRecipientsOf(row: OutboxRow): string[] | null {
+  const list = payloadOf(row)[RETRY_RECIPIENTS];
+  return Array.isArray(list) && list.length > 0 ? list.map(String) : null;
+}
+
+/** pending → sent, with the server's answer. */
+export async function markSent(trx: Trx, row: OutboxRow, at: Date, response: string): Promise<void> {
+  await trx
+    .updateTable('mail_outbox')
+    .set({
+      status: 'sent',
+      attempts: row.attempts + 1,
+      sent_at: at,
+      server_response: response,
+      last_error: null,
+    })
+    .where('id', '=', row.id)
+    .execute();
+}
+
+export interface FailedAttempt {
+  readonly giveUp: boolean;
+  readonly reason: string;
+  readonly response: string | null;
+  /** When to try again (ignored when giving up). */
+  readonly nextAttemptAt: Date;
+  /** Only these recipients next time (the others have the mail). */
+  readonly retryRecipients?: ReadonlyArray<string>;
+}
+
+/** pending → failed (giving up) or pending again, due later, with the attempt counted. */
+export async function markAttemptFailed(trx: Trx, row: OutboxRow, attempt: FailedAttempt): Promise<void> {
+  const only = attempt.retryRecipients;
+  await trx
+    .updateTable('mail_outbox')
+    .set({
+      status: attempt.giveUp ? 'failed' : 'pending',
+      attempts: row.attempts + 1,
+      last_error: attempt.reason,
+      server_response: attempt.response,
+      next_attempt_at: attempt.giveUp ? row.next_attempt_at : attempt.nextAttemptAt,
+      ...(only ? { payload: JSON.stringify({ ...payloadOf(row), [RETRY_RECIPIENTS]: only }) } : {}),
+    })
+    .where('id', '=', row.id)
+    .execute();
+}
+
+/** → cancelled: a mail that must not go out any more (its invoice is void). */
+export async function markCancelled(trx: Trx, id: number, reason: string): Promise<void> {
+  await trx
+    .updateTable('mail_outbox')
+    .set({ status: 'cancelled', last_error: reason })
+    .where('id', '=', id)
+    .execute();
+}
+
+/** R13: an invoice voided: its mail not yet sent is cancelled; one already sent stays in the history. */
+export async function cancelInvoiceMail(trx: Trx, invoiceId: number, reason: string): Promise<void> {
+  await trx
+    .updateTable('mail_outbox')
+    .set({ status: 'cancelled', last_error: reason })
+    .where('invoice_id', '=', invoiceId)
+    .where('status', 'in', ['held', 'pending', 'failed'])
+    .execute();
+}
+
+/** An invoice held in review: its invoice mail not yet sent waits with it. */
+export async function holdInvoiceMail(trx: Trx, invoiceId: number): Promise<void> {
+  await trx
+    .updateTable('mail_outbox')
+    .set({ status: 'held' })
+    .where('invoice_id', '=', invoiceId)
+    .where('kind', '=', 'invoice_issued')
+    .where('status', 'in', ['pending', 'failed'])
+    .execute();
+}
+
+/** Invoices approved: their held mail becomes pending, due now. Returns the rows released. */
+export async function releaseHeldMail(
+  trx: Trx,
+  invoiceIds: ReadonlyArray<number>,
+  now: Date,
+): Promise<Array<{ id: number; invoice_id: number | null }>> {
+  return trx
+    .updateTable('mail_outbox')
+    .set({ status: 'pending', next_attempt_at: now })
+    .where('invoice_id', 'in', [...invoiceIds])
+    .where('status', '=', 'held')
+    .returning(['id', 'invoice_id'])
+    .execute();
+}
+
+const backToPending = (now: Date) =>
+  ({
+    status: 'pending',
+    attempts: 0,
+    next_attempt_at: now,
+    last_error: null,
+    server_response: null,
+  }) as const;
+
+/** Finance's retry of one mail: failed, cancelled or waiting → pending, due now, attempts reset. */
+export async function putBackToPending(trx: Trx, id: number, now: Date): Promise<void> {
+  await trx
+    .updateTable('mail_outbox')
+    .set(backToPending(now))
+    .where('id', '=', id)
+    .where('status', 'in', ['failed', 'cancelled', 'pending'])
+    .execute();
+}
+
+/** Every failed mail → pending, due now; returns their ids. */
+export async function putAllFailedBackToPending(trx: Trx, now: Date): Promise<number[]> {
+  const rows = await trx
+    .updateTable('mail_outbox')
+    .set(backToPending(now))
+    .where('status', '=', 'failed')
+    .returning('id')
+    .execute();
+  return rows.map((r) => r.id);
 }

@@ -109,6 +109,7 @@ export async function renderMail(database: Database, config: Config, row: Outbox
     const invoice = await loadInvoice(database, row);
     if (invoice.status === 'void') throw new MailObsolete(`invoice ${invoice.number} is void`);
     const files = await invoiceAttachments(database, config, {
+      invoiceId: row.invoice_id!,
       number: invoice.number,
       customerCode: customer.code,
       period: invoice.period,

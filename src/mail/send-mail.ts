@@ -1,11 +1,17 @@
-import path from 'node:path';
-import nodemailer, { type SendMailOptions } from 'nodemailer';
 import { tryJobLock } from '../billing/job-lock.ts';
 import type { Config } from '../config.ts';
 import type { Database, Db } from '../db/connect.ts';
-import { writeFileAtomic } from '../documents/write-atomic.ts';
 import { classifyDeliveryError, type DeliveryFailure, retryDelayMs } from './delivery-failure.ts';
+import {
+  type Delivered,
+  type Deliverer,
+  emlDeliverer,
+  messageOf,
+  type RefusedRecipient,
+  smtpDeliverer,
+} from './mail-transport.ts';
 import { MailPayloadError } from './mail-view.ts';
+import { markAttemptFailed, markCancelled, markSent } from './outbox.ts';
 import { MailObsolete, type OutboxRow, type RenderedMail, renderMail } from './render-mail.ts';
 
 export interface SendPendingOptions {
@@ -30,104 +36,6 @@ export interface SendSummary {
 }
 
 const DEFAULT_BACKOFF_MS = 60_000;
-
-interface RefusedRecipient {
-  readonly recipient: string;
-  readonly response: string;
-  readonly code: number | null;
-}
-
-interface Delivered {
-  readonly response: string;
-  readonly file: string | null;
-  /** Recipients the server refused while it took the others: the mail went, but not to them. */
-  readonly refused: ReadonlyArray<RefusedRecipient>;
-}
-
-interface Deliverer {
-  send(row: OutboxRow, message: SendMailOptions): Promise<Delivered>;
-  close(): void;
-}
-
-/** Through SMTP_URL; timeouts are added to the URL's own options unless it sets them. */
-function smtpDeliverer(smtpUrl: string, timeoutMs: number | undefined): Deliverer {
-  const url = new URL(smtpUrl);
-  if (timeoutMs !== undefined) {
-    for (const key of ['connectionTimeout', 'greetingTimeout', 'socketTimeout']) {
-      if (!url.searchParams.has(key)) url.searchParams.set(key, String(timeoutMs));
-    }
-  }
-  const transporter = nodemailer.createTransport(url.toString());
-  return {
-    async send(_row, message) {
-      const info = await transporter.sendMail(message);
-      const refused = (info.rejectedErrors ?? []).map((e) => {
-        const err = e as { recipient?: unknown; response?: unknown; responseCode?: unknown; message: string };
-        return {
-          recipient: String(err.recipient ?? ''),
-          response: typeof err.response === 'string' ? err.response : err.message,
-          code: typeof err.responseCode === 'number' ? err.responseCode : null,
-        };
-      });
-      return { response: info.response, file: null, refused };
-    },
-    close: () => transporter.close(),
-  };
-}
-
-/** Without SMTP_URL: each mail as <out>/outbox/<id>-<kind>.eml, a complete message that opens with its attachments. */
-function emlDeliverer(outDir: string): Deliverer {
-  const transporter = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'windows' });
-  return {
-    async send(row, message) {
-      const info = await transporter.sendMail(message);
-      const file = path.join(outDir, 'outbox', `${row.id}-${row.kind}.eml`);
-      await writeFileAtomic(file, info.message as Buffer);
-      return { response: `written to ${file}`, file, refused: [] };
-    },
-    close: () => transporter.close(),
-  };
-}
-
-/** Recipients a server deferred (4xx) while it took the others: the next attempt goes to them alone. */
-const RETRY_RECIPIENTS = 'retry_recipients';
-
-function payloadOf(row: OutboxRow): Record<string, unknown> {
-  return row.payload !== null && typeof row.payload === 'object'
-    ? (row.payload as Record<string, unknown>)
-    : {};
-}
-
-function retryRecipientsOf(row: OutboxRow): string[] | null {
-  const list = payloadOf(row)[RETRY_RECIPIENTS];
-  return Array.isArray(list) && list.length > 0 ? list.map(String) : null;
-}
-
-function messageOf(config: Config, row: OutboxRow, mail: RenderedMail): SendMailOptions {
-  const only = retryRecipientsOf(row);
-  return {
-    // The same message (headers, Message-ID) to the deferred recipients only: the others have it already.
-    ...(only ? { envelope: { from: config.mailFrom, to: only } } : {}),
-    from: config.mailFrom,
-    replyTo: config.company.email,
-    to: mail.to.map((a) => ({ name: a.name, address: a.address })),
-    cc: [...mail.cc],
-    bcc: [...mail.bcc],
-    subject: mail.subject,
-    text: mail.text,
-    html: mail.html,
-    // Fixed when the mail was queued: a resend after an uncertain failure carries the same id (issue 4).
-    messageId: row.message_id,
-    headers: { 'X-Tagih-Mail': `${row.id} ${row.kind}` },
-    // base64 keeps every byte, line ends included, so the files arrive identical to the ones on disk.
-    attachments: mail.attachments.map((a) => ({
-      filename: a.filename,
-      contentType: a.contentType,
-      contentTransferEncoding: 'base64',
-      ...(a.path === undefined ? { content: a.content } : { path: a.path }),
-    })),
-  };
-}
 
 type RowOutcome =
   | { readonly result: 'skipped' }
@@ -166,11 +74,7 @@ async function sendOne(ctx: RunContext, id: number): Promise<RowOutcome> {
       mail = await renderMail(ctx.database, ctx.config, row);
     } catch (error) {
       if (error instanceof MailObsolete) {
-        await trx
-          .updateTable('mail_outbox')
-          .set({ status: 'cancelled', last_error: `not sent: ${error.message}` })
-          .where('id', '=', row.id)
-          .execute();
+        await markCancelled(trx, row.id, `not sent: ${error.message}`);
         return { result: 'cancelled' as const };
       }
       const reason = `could not build the mail: ${(error as Error).message}`;
@@ -223,17 +127,7 @@ async function recordDelivery(
     const recipients = deferred.map((r) => r.recipient);
     return recordFailure(trx, ctx, row, failure, notes, recipients);
   }
-  await trx
-    .updateTable('mail_outbox')
-    .set({
-      status: 'sent',
-      attempts: row.attempts + 1,
-      sent_at: ctx.now,
-      server_response: response,
-      last_error: null,
-    })
-    .where('id', '=', row.id)
-    .execute();
+  await markSent(trx, row, ctx.now, response);
   return { result: 'sent', file: delivered.file, notes };
 }
 
@@ -251,22 +145,13 @@ async function recordFailure(
     failure.kind !== 'permanent' && giveUp
       ? `gave up after ${attempts} attempts: ${failure.reason}`
       : failure.reason;
-  await trx
-    .updateTable('mail_outbox')
-    .set({
-      status: giveUp ? 'failed' : 'pending',
-      attempts,
-      last_error: reason,
-      server_response: failure.response,
-      next_attempt_at: giveUp
-        ? row.next_attempt_at
-        : new Date(ctx.now.getTime() + retryDelayMs(attempts, ctx.backoffBaseMs)),
-      ...(retryRecipients
-        ? { payload: JSON.stringify({ ...payloadOf(row), [RETRY_RECIPIENTS]: retryRecipients }) }
-        : {}),
-    })
-    .where('id', '=', row.id)
-    .execute();
+  await markAttemptFailed(trx, row, {
+    giveUp,
+    reason,
+    response: failure.response,
+    nextAttemptAt: new Date(ctx.now.getTime() + retryDelayMs(attempts, ctx.backoffBaseMs)),
+    retryRecipients,
+  });
   const told = { failure: { ...failure, reason }, notes };
   return giveUp ? { result: 'failed', ...told } : { result: 'retrying', ...told };
 }

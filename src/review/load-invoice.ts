@@ -1,8 +1,7 @@
 import { existsSync } from 'node:fs';
-import path from 'node:path';
 import type { Db } from '../db/connect.ts';
 import type { InvoiceStatus, MailStatus, ReviewState } from '../db/schema.ts';
-import { safeFileStem } from '../documents/write-atomic.ts';
+import { existingDetail, invoicePathsOf } from '../documents/invoice-paths.ts';
 
 export interface InvoiceLine {
   readonly product: string;
@@ -63,22 +62,19 @@ export interface InvoiceDetail {
   readonly detailCsv: string | null;
 }
 
-/** Where writeMonthFiles puts an invoice's PDF and detail CSV (plain or gzipped), when they exist. */
+/** Where the invoice run puts an invoice's PDF and detail CSV (plain or gzipped), when they exist. */
 export function invoiceFilesOf(
   outDir: string,
   month: string,
   number: string,
   customerCode: string,
 ): { pdf: string | null; detailCsv: string | null } {
-  const stem = path.join(outDir, month, safeFileStem(number, customerCode));
-  const pdf = `${stem}.pdf`;
-  const detail = [`${stem}-detail.csv`, `${stem}-detail.csv.gz`].find((f) => existsSync(f)) ?? null;
-  return { pdf: existsSync(pdf) ? pdf : null, detailCsv: detail };
+  const paths = invoicePathsOf(outDir, month, number, customerCode);
+  return { pdf: existsSync(paths.pdf) ? paths.pdf : null, detailCsv: existingDetail(paths) };
 }
 
-/** One invoice with its lines, mails, history and files; null when there is no such invoice. */
-export async function loadInvoice(db: Db, outDir: string, id: number): Promise<InvoiceDetail | null> {
-  const inv = await db
+async function invoiceRow(db: Db, id: number) {
+  return db
     .selectFrom('invoices as i')
     .innerJoin('customers as c', 'c.id', 'i.customer_id')
     .leftJoin('invoices as r', 'r.id', 'i.replaces_invoice_id')
@@ -108,8 +104,11 @@ export async function loadInvoice(db: Db, outDir: string, id: number): Promise<I
     ])
     .where('i.id', '=', id)
     .executeTakeFirst();
-  if (!inv) return null;
-  const [replacedBy, lines, mails, events] = await Promise.all([
+}
+
+/** The invoice that replaced this one, its lines, its mails and its events. */
+async function relatedOf(db: Db, id: number) {
+  return Promise.all([
     db
       .selectFrom('invoices')
       .select(['id', 'number'])
@@ -145,6 +144,13 @@ export async function loadInvoice(db: Db, outDir: string, id: number): Promise<I
       .orderBy('id')
       .execute(),
   ]);
+}
+
+/** One invoice with its lines, mails, history and files; null when there is no such invoice. */
+export async function loadInvoice(db: Db, outDir: string, id: number): Promise<InvoiceDetail | null> {
+  const inv = await invoiceRow(db, id);
+  if (!inv) return null;
+  const [replacedBy, lines, mails, events] = await relatedOf(db, id);
   const mailed: HistoryEntry[] = mails
     .filter((m) => m.sent_at !== null)
     .map((m) => ({ at: m.sent_at!, event: 'mailed', actor: null, detail: m.kind }));

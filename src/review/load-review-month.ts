@@ -120,6 +120,22 @@ async function totalsOf(db: Db, period: string): Promise<MonthTotals> {
   return r;
 }
 
+/** Customers the run parked for the month, with the reason as a flag. */
+async function parkedOf(db: Db, period: string) {
+  const parkedRows = await db
+    .selectFrom('invoice_parks as p')
+    .innerJoin('customers as c', 'c.id', 'p.customer_id')
+    .select(['c.code', 'c.name', 'p.reason'])
+    .where('p.period', '=', period)
+    .orderBy('c.code')
+    .execute();
+  return parkedRows.map((p) => ({
+    customerCode: p.code,
+    customerName: p.name,
+    flag: parkedFlag(p.reason),
+  }));
+}
+
 /** Everything the month page shows: invoices with their flags, customers not invoiced, totals against last month. */
 export async function loadReviewMonth(db: Db, month: string, settings: ReviewSettings): Promise<ReviewMonth> {
   const period = firstDayOf(month);
@@ -161,18 +177,7 @@ export async function loadReviewMonth(db: Db, month: string, settings: ReviewSet
           ),
   }));
 
-  const parkedRows = await db
-    .selectFrom('invoice_parks as p')
-    .innerJoin('customers as c', 'c.id', 'p.customer_id')
-    .select(['c.code', 'c.name', 'p.reason'])
-    .where('p.period', '=', period)
-    .orderBy('c.code')
-    .execute();
-  const parked = parkedRows.map((p) => ({
-    customerCode: p.code,
-    customerName: p.name,
-    flag: parkedFlag(p.reason),
-  }));
+  const parked = await parkedOf(db, period);
 
   const live = new Set(invoices.filter((i) => i.status !== 'void').map((i) => i.customerCode));
   const parkedCodes = new Set(parked.map((p) => p.customerCode));

@@ -96,6 +96,23 @@ export interface MonthPageContext {
   readonly query: TableQuery;
 }
 
+/** The table's column heads: a click sorts by the column, a second click turns the order round. */
+function columnHeadsOf(q: TableQuery) {
+  return COLUMNS.map((c) => {
+    const active = q.sort === c.key;
+    const dir = active ? (q.dir === 'asc' ? 'desc' : 'asc') : c.numeric || c.key === 'flags' ? 'desc' : 'asc';
+    return {
+      key: c.key,
+      id: c.id,
+      en: c.en,
+      numeric: c.numeric,
+      href: queryString(q, { sort: c.key, dir }),
+      arrow: active ? (q.dir === 'asc' ? '▲' : '▼') : '',
+      ariaSort: active ? (q.dir === 'asc' ? 'ascending' : 'descending') : 'none',
+    };
+  });
+}
+
 /** The view of the month page: summary, customers not invoiced, and the sorted, filtered invoice table. */
 export function monthView(m: ReviewMonth, ctx: MonthPageContext) {
   const q = ctx.query;
@@ -149,25 +166,7 @@ export function monthView(m: ReviewMonth, ctx: MonthPageContext) {
     })),
     query: q,
     isDefaultShow: q.show === 'all',
-    columns: COLUMNS.map((c) => {
-      const active = q.sort === c.key;
-      const dir = active
-        ? q.dir === 'asc'
-          ? 'desc'
-          : 'asc'
-        : c.numeric || c.key === 'flags'
-          ? 'desc'
-          : 'asc';
-      return {
-        key: c.key,
-        id: c.id,
-        en: c.en,
-        numeric: c.numeric,
-        href: queryString(q, { sort: c.key, dir }),
-        arrow: active ? (q.dir === 'asc' ? '▲' : '▼') : '',
-        ariaSort: active ? (q.dir === 'asc' ? 'ascending' : 'descending') : 'none',
-      };
-    }),
+    columns: columnHeadsOf(q),
     rows: rows.map(rowView),
     hasRows: rows.length > 0,
     shownCount: rows.length,

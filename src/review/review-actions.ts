@@ -1,5 +1,5 @@
 import { computeInvoices } from '../billing/compute-invoices.ts';
-import { wibMidnight, writeMonthFiles } from '../billing/invoice-files.ts';
+import { wibMidnight, writeInvoiceFiles, writeMonthIndex } from '../billing/invoice-files.ts';
 import { issueInvoice } from '../billing/issue-invoice.ts';
 import { withJobLock } from '../billing/job-lock.ts';
 import type { Config } from '../config.ts';
@@ -7,6 +7,7 @@ import type { Database, Db } from '../db/connect.ts';
 import { addDays } from '../domain/dates.ts';
 import { formatRupiah } from '../domain/money.ts';
 import { wibDateOf } from '../domain/period.ts';
+import { cancelInvoiceMail, holdInvoiceMail, releaseHeldMail } from '../mail/outbox.ts';
 import { type SendSummary, sendPendingMail } from '../mail/send-mail.ts';
 
 /** An action finance asked for that cannot apply; the message says why and what to do. */
@@ -65,13 +66,7 @@ export async function approveInvoices(
       .set({ review_state: 'approved', review_note: null })
       .where('id', 'in', todoIds)
       .execute();
-    const released = await trx
-      .updateTable('mail_outbox')
-      .set({ status: 'pending', next_attempt_at: now })
-      .where('invoice_id', 'in', todoIds)
-      .where('status', '=', 'held')
-      .returning(['id', 'invoice_id'])
-      .execute();
+    const released = await releaseHeldMail(trx, todoIds, now);
     await trx
       .insertInto('invoice_events')
       .values(
@@ -121,13 +116,7 @@ export async function holdInvoice(
       .set({ review_state: 'held', review_note: why })
       .where('id', '=', id)
       .execute();
-    await trx
-      .updateTable('mail_outbox')
-      .set({ status: 'held' })
-      .where('invoice_id', '=', id)
-      .where('kind', '=', 'invoice_issued')
-      .where('status', 'in', ['pending', 'failed'])
-      .execute();
+    await holdInvoiceMail(trx, id);
     const sent = await trx
       .selectFrom('mail_outbox')
       .select('sent_at')
@@ -220,12 +209,7 @@ export async function voidAndReissue(
         .where('id', '=', id)
         .execute();
       // Its mail is no longer wanted; one already sent stays in the history.
-      await trx
-        .updateTable('mail_outbox')
-        .set({ status: 'cancelled', last_error: `not sent: invoice ${old.number} is void` })
-        .where('invoice_id', '=', id)
-        .where('status', 'in', ['held', 'pending', 'failed'])
-        .execute();
+      await cancelInvoiceMail(trx, id, `not sent: invoice ${old.number} is void`);
       await trx
         .insertInto('invoice_events')
         .values({ invoice_id: id, event: 'voided', actor, at: now, detail: why })
@@ -256,6 +240,8 @@ export async function voidAndReissue(
       .execute();
     return { voided: old.number, reissued: { id: issued.invoiceId, number: issued.number } };
   });
-  await writeMonthFiles(database, config, month);
+  // R14: the new invoice's files, then the month's register and print pack that list it.
+  await writeInvoiceFiles(database, config, result.reissued.id);
+  await writeMonthIndex(database, config, month);
   return result;
 }

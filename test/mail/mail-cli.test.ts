@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { queueMail } from '../../src/mail/outbox.ts';
+import { type QueuedMail, queueMail } from '../../src/mail/outbox.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 
 let t: TestDatabase;
@@ -41,7 +41,7 @@ describe('npm run mail', () => {
       .executeTakeFirstOrThrow();
     await queueMail(t.db, {
       kind: 'quota_warning',
-      subjectKey: 'quota:ACME:2026-11:80',
+      subjectKey: `quota:${c.id}:2026-11:80`,
       customerId: c.id,
       payload: { month: '2026-11', usage: 16_000_000, quota: 20_000_000, percent: 80 },
     });
@@ -50,7 +50,7 @@ describe('npm run mail', () => {
       subjectKey: 'payment:1',
       customerId: c.id,
       payload: { invoice_number: 'INV/2026/11/00001' }, // lacks amount, paid_on, open_after
-    });
+    } as unknown as QueuedMail);
 
     const sent = await mail('send', '--json');
     expect(sent.code).toBe(2); // one mail failed

@@ -1,0 +1,52 @@
+/** Everything the invoice PDF shows, as plain values: the renderer reads nothing else. */
+export interface InvoicePdfData {
+  /** DRAFT watermark, and 'DRAFT' instead of a number. */
+  readonly draft: boolean;
+  /** The template version the invoice was issued with (invoices.template_version); a draft: the current one. */
+  readonly templateVersion?: number;
+  readonly seller: {
+    readonly name: string;
+    readonly address: ReadonlyArray<string>;
+    readonly npwp: string;
+    readonly email: string;
+    readonly whatsapp: string;
+  };
+  readonly bank: { readonly bankName: string; readonly accountName: string; readonly accountNumber: string };
+  readonly buyer: {
+    readonly code: string;
+    readonly name: string;
+    readonly address: string | null;
+    readonly npwp: string | null;
+  };
+  /** 'INV/2026/11/00042' */
+  readonly number: string;
+  /** 'YYYY-MM-DD' */
+  readonly invoiceDate: string;
+  readonly dueDate: string;
+  /** 'YYYY-MM-DD', first day of the period. */
+  readonly periodStart: string;
+  /** 'YYYY-MM-DD', last day of the period, inclusive. */
+  readonly periodEnd: string;
+  readonly lines: ReadonlyArray<{
+    readonly product: string;
+    readonly operator: string;
+    readonly messages: number;
+    readonly parts: number;
+    readonly unitPrice: number | null;
+    readonly amount: number;
+  }>;
+  /** Harga Jual */
+  readonly subtotal: number;
+  readonly tax: {
+    /** 'PPN 12%' */
+    readonly label: string;
+    /** DPP Nilai Lain × 100; null when the tax rule has no DPP (PPN 11%). */
+    readonly dppHundredths: number | null;
+    readonly amount: number;
+  };
+  readonly total: number;
+  /** Guarantee deposit, the month's quota (2 × deposit or the override), usage value of the period. */
+  readonly deposit: { readonly balance: number; readonly quota: number; readonly used: number };
+  /** One entry for every day of the period. */
+  readonly partsPerDay: ReadonlyArray<{ readonly date: string; readonly parts: number }>;
+}
