@@ -1,8 +1,8 @@
 import { Command } from 'commander';
-import { accountStatuses, setQuotaOverride } from '../billing/account-status.ts';
+import { accountStatuses, setQuotaOverride } from '../billing/accounts/account-status.ts';
 import { refusalsAs } from '../billing/billing-refused.ts';
-import { closeAccount } from '../billing/close-account.ts';
-import { checkQuotas } from '../billing/quota.ts';
+import { closeAccount } from '../billing/accounts/close-account.ts';
+import { checkQuotas } from '../billing/quota/quota.ts';
 import { formatRupiah } from '../domain/money.ts';
 import { amountOption, isoDateOption, table } from './options.ts';
 import { config, printJson, runProgram, UserError, withDatabase } from './run-command.ts';

@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import { refusalsAs } from '../billing/billing-refused.ts';
-import { addDeposit, describeBalance, listDeposits } from '../billing/deposits.ts';
-import { checkQuotas } from '../billing/quota.ts';
+import { addDeposit, describeBalance, listDeposits } from '../billing/deposit/deposits.ts';
+import { checkQuotas } from '../billing/quota/quota.ts';
 import { formatRupiah } from '../domain/money.ts';
 import { wibDateOf } from '../domain/period.ts';
 import { amountOption, isoDateOption, table } from './options.ts';

@@ -4,7 +4,7 @@ import {
   InvoiceRunRefused,
   type InvoiceRunSummary,
   runInvoiceMonth,
-} from '../billing/invoice-month.ts';
+} from '../billing/invoicing/invoice-month.ts';
 import { formatRupiah } from '../domain/money.ts';
 import { lastFinishedMonth, wibDateOf } from '../domain/period.ts';
 import { sendPendingMail } from '../mail/send-mail.ts';

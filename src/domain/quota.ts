@@ -1,7 +1,7 @@
 // R10: the usage quota as pure rules (no database, no clock).
-import type { Rupiah } from '../domain/money.ts';
-import { OPERATORS, type Operator } from '../domain/numbers.ts';
-import { graduatedAmount, type PriceList, priceVolumeLines } from '../domain/tiers.ts';
+import type { Rupiah } from './money.ts';
+import { OPERATORS, type Operator } from './numbers.ts';
+import { graduatedAmount, type PriceList, priceVolumeLines } from './tiers.ts';
 
 /** R10: quota = the customer's override, else 2 × the deposit balance ("hubungi kami untuk kuota lebih besar"). */
 export function quotaFor(depositBalance: Rupiah, quotaOverride: Rupiah | null): Rupiah {

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
-import { monthFolder, writeMonthFiles } from '../billing/invoice-files.ts';
+import { monthFolder, writeMonthFiles } from '../billing/invoicing/invoice-files.ts';
 import type { Config } from '../config.ts';
 import type { Database } from '../db/connect.ts';
 import { safeFileStem } from '../documents/write-atomic.ts';

@@ -2,11 +2,11 @@ import { sql } from 'kysely';
 import type { Config } from '../config.ts';
 import type { Db } from '../db/connect.ts';
 import { wibDateOf } from '../domain/period.ts';
-import { previousRunAtOrBefore } from './cron.ts';
-import { runningDaemons } from './daemon-presence.ts';
-import { JOB_DEFAULTS, type JobName } from './job-names.ts';
-import { type JobHistory, type JobRunRow, jobHistory, lastCovered } from './job-runs.ts';
-import { isCovered, nextRunsOf, schedulesOf } from './plan.ts';
+import { previousRunAtOrBefore } from '../scheduler/cron.ts';
+import { runningDaemons } from '../scheduler/daemon-presence.ts';
+import { JOB_DEFAULTS, type JobName } from '../scheduler/job-names.ts';
+import { type JobHistory, type JobRunRow, jobHistory, lastCovered } from '../scheduler/job-runs.ts';
+import { isCovered, nextRunsOf, schedulesOf } from '../scheduler/plan.ts';
 
 export interface RunView {
   readonly id: number;

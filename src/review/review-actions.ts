@@ -1,6 +1,6 @@
-import { computeInvoices } from '../billing/compute-invoices.ts';
-import { wibMidnight, writeMonthFiles } from '../billing/invoice-files.ts';
-import { issueInvoice } from '../billing/issue-invoice.ts';
+import { computeInvoices } from '../billing/invoicing/compute-invoices.ts';
+import { wibMidnight, writeMonthFiles } from '../billing/invoicing/invoice-files.ts';
+import { issueInvoice } from '../billing/invoicing/issue-invoice.ts';
 import { withJobLock } from '../billing/job-lock.ts';
 import type { Config } from '../config.ts';
 import type { Database, Db } from '../db/connect.ts';

@@ -1,6 +1,6 @@
-import type { Db } from '../db/connect.ts';
-import { formatRupiah, type Rupiah } from '../domain/money.ts';
-import { BillingRefused, customerByCode } from './billing-refused.ts';
+import type { Db } from '../../db/connect.ts';
+import { formatRupiah, type Rupiah } from '../../domain/money.ts';
+import { BillingRefused, customerByCode } from '../billing-refused.ts';
 
 export interface DepositInput {
   readonly customerCode: string;

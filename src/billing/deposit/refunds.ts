@@ -1,7 +1,7 @@
-import type { Db } from '../db/connect.ts';
-import { isIsoDate } from '../domain/dates.ts';
-import type { Rupiah } from '../domain/money.ts';
-import { BillingRefused, customerByCode } from './billing-refused.ts';
+import type { Db } from '../../db/connect.ts';
+import { isIsoDate } from '../../domain/dates.ts';
+import type { Rupiah } from '../../domain/money.ts';
+import { BillingRefused, customerByCode } from '../billing-refused.ts';
 
 export interface RefundRow {
   readonly customer_code: string;

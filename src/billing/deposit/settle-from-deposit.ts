@@ -1,7 +1,7 @@
 import { sql, type Transaction } from 'kysely';
-import type { DB, InvoiceStatus } from '../db/schema.ts';
-import type { Rupiah } from '../domain/money.ts';
-import { queueMail } from '../mail/outbox.ts';
+import type { DB, InvoiceStatus } from '../../db/schema.ts';
+import type { Rupiah } from '../../domain/money.ts';
+import { queueMail } from '../../mail/outbox.ts';
 
 export interface InvoiceSettlement {
   readonly invoiceId: number;

@@ -1,12 +1,12 @@
 import type pg from 'pg';
-import type { Db } from '../db/connect.ts';
-import { isIsoDate } from '../domain/dates.ts';
-import type { Rupiah } from '../domain/money.ts';
-import { firstDayOf, lastDayOf, previousMonth, wibDateOf } from '../domain/period.ts';
-import { queueMail } from '../mail/outbox.ts';
-import { BillingRefused } from './billing-refused.ts';
-import { withJobLock } from './job-lock.ts';
-import { overdueOpenInvoices } from './open-invoices.ts';
+import type { Db } from '../../db/connect.ts';
+import { isIsoDate } from '../../domain/dates.ts';
+import type { Rupiah } from '../../domain/money.ts';
+import { firstDayOf, lastDayOf, previousMonth, wibDateOf } from '../../domain/period.ts';
+import { queueMail } from '../../mail/outbox.ts';
+import { BillingRefused } from '../billing-refused.ts';
+import { withJobLock } from '../job-lock.ts';
+import { overdueOpenInvoices } from '../payments/open-invoices.ts';
 import { type InvoiceSettlement, settleFromDeposit } from './settle-from-deposit.ts';
 
 export interface SettleOptions {

@@ -1,10 +1,10 @@
 import { sql } from 'kysely';
-import type { Db } from '../db/connect.ts';
-import type { Rupiah } from '../domain/money.ts';
-import type { Operator } from '../domain/numbers.ts';
-import { dppHundredths, taxFor, taxRuleFor } from '../domain/tax.ts';
-import { priceVolumeLines } from '../domain/tiers.ts';
-import { billedIn } from './billed-sql.ts';
+import type { Db } from '../../db/connect.ts';
+import type { Rupiah } from '../../domain/money.ts';
+import type { Operator } from '../../domain/numbers.ts';
+import { dppHundredths, taxFor, taxRuleFor } from '../../domain/tax.ts';
+import { priceVolumeLines } from '../../domain/tiers.ts';
+import { billedIn } from '../billed-sql.ts';
 import { loadPriceLists, loadTaxRules, priceListFor, type StoredTaxRule } from './reference-data.ts';
 
 /** What an invoice will say, computed but not yet issued. */

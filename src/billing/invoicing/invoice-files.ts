@@ -2,15 +2,15 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { stringify } from 'csv-stringify/sync';
-import type { Config } from '../config.ts';
-import type { Database, Db } from '../db/connect.ts';
-import { type DetailQuery, writeDetailCsv } from '../documents/detail-csv.ts';
-import type { InvoicePdfData } from '../documents/invoice-pdf.ts';
-import { createPdfRenderer } from '../documents/pdf-pool.ts';
-import { mergePdfs } from '../documents/print-pack.ts';
-import { type RegisterRow, spreadsheetSafe, writeRegister } from '../documents/register-csv.ts';
-import { safeFileStem, writeFileAtomic } from '../documents/write-atomic.ts';
-import { addDays } from '../domain/dates.ts';
+import type { Config } from '../../config.ts';
+import type { Database, Db } from '../../db/connect.ts';
+import { type DetailQuery, writeDetailCsv } from '../../documents/detail-csv.ts';
+import type { InvoicePdfData } from '../../documents/invoice-pdf.ts';
+import { createPdfRenderer } from '../../documents/pdf-pool.ts';
+import { mergePdfs } from '../../documents/print-pack.ts';
+import { type RegisterRow, spreadsheetSafe, writeRegister } from '../../documents/register-csv.ts';
+import { safeFileStem, writeFileAtomic } from '../../documents/write-atomic.ts';
+import { addDays } from '../../domain/dates.ts';
 
 /** 00:00 WIB of a 'YYYY-MM-DD' day as an instant (R1). */
 export function wibMidnight(day: string): Date {

@@ -1,17 +1,17 @@
 import path from 'node:path';
 import { sql } from 'kysely';
-import type { Config } from '../config.ts';
-import type { Database, Db } from '../db/connect.ts';
-import { writeDetailCsv } from '../documents/detail-csv.ts';
-import { renderInvoicePdf } from '../documents/invoice-pdf.ts';
-import { type RegisterRow, writeRegister } from '../documents/register-csv.ts';
-import { safeFileStem, writeFileAtomic } from '../documents/write-atomic.ts';
-import { dueDateFor } from '../domain/dates.ts';
-import { firstDayOf, lastDayOf, nextMonth, parseYearMonth, periodOf, wibDateOf } from '../domain/period.ts';
+import type { Config } from '../../config.ts';
+import type { Database, Db } from '../../db/connect.ts';
+import { writeDetailCsv } from '../../documents/detail-csv.ts';
+import { renderInvoicePdf } from '../../documents/invoice-pdf.ts';
+import { type RegisterRow, writeRegister } from '../../documents/register-csv.ts';
+import { safeFileStem, writeFileAtomic } from '../../documents/write-atomic.ts';
+import { dueDateFor } from '../../domain/dates.ts';
+import { firstDayOf, lastDayOf, nextMonth, parseYearMonth, periodOf, wibDateOf } from '../../domain/period.ts';
 import { computeInvoices, type InvoiceDraft, type Parked } from './compute-invoices.ts';
 import { everyDay, type MonthFilesResult, monthFolder, sellerOf, writeMonthFiles } from './invoice-files.ts';
 import { issueInvoice } from './issue-invoice.ts';
-import { withJobLock } from './job-lock.ts';
+import { withJobLock } from '../job-lock.ts';
 
 export class InvoiceRunRefused extends Error {
   override readonly name = 'InvoiceRunRefused';

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
-import type { Db } from '../db/connect.ts';
-import { dueDateFor } from '../domain/dates.ts';
-import { queueMail } from '../mail/outbox.ts';
+import type { Db } from '../../db/connect.ts';
+import { dueDateFor } from '../../domain/dates.ts';
+import { queueMail } from '../../mail/outbox.ts';
 import type { InvoiceDraft } from './compute-invoices.ts';
 
 export interface IssueContext {

@@ -1,7 +1,7 @@
-import type { Db } from '../db/connect.ts';
-import type { Operator } from '../domain/numbers.ts';
-import type { TaxRule } from '../domain/tax.ts';
-import type { PriceList, PricingMode } from '../domain/tiers.ts';
+import type { Db } from '../../db/connect.ts';
+import type { Operator } from '../../domain/numbers.ts';
+import type { TaxRule } from '../../domain/tax.ts';
+import type { PriceList, PricingMode } from '../../domain/tiers.ts';
 
 export interface StoredPriceList extends PriceList {
   readonly customerId: number | null;

@@ -1,7 +1,7 @@
 // R12: reading a bank-mutation export (rekening koran) — pure: text in, rows out.
 import { parse } from 'csv-parse/sync';
-import { isIsoDate } from '../domain/dates.ts';
-import type { Rupiah } from '../domain/money.ts';
+import { isIsoDate } from '../../domain/dates.ts';
+import type { Rupiah } from '../../domain/money.ts';
 
 export interface BankMutation {
   /** 1-based line of the file. */

@@ -1,9 +1,9 @@
 import { sql } from 'kysely';
-import type { Db } from '../db/connect.ts';
-import type { InvoiceStatus } from '../db/schema.ts';
-import { formatRupiah, type Rupiah } from '../domain/money.ts';
-import { queueMail } from '../mail/outbox.ts';
-import { BillingRefused, InvoiceNotFound } from './billing-refused.ts';
+import type { Db } from '../../db/connect.ts';
+import type { InvoiceStatus } from '../../db/schema.ts';
+import { formatRupiah, type Rupiah } from '../../domain/money.ts';
+import { queueMail } from '../../mail/outbox.ts';
+import { BillingRefused, InvoiceNotFound } from '../billing-refused.ts';
 import { overdueOpenInvoices } from './open-invoices.ts';
 
 export interface PaymentInput {

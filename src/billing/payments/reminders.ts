@@ -1,9 +1,9 @@
 import type pg from 'pg';
-import type { Db } from '../db/connect.ts';
-import { addDays, isIsoDate } from '../domain/dates.ts';
-import { queueMail } from '../mail/outbox.ts';
-import { BillingRefused } from './billing-refused.ts';
-import { withJobLock } from './job-lock.ts';
+import type { Db } from '../../db/connect.ts';
+import { addDays, isIsoDate } from '../../domain/dates.ts';
+import { queueMail } from '../../mail/outbox.ts';
+import { BillingRefused } from '../billing-refused.ts';
+import { withJobLock } from '../job-lock.ts';
 
 export interface ReminderOptions {
   /** Today in WIB, 'YYYY-MM-DD'. */

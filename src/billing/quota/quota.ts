@@ -1,13 +1,13 @@
 import { sql } from 'kysely';
 import type pg from 'pg';
-import type { Db } from '../db/connect.ts';
-import type { Rupiah } from '../domain/money.ts';
-import type { Operator } from '../domain/numbers.ts';
-import { firstDayOf, monthOf, wibDateOf } from '../domain/period.ts';
-import { queueMail } from '../mail/outbox.ts';
-import { withJobLock } from './job-lock.ts';
-import { type QuotaLevel, quotaFor, quotaLevel, quotaPercent, usageValue } from './quota-rules.ts';
-import { loadPriceLists, priceListFor, type StoredPriceList } from './reference-data.ts';
+import type { Db } from '../../db/connect.ts';
+import type { Rupiah } from '../../domain/money.ts';
+import type { Operator } from '../../domain/numbers.ts';
+import { firstDayOf, monthOf, wibDateOf } from '../../domain/period.ts';
+import { queueMail } from '../../mail/outbox.ts';
+import { withJobLock } from '../job-lock.ts';
+import { type QuotaLevel, quotaFor, quotaLevel, quotaPercent, usageValue } from '../../domain/quota.ts';
+import { loadPriceLists, priceListFor, type StoredPriceList } from '../invoicing/reference-data.ts';
 import { refreshDailyUsage } from './rollup.ts';
 
 export interface QuotaCheckOptions {

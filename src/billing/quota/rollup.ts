@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
-import type { Db } from '../db/connect.ts';
-import { addDays } from '../domain/dates.ts';
+import type { Db } from '../../db/connect.ts';
+import { addDays } from '../../domain/dates.ts';
 
 export interface RollupSummary {
   /** (customer, day) pairs recomputed. */

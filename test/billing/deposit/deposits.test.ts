@@ -2,11 +2,11 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BillingRefused } from '../../src/billing/billing-refused.ts';
-import { addDeposit, listDeposits } from '../../src/billing/deposits.ts';
-import { createDb } from '../../src/db/connect.ts';
-import { createTestDatabase, type TestDatabase } from '../support/database.ts';
-import { addCustomers, customerId } from '../support/fixtures.ts';
+import { BillingRefused } from '../../../src/billing/billing-refused.ts';
+import { addDeposit, listDeposits } from '../../../src/billing/deposit/deposits.ts';
+import { createDb } from '../../../src/db/connect.ts';
+import { createTestDatabase, type TestDatabase } from '../../support/database.ts';
+import { addCustomers, customerId } from '../../support/fixtures.ts';
 
 let t: TestDatabase;
 beforeAll(async () => {

@@ -3,10 +3,10 @@ import { readdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { InvoiceRunRefused, runInvoiceMonth } from '../../src/billing/invoice-month.ts';
-import { type Config, loadConfig } from '../../src/config.ts';
-import type { Database } from '../../src/db/connect.ts';
-import { createTestDatabase, type TestDatabase } from '../support/database.ts';
+import { InvoiceRunRefused, runInvoiceMonth } from '../../../src/billing/invoicing/invoice-month.ts';
+import { type Config, loadConfig } from '../../../src/config.ts';
+import type { Database } from '../../../src/db/connect.ts';
+import { createTestDatabase, type TestDatabase } from '../../support/database.ts';
 import {
   addCustomers,
   customerId,
@@ -15,7 +15,7 @@ import {
   reportLine,
   sendLine,
   tempDir,
-} from '../support/fixtures.ts';
+} from '../../support/fixtures.ts';
 
 let t: TestDatabase;
 let database: Database;
@@ -396,7 +396,7 @@ describe('issuing safely', () => {
 });
 
 async function createTestDatabaseFor(url: string): Promise<Database> {
-  const { createDb } = await import('../../src/db/connect.ts');
+  const { createDb } = await import('../../../src/db/connect.ts');
   const { db, pool } = createDb(url, 5);
   return { db, pool, safeUrl: 'test', close: () => db.destroy() };
 }

@@ -8,15 +8,15 @@ import {
   bankDate,
   invoiceNumbersIn,
   parseBankMutations,
-} from '../../src/billing/bank-mutation-csv.ts';
-import { importBankMutations } from '../../src/billing/import-bank-mutations.ts';
-import { runInvoiceMonth } from '../../src/billing/invoice-month.ts';
-import { listPayments, recordPayment } from '../../src/billing/payments.ts';
-import { settleMonth } from '../../src/billing/settle.ts';
-import { type Config, loadConfig } from '../../src/config.ts';
-import type { Database } from '../../src/db/connect.ts';
-import { createTestDatabase, type TestDatabase } from '../support/database.ts';
-import { addCustomers, customerId, insertMessages, tempDir } from '../support/fixtures.ts';
+} from '../../../src/billing/payments/bank-mutation-csv.ts';
+import { importBankMutations } from '../../../src/billing/payments/import-bank-mutations.ts';
+import { runInvoiceMonth } from '../../../src/billing/invoicing/invoice-month.ts';
+import { listPayments, recordPayment } from '../../../src/billing/payments/payments.ts';
+import { settleMonth } from '../../../src/billing/deposit/settle.ts';
+import { type Config, loadConfig } from '../../../src/config.ts';
+import type { Database } from '../../../src/db/connect.ts';
+import { createTestDatabase, type TestDatabase } from '../../support/database.ts';
+import { addCustomers, customerId, insertMessages, tempDir } from '../../support/fixtures.ts';
 
 let t: TestDatabase;
 let database: Database;

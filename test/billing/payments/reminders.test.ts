@@ -2,14 +2,14 @@
 import { readFile } from 'node:fs/promises';
 import { simpleParser } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runInvoiceMonth } from '../../src/billing/invoice-month.ts';
-import { recordPayment } from '../../src/billing/payments.ts';
-import { queueReminders, runReminders } from '../../src/billing/reminders.ts';
-import { type Config, loadConfig } from '../../src/config.ts';
-import type { Database } from '../../src/db/connect.ts';
-import { sendPendingMail } from '../../src/mail/send-mail.ts';
-import { createTestDatabase, type TestDatabase } from '../support/database.ts';
-import { addCustomers, insertMessages, tempDir } from '../support/fixtures.ts';
+import { runInvoiceMonth } from '../../../src/billing/invoicing/invoice-month.ts';
+import { recordPayment } from '../../../src/billing/payments/payments.ts';
+import { queueReminders, runReminders } from '../../../src/billing/payments/reminders.ts';
+import { type Config, loadConfig } from '../../../src/config.ts';
+import type { Database } from '../../../src/db/connect.ts';
+import { sendPendingMail } from '../../../src/mail/send-mail.ts';
+import { createTestDatabase, type TestDatabase } from '../../support/database.ts';
+import { addCustomers, insertMessages, tempDir } from '../../support/fixtures.ts';
 
 let t: TestDatabase;
 let database: Database;

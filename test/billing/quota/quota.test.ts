@@ -1,12 +1,12 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { setQuotaOverride } from '../../src/billing/account-status.ts';
-import { addDeposit } from '../../src/billing/deposits.ts';
-import { checkQuotas, type QuotaResult } from '../../src/billing/quota.ts';
-import { quotaLevel, quotaPercent } from '../../src/billing/quota-rules.ts';
-import { createTestDatabase, type TestDatabase } from '../support/database.ts';
-import { addCustomers, customerId, ingestLines, insertMessages, sendLine } from '../support/fixtures.ts';
+import { setQuotaOverride } from '../../../src/billing/accounts/account-status.ts';
+import { addDeposit } from '../../../src/billing/deposit/deposits.ts';
+import { checkQuotas, type QuotaResult } from '../../../src/billing/quota/quota.ts';
+import { quotaLevel, quotaPercent } from '../../../src/domain/quota.ts';
+import { createTestDatabase, type TestDatabase } from '../../support/database.ts';
+import { addCustomers, customerId, ingestLines, insertMessages, sendLine } from '../../support/fixtures.ts';
 
 let t: TestDatabase;
 beforeAll(async () => {

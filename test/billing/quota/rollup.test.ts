@@ -1,8 +1,8 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { refreshDailyUsage, runRollup } from '../../src/billing/rollup.ts';
-import { createTestDatabase, type TestDatabase } from '../support/database.ts';
-import { addCustomers, ingestLines, reportLine, sendLine } from '../support/fixtures.ts';
+import { refreshDailyUsage, runRollup } from '../../../src/billing/quota/rollup.ts';
+import { createTestDatabase, type TestDatabase } from '../../support/database.ts';
+import { addCustomers, ingestLines, reportLine, sendLine } from '../../support/fixtures.ts';
 
 let t: TestDatabase;
 beforeAll(async () => {
