@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import { accountStatuses, setQuotaOverride } from '../billing/accounts/account-status.ts';
-import { refusalsAs } from '../billing/billing-refused.ts';
 import { closeAccount } from '../billing/accounts/close-account.ts';
+import { refusalsAs } from '../billing/billing-refused.ts';
 import { checkQuotas } from '../billing/quota/quota.ts';
 import { formatRupiah } from '../domain/money.ts';
 import { amountOption, isoDateOption, table } from './options.ts';

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { Command } from 'commander';
-import { BankFileError } from '../billing/payments/bank-mutation-csv.ts';
 import { refusalsAs } from '../billing/billing-refused.ts';
+import { BankFileError } from '../billing/payments/bank-mutation-csv.ts';
 import { importBankMutations } from '../billing/payments/import-bank-mutations.ts';
 import { listPayments, recordPayment } from '../billing/payments/payments.ts';
 import { formatRupiah } from '../domain/money.ts';

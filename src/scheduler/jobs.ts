@@ -1,12 +1,13 @@
 // The daemon's jobs: each calls its billing step and says what it did. Locks: every step takes its own advisory
 // lock (invoice:<month>, settle, quota, mail, reminders, rollup), so a clerk's run by hand and the daemon never
 // overlap; the daemon adds its own per-job lock on top (see daemon.ts).
+
+import { runSettlement } from '../billing/deposit/settle.ts';
 import { runInvoiceMonth } from '../billing/invoicing/invoice-month.ts';
 import { tryJobLock } from '../billing/job-lock.ts';
-import { runQuotaCheck } from '../billing/quota/quota.ts';
 import { runReminders } from '../billing/payments/reminders.ts';
+import { runQuotaCheck } from '../billing/quota/quota.ts';
 import { runRollup } from '../billing/quota/rollup.ts';
-import { runSettlement } from '../billing/deposit/settle.ts';
 import type { Config } from '../config.ts';
 import type { Database } from '../db/connect.ts';
 import { lastFinishedMonth, wibDateOf } from '../domain/period.ts';

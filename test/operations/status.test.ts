@@ -6,9 +6,9 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runInvoiceMonth } from '../../src/billing/invoicing/invoice-month.ts';
 import type { Status } from '../../src/operations/status.ts';
+import { asDatabase, at, octoberUsage, ranUntilOctober31, schedulerConfig } from '../scheduler/support.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 import { customerId } from '../support/fixtures.ts';
-import { asDatabase, at, octoberUsage, ranUntilOctober31, schedulerConfig } from '../scheduler/support.ts';
 
 const run = promisify(execFile);
 let t: TestDatabase;

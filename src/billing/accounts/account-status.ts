@@ -1,8 +1,8 @@
 import { sql } from 'kysely';
 import type { Db } from '../../db/connect.ts';
 import type { Rupiah } from '../../domain/money.ts';
-import { BillingRefused, customerByCode } from '../billing-refused.ts';
 import { quotaPercent } from '../../domain/quota.ts';
+import { BillingRefused, customerByCode } from '../billing-refused.ts';
 
 export interface AccountStatus {
   readonly customer_code: string;

@@ -6,12 +6,12 @@ import type { Rupiah } from '../../domain/money.ts';
 import { firstDayOf, lastDayOf, periodOf, previousMonth, wibDateOf } from '../../domain/period.ts';
 import { queueMail } from '../../mail/outbox.ts';
 import { BillingRefused, type CustomerRef, customerByCode } from '../billing-refused.ts';
+import { settleFromDeposit } from '../deposit/settle-from-deposit.ts';
 import { type BillingWindow, computeInvoices, type InvoiceDraft } from '../invoicing/compute-invoices.ts';
 import { wibMidnight, writeMonthFiles } from '../invoicing/invoice-files.ts';
 import { issueInvoice } from '../invoicing/issue-invoice.ts';
-import { withJobLock } from '../job-lock.ts';
 import { loadHolidays } from '../invoicing/reference-data.ts';
-import { settleFromDeposit } from '../deposit/settle-from-deposit.ts';
+import { withJobLock } from '../job-lock.ts';
 
 /** R13: a closed account's deposit is refunded within 7 working days. */
 export const REFUND_WORKING_DAYS = 7;

@@ -7,11 +7,18 @@ import { renderInvoicePdf } from '../../documents/invoice-pdf.ts';
 import { type RegisterRow, writeRegister } from '../../documents/register-csv.ts';
 import { safeFileStem, writeFileAtomic } from '../../documents/write-atomic.ts';
 import { dueDateFor } from '../../domain/dates.ts';
-import { firstDayOf, lastDayOf, nextMonth, parseYearMonth, periodOf, wibDateOf } from '../../domain/period.ts';
+import {
+  firstDayOf,
+  lastDayOf,
+  nextMonth,
+  parseYearMonth,
+  periodOf,
+  wibDateOf,
+} from '../../domain/period.ts';
+import { withJobLock } from '../job-lock.ts';
 import { computeInvoices, type InvoiceDraft, type Parked } from './compute-invoices.ts';
 import { everyDay, type MonthFilesResult, monthFolder, sellerOf, writeMonthFiles } from './invoice-files.ts';
 import { issueInvoice } from './issue-invoice.ts';
-import { withJobLock } from '../job-lock.ts';
 
 export class InvoiceRunRefused extends Error {
   override readonly name = 'InvoiceRunRefused';

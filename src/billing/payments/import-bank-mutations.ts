@@ -2,8 +2,8 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Db } from '../../db/connect.ts';
 import type { Rupiah } from '../../domain/money.ts';
-import { parseBankMutations } from './bank-mutation-csv.ts';
 import { BillingRefused, InvoiceNotFound } from '../billing-refused.ts';
+import { parseBankMutations } from './bank-mutation-csv.ts';
 import { recordPayment } from './payments.ts';
 
 export type MutationOutcome = 'recorded' | 'duplicate' | 'unmatched' | 'refused';

@@ -4,10 +4,10 @@ import type { Db } from '../../db/connect.ts';
 import type { Rupiah } from '../../domain/money.ts';
 import type { Operator } from '../../domain/numbers.ts';
 import { firstDayOf, monthOf, wibDateOf } from '../../domain/period.ts';
-import { queueMail } from '../../mail/outbox.ts';
-import { withJobLock } from '../job-lock.ts';
 import { type QuotaLevel, quotaFor, quotaLevel, quotaPercent, usageValue } from '../../domain/quota.ts';
+import { queueMail } from '../../mail/outbox.ts';
 import { loadPriceLists, priceListFor, type StoredPriceList } from '../invoicing/reference-data.ts';
+import { withJobLock } from '../job-lock.ts';
 import { refreshDailyUsage } from './rollup.ts';
 
 export interface QuotaCheckOptions {

@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { type BilledLine, checkInvariants, type InvoiceDraft } from '../../../src/billing/invoicing/compute-invoices.ts';
+import {
+  type BilledLine,
+  checkInvariants,
+  type InvoiceDraft,
+} from '../../../src/billing/invoicing/compute-invoices.ts';
 
 const rule = {
   id: 2,

@@ -3,6 +3,8 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { settleMonth } from '../../../src/billing/deposit/settle.ts';
+import { runInvoiceMonth } from '../../../src/billing/invoicing/invoice-month.ts';
 import {
   bankAmount,
   bankDate,
@@ -10,9 +12,7 @@ import {
   parseBankMutations,
 } from '../../../src/billing/payments/bank-mutation-csv.ts';
 import { importBankMutations } from '../../../src/billing/payments/import-bank-mutations.ts';
-import { runInvoiceMonth } from '../../../src/billing/invoicing/invoice-month.ts';
 import { listPayments, recordPayment } from '../../../src/billing/payments/payments.ts';
-import { settleMonth } from '../../../src/billing/deposit/settle.ts';
 import { type Config, loadConfig } from '../../../src/config.ts';
 import type { Database } from '../../../src/db/connect.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/database.ts';
