@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { Config } from '../config.ts';
 import type { Db } from '../db/connect.ts';
+import { OPEN_STATUSES, openAmount } from '../domain/invoice-balance.ts';
 import { wibDateOf } from '../domain/period.ts';
 import { previousRunAtOrBefore } from '../scheduler/cron.ts';
 import { runningDaemons } from '../scheduler/daemon-presence.ts';
@@ -136,7 +137,7 @@ export async function readStatus(db: Db, config: Config, now: Date): Promise<Sta
       'i.paid_amount',
       sql<number>`(${today}::date - i.due_date)::int`.as('days'),
     ])
-    .where('i.status', 'in', ['issued', 'partially_paid'])
+    .where('i.status', 'in', OPEN_STATUSES)
     .where('i.due_date', '<', today)
     .whereRef('i.paid_amount', '<', 'i.total')
     .orderBy('i.due_date')
@@ -170,7 +171,7 @@ export async function readStatus(db: Db, config: Config, now: Date): Promise<Sta
       customer_code: i.code,
       due_date: i.due_date,
       days_overdue: i.days,
-      open: i.total - i.paid_amount,
+      open: openAmount({ total: i.total, paidAmount: i.paid_amount }),
     })),
   };
 }

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Db } from '../../db/connect.ts';
+import { OPEN_STATUSES } from '../../domain/invoice-balance.ts';
 import type { Rupiah } from '../../domain/money.ts';
 import { quotaPercent } from '../../domain/quota.ts';
 import { BillingRefused, customerByCode } from '../billing-refused.ts';
@@ -42,7 +43,9 @@ export async function accountStatuses(db: Db, customerCode?: string): Promise<Re
       'b.balance',
       'q.month',
       sql<number>`(select coalesce(sum(i.total - i.paid_amount), 0) from invoices i
-        where i.customer_id = c.id and i.status in ('issued', 'partially_paid'))::bigint`.as('open_amount'),
+        where i.customer_id = c.id and i.status in (${sql.join(OPEN_STATUSES.map((status) => sql.lit(status)))}))::bigint`.as(
+        'open_amount',
+      ),
     ])
     .orderBy('p.customer_code');
   if (customerCode !== undefined) q = q.where('p.customer_code', '=', customerCode);

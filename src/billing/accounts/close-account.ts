@@ -1,7 +1,9 @@
-import { sql } from 'kysely';
+import { sql, type Transaction } from 'kysely';
 import type { Config } from '../../config.ts';
 import type { Database, Db } from '../../db/connect.ts';
+import type { DB } from '../../db/schema.ts';
 import { addDays, addWorkingDays, isIsoDate } from '../../domain/dates.ts';
+import { OPEN_STATUSES } from '../../domain/invoice-balance.ts';
 import type { Rupiah } from '../../domain/money.ts';
 import { firstDayOf, lastDayOf, periodOf, previousMonth, wibDateOf } from '../../domain/period.ts';
 import { queueMail } from '../../mail/outbox.ts';
@@ -12,6 +14,7 @@ import { wibMidnight, writeMonthFiles } from '../invoicing/invoice-files.ts';
 import { issueInvoice } from '../invoicing/issue-invoice.ts';
 import { loadHolidays } from '../invoicing/reference-data.ts';
 import { withJobLock } from '../job-lock.ts';
+import { liftSuspensions, suspend, suspendUnpaid } from './suspensions.ts';
 
 /** R13: a closed account's deposit is refunded within 7 working days. */
 export const REFUND_WORKING_DAYS = 7;
@@ -171,90 +174,11 @@ export async function closeAccount(
     // R13: due within 7 working days (Monday–Friday, not a holiday or cuti bersama).
     const refundDue = addWorkingDays(opts.date, REFUND_WORKING_DAYS, holidays);
 
-    const closed = await db.transaction().execute(async (trx) => {
-      await trx.selectFrom('customers').select('id').where('id', '=', customer.id).forUpdate().execute();
-      const open = await trx
-        .selectFrom('invoices')
-        .select('id')
-        .where('customer_id', '=', customer.id)
-        .where('status', 'in', ['issued', 'partially_paid'])
-        .execute();
-      const settled = await settleFromDeposit(
-        trx,
-        customer.id,
-        open.map((i) => i.id),
-        opts.date,
-        opts.actor,
+    const closed = await db
+      .transaction()
+      .execute((trx) =>
+        closeInTransaction(trx, customer.id, { ...opts, refundDue, finalInvoice: final ?? null }),
       );
-      const stillOpen = settled.filter((s) => s.openAfter > 0);
-      const openAmount = stillOpen.reduce((s, i) => s + i.openAfter, 0);
-      if (stillOpen.length > 0) {
-        // R11: what the deposit could not pay is still owed; the account stays suspended for it.
-        await trx
-          .insertInto('suspensions')
-          .values({ customer_id: customer.id, reason: 'unpaid', month: null })
-          .onConflict((oc) =>
-            oc.columns(['customer_id', 'reason']).where('lifted_at', 'is', null).doNothing(),
-          )
-          .execute();
-        await queueMail(trx, {
-          kind: 'suspended_unpaid',
-          subjectKey: `unpaid:${customer.id}:closing`,
-          customerId: customer.id,
-          payload: { invoice_numbers: stillOpen.map((s) => s.invoiceNumber), open_amount: openAmount },
-        });
-      }
-      const { balance } = await trx
-        .selectFrom('deposit_balances')
-        .select('balance')
-        .where('customer_id', '=', customer.id)
-        .executeTakeFirstOrThrow();
-      if (balance > 0) {
-        await trx
-          .insertInto('deposit_ledger')
-          .values({
-            customer_id: customer.id,
-            entry_date: opts.date,
-            kind: 'refund',
-            amount: -balance,
-            ref: `refund on closing, due ${refundDue}`,
-          })
-          .execute();
-        await trx
-          .insertInto('refunds')
-          .values({ customer_id: customer.id, amount: balance, closing_date: opts.date, due_date: refundDue })
-          .execute();
-      }
-      await trx
-        .updateTable('suspensions')
-        .set({ lifted_at: sql`now()`, lift_reason: 'account closed' })
-        .where('customer_id', '=', customer.id)
-        .where('reason', '=', 'quota')
-        .where('lifted_at', 'is', null)
-        .execute();
-      await trx
-        .insertInto('suspensions')
-        .values({ customer_id: customer.id, reason: 'closed', month: null })
-        .execute();
-      await trx
-        .updateTable('customers')
-        .set({ status: 'closed', closed_on: opts.date })
-        .where('id', '=', customer.id)
-        .execute();
-      await queueMail(trx, {
-        kind: 'account_closed',
-        subjectKey: `closed:${customer.id}`,
-        customerId: customer.id,
-        invoiceId: final?.id ?? null,
-        payload: {
-          closing_date: opts.date,
-          final_invoice_number: final?.number ?? null,
-          refund_amount: balance,
-          refund_due_date: refundDue,
-        },
-      });
-      return { settled, openAmount, refund: balance };
-    });
 
     // Documents after commit; also those an interrupted closure issued but did not file.
     const month = opts.date.slice(0, 7);
@@ -274,4 +198,88 @@ export async function closeAccount(
       refund_due_date: refundDue,
     };
   });
+}
+
+interface ClosingStep {
+  readonly date: string;
+  readonly actor: string;
+  readonly refundDue: string;
+  readonly finalInvoice: { readonly id: number; readonly number: string } | null;
+}
+
+/**
+ * R13 in one transaction: settle every open invoice from the deposit (R11), suspend for what is still owed,
+ * refund the rest of the deposit, lift the quota suspension and close the account.
+ */
+async function closeInTransaction(trx: Transaction<DB>, customerId: number, step: ClosingStep) {
+  await trx.selectFrom('customers').select('id').where('id', '=', customerId).forUpdate().execute();
+  const open = await trx
+    .selectFrom('invoices')
+    .select('id')
+    .where('customer_id', '=', customerId)
+    .where('status', 'in', OPEN_STATUSES)
+    .execute();
+  const settled = await settleFromDeposit(
+    trx,
+    customerId,
+    open.map((i) => i.id),
+    step.date,
+    step.actor,
+  );
+  const stillOpen = settled.filter((s) => s.openAfter > 0);
+  const openAmount = stillOpen.reduce((s, i) => s + i.openAfter, 0);
+  // R11: what the deposit could not pay is still owed; the account stays suspended for it.
+  await suspendUnpaid(
+    trx,
+    customerId,
+    stillOpen.map((s) => ({ number: s.invoiceNumber, open: s.openAfter })),
+    `unpaid:${customerId}:closing`,
+  );
+  const refund = await refundDeposit(trx, customerId, step);
+  await liftSuspensions(trx, customerId, 'quota', 'account closed');
+  await suspend(trx, customerId, 'closed');
+  await trx
+    .updateTable('customers')
+    .set({ status: 'closed', closed_on: step.date })
+    .where('id', '=', customerId)
+    .execute();
+  await queueMail(trx, {
+    kind: 'account_closed',
+    subjectKey: `closed:${customerId}`,
+    customerId,
+    invoiceId: step.finalInvoice?.id ?? null,
+    payload: {
+      closing_date: step.date,
+      final_invoice_number: step.finalInvoice?.number ?? null,
+      refund_amount: refund,
+      refund_due_date: step.refundDue,
+    },
+  });
+  return { settled, openAmount, refund };
+}
+
+/** R13: the deposit's balance leaves the ledger as a refund finance pays by `refundDue`. */
+async function refundDeposit(trx: Db, customerId: number, step: ClosingStep): Promise<Rupiah> {
+  const { balance } = await trx
+    .selectFrom('deposit_balances')
+    .select('balance')
+    .where('customer_id', '=', customerId)
+    .executeTakeFirstOrThrow();
+  if (balance > 0) {
+    await trx
+      .insertInto('deposit_ledger')
+      .values({
+        customer_id: customerId,
+        entry_date: step.date,
+        kind: 'refund',
+        amount: -balance,
+        ref: `refund on closing, due ${step.refundDue}`,
+      })
+      .execute();
+    await trx
+      .insertInto('refunds')
+      .values({ customer_id: customerId, amount: balance, closing_date: step.date, due_date: step.refundDue })
+      .execute();
+  }
+  return balance;
 }

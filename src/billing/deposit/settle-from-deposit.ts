@@ -1,7 +1,9 @@
-import { sql, type Transaction } from 'kysely';
+import type { Transaction } from 'kysely';
 import type { DB, InvoiceStatus } from '../../db/schema.ts';
+import { isOpen, openAmount } from '../../domain/invoice-balance.ts';
 import type { Rupiah } from '../../domain/money.ts';
 import { queueMail } from '../../mail/outbox.ts';
+import { recordPaymentOn } from '../payments/apply-payment.ts';
 
 export interface InvoiceSettlement {
   readonly invoiceId: number;
@@ -45,101 +47,92 @@ export async function settleFromDeposit(
     if (invoice.customer_id !== customerId) {
       throw new Error(`Invoice ${invoice.number} is not of customer ${customerId}.`);
     }
-    const openBefore = invoice.total - invoice.paid_amount;
-    if (invoice.status === 'void' || openBefore <= 0) continue;
-    const balance = (
-      await trx
-        .selectFrom('deposit_balances')
-        .select('balance')
-        .where('customer_id', '=', customerId)
-        .executeTakeFirstOrThrow()
-    ).balance;
-    const earlier = await trx
-      .selectFrom('payments')
-      .select('id')
-      .where('invoice_id', '=', invoice.id)
-      .where('method', '=', 'deposit')
-      .executeTakeFirst();
-    if (earlier) {
-      settled.push({
-        invoiceId: invoice.id,
-        invoiceNumber: invoice.number,
-        openBefore,
-        deducted: 0,
-        openAfter: openBefore,
-        balanceAfter: balance,
-        status: invoice.status,
-        alreadySettled: true,
-      });
-      continue;
-    }
-    // R11: the ledger takes min(open, deposit balance).
-    const deducted = Math.min(openBefore, balance);
-    const openAfter = openBefore - deducted;
-    let balanceAfter = balance;
-    let status = invoice.status;
-    if (deducted > 0) {
-      const entry = await trx
-        .insertInto('deposit_ledger')
-        .values({
-          customer_id: customerId,
-          entry_date: date,
-          kind: 'deduction',
-          amount: -deducted,
-          ref: invoice.number,
-          invoice_id: invoice.id,
-        })
-        .returning('balance_after')
-        .executeTakeFirstOrThrow();
-      balanceAfter = entry.balance_after;
-      await trx
-        .insertInto('payments')
-        .values({
-          invoice_id: invoice.id,
-          amount: deducted,
-          paid_on: date,
-          method: 'deposit',
-          ref: 'deposit',
-        })
-        .execute();
-      status = openAfter === 0 ? 'settled_from_deposit' : 'partially_paid';
-      await trx
-        .updateTable('invoices')
-        .set({ paid_amount: sql`paid_amount + ${deducted}`, status })
-        .where('id', '=', invoice.id)
-        .execute();
-      await trx
-        .insertInto('invoice_events')
-        .values({
-          invoice_id: invoice.id,
-          event: 'settled_from_deposit',
-          actor,
-          detail: `${deducted} from the deposit on ${date}, ${openAfter} still open`,
-        })
-        .execute();
-      await queueMail(trx, {
-        kind: 'settled_from_deposit',
-        subjectKey: `settle:${invoice.id}`,
-        customerId,
-        invoiceId: invoice.id,
-        payload: {
-          invoice_number: invoice.number,
-          amount: deducted,
-          open_after: openAfter,
-          balance_after: balanceAfter,
-        },
-      });
-    }
-    settled.push({
-      invoiceId: invoice.id,
-      invoiceNumber: invoice.number,
-      openBefore,
-      deducted,
-      openAfter,
-      balanceAfter,
-      status,
-      alreadySettled: false,
-    });
+    if (!isOpen({ total: invoice.total, paidAmount: invoice.paid_amount, status: invoice.status })) continue;
+    settled.push(await settleOne(trx, invoice, date, actor));
   }
   return settled;
+}
+
+async function settleOne(
+  trx: Transaction<DB>,
+  invoice: {
+    id: number;
+    number: string;
+    total: Rupiah;
+    paid_amount: Rupiah;
+    status: InvoiceStatus;
+    customer_id: number;
+  },
+  date: string,
+  actor: string,
+): Promise<InvoiceSettlement> {
+  const customerId = invoice.customer_id;
+  const openBefore = openAmount({ total: invoice.total, paidAmount: invoice.paid_amount });
+  const balance = (
+    await trx
+      .selectFrom('deposit_balances')
+      .select('balance')
+      .where('customer_id', '=', customerId)
+      .executeTakeFirstOrThrow()
+  ).balance;
+  const unchanged = {
+    invoiceId: invoice.id,
+    invoiceNumber: invoice.number,
+    openBefore,
+    balanceAfter: balance,
+  };
+  const earlier = await trx
+    .selectFrom('payments')
+    .select('id')
+    .where('invoice_id', '=', invoice.id)
+    .where('method', '=', 'deposit')
+    .executeTakeFirst();
+  if (earlier) {
+    return { ...unchanged, deducted: 0, openAfter: openBefore, status: invoice.status, alreadySettled: true };
+  }
+  // R11: the ledger takes min(open, deposit balance).
+  const deducted = Math.min(openBefore, balance);
+  if (deducted === 0) {
+    return { ...unchanged, deducted, openAfter: openBefore, status: invoice.status, alreadySettled: false };
+  }
+  const entry = await trx
+    .insertInto('deposit_ledger')
+    .values({
+      customer_id: customerId,
+      entry_date: date,
+      kind: 'deduction',
+      amount: -deducted,
+      ref: invoice.number,
+      invoice_id: invoice.id,
+    })
+    .returning('balance_after')
+    .executeTakeFirstOrThrow();
+  const applied = await recordPaymentOn(trx, invoice, {
+    amount: deducted,
+    date,
+    source: 'deposit',
+    ref: 'deposit',
+    actor,
+    detail: (openAfter) => `${deducted} from the deposit on ${date}, ${openAfter} still open`,
+  });
+  await queueMail(trx, {
+    kind: 'settled_from_deposit',
+    subjectKey: `settle:${invoice.id}`,
+    customerId,
+    invoiceId: invoice.id,
+    payload: {
+      invoice_number: invoice.number,
+      amount: deducted,
+      open_after: applied.openAfter,
+      balance_after: entry.balance_after,
+    },
+  });
+  return {
+    ...unchanged,
+    deducted,
+    openAfter: applied.openAfter,
+    balanceAfter: entry.balance_after,
+    status: applied.status,
+    alreadySettled: false,
+  };
 }

@@ -1,9 +1,10 @@
 import type pg from 'pg';
 import type { Db } from '../../db/connect.ts';
 import { isIsoDate } from '../../domain/dates.ts';
+import { OPEN_STATUSES } from '../../domain/invoice-balance.ts';
 import type { Rupiah } from '../../domain/money.ts';
 import { firstDayOf, lastDayOf, previousMonth, wibDateOf } from '../../domain/period.ts';
-import { queueMail } from '../../mail/outbox.ts';
+import { suspendUnpaid } from '../accounts/suspensions.ts';
 import { BillingRefused } from '../billing-refused.ts';
 import { withJobLock } from '../job-lock.ts';
 import { overdueOpenInvoices } from '../payments/open-invoices.ts';
@@ -39,30 +40,6 @@ export interface SettlementSummary {
   readonly held: ReadonlyArray<string>;
 }
 
-async function suspendUnpaid(
-  trx: Db,
-  customerId: number,
-  asOf: string,
-): Promise<{ suspended: boolean; openAmount: Rupiah }> {
-  const open = await overdueOpenInvoices(trx, customerId, asOf);
-  const openAmount = open.reduce((s, i) => s + i.open, 0);
-  if (open.length === 0) return { suspended: false, openAmount };
-  // R11: still open after the deposit paid what it could: suspended (reason unpaid) until it is paid.
-  const suspension = await trx
-    .insertInto('suspensions')
-    .values({ customer_id: customerId, reason: 'unpaid', month: null })
-    .onConflict((oc) => oc.columns(['customer_id', 'reason']).where('lifted_at', 'is', null).doNothing())
-    .returning('id')
-    .executeTakeFirst();
-  await queueMail(trx, {
-    kind: 'suspended_unpaid',
-    subjectKey: `unpaid:${customerId}:${asOf.slice(0, 7)}`,
-    customerId,
-    payload: { invoice_numbers: open.map((i) => i.number), open_amount: openAmount },
-  });
-  return { suspended: suspension !== undefined, openAmount };
-}
-
 /**
  * R11: the month-end settlement. Every invoice issued in the month before `asOf`'s month with an amount still
  * open is paid from the deposit as far as it reaches; a customer with an amount still open is suspended
@@ -85,7 +62,7 @@ export async function settleMonth(db: Db, opts: SettleOptions): Promise<Settleme
     .select(['i.id', 'i.number', 'i.customer_id', 'i.review_state', 'c.code'])
     .where('i.invoice_date', '>=', firstDayOf(month))
     .where('i.invoice_date', '<=', lastDayOf(month))
-    .where('i.status', 'in', ['issued', 'partially_paid'])
+    .where('i.status', 'in', OPEN_STATUSES)
     .orderBy('c.code')
     .orderBy('i.id')
     .execute();
@@ -103,8 +80,15 @@ export async function settleMonth(db: Db, opts: SettleOptions): Promise<Settleme
     const outcome = await db.transaction().execute(async (trx) => {
       const settled = await settleFromDeposit(trx, customerId, ids, opts.asOf, opts.actor);
       const stillOpen = settled.some((s) => s.openAfter > 0);
-      const unpaid = stillOpen ? await suspendUnpaid(trx, customerId, opts.asOf) : { suspended: false };
-      return { settled, suspended: unpaid.suspended };
+      // R11: still open after the deposit paid what it could: suspended (reason unpaid) until it is paid.
+      const overdue = stillOpen ? await overdueOpenInvoices(trx, customerId, opts.asOf) : [];
+      const newly = await suspendUnpaid(
+        trx,
+        customerId,
+        overdue,
+        `unpaid:${customerId}:${opts.asOf.slice(0, 7)}`,
+      );
+      return { settled, suspended: newly };
     });
     invoices.push(...outcome.settled.map((s) => row(code, s)));
     if (outcome.suspended) suspended.push(code);

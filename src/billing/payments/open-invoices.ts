@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { DB } from '../../db/schema.ts';
+import { OPEN_STATUSES, openAmount } from '../../domain/invoice-balance.ts';
 
 export interface OpenInvoice {
   readonly id: number;
@@ -20,12 +21,16 @@ export async function overdueOpenInvoices(
     .selectFrom('invoices')
     .select(['id', 'number', 'total', 'paid_amount'])
     .where('customer_id', '=', customerId)
-    .where('status', 'in', ['issued', 'partially_paid'])
+    .where('status', 'in', OPEN_STATUSES)
     .where('invoice_date', '<', `${date.slice(0, 7)}-01`)
     .orderBy('invoice_date')
     .orderBy('id')
     .execute();
   return rows
-    .filter((r) => r.paid_amount < r.total)
-    .map((r) => ({ id: r.id, number: r.number, open: r.total - r.paid_amount }));
+    .map((r) => ({
+      id: r.id,
+      number: r.number,
+      open: openAmount({ total: r.total, paidAmount: r.paid_amount }),
+    }))
+    .filter((r) => r.open > 0);
 }

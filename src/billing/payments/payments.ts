@@ -1,9 +1,11 @@
-import { sql } from 'kysely';
 import type { Db } from '../../db/connect.ts';
 import type { InvoiceStatus } from '../../db/schema.ts';
+import { openAmount } from '../../domain/invoice-balance.ts';
 import { formatRupiah, type Rupiah } from '../../domain/money.ts';
 import { queueMail } from '../../mail/outbox.ts';
+import { liftSuspensions } from '../accounts/suspensions.ts';
 import { BillingRefused, InvoiceNotFound } from '../billing-refused.ts';
+import { recordPaymentOn } from './apply-payment.ts';
 import { overdueOpenInvoices } from './open-invoices.ts';
 
 export interface PaymentInput {
@@ -40,125 +42,120 @@ export async function recordPayment(db: Db, input: PaymentInput): Promise<Paymen
   }
   const ref = input.ref?.trim() ? input.ref.trim() : null;
   return db.transaction().execute(async (trx) => {
-    const invoice = await trx
-      .selectFrom('invoices as i')
-      .innerJoin('customers as c', 'c.id', 'i.customer_id')
-      .select([
-        'i.id',
-        'i.number',
-        'i.customer_id',
-        'i.total',
-        'i.paid_amount',
-        'i.status',
-        'i.invoice_date',
-        'c.code',
-      ])
-      .where('i.number', '=', input.invoiceNumber)
-      .forUpdate('i')
-      .executeTakeFirst();
-    if (!invoice) {
-      throw new InvoiceNotFound(input.invoiceNumber);
-    }
-    const open = invoice.total - invoice.paid_amount;
-    if (ref !== null) {
-      const same = await trx
-        .selectFrom('payments')
-        .select('id')
-        .where('invoice_id', '=', invoice.id)
-        .where('method', '=', 'transfer')
-        .where('ref', '=', ref)
-        .where('amount', '=', input.amount)
-        .where('paid_on', '=', input.date)
-        .executeTakeFirst();
-      if (same) {
-        return {
-          outcome: 'duplicate' as const,
-          invoice_number: invoice.number,
-          customer_code: invoice.code,
-          amount: input.amount,
-          paid_on: input.date,
-          open_after: open,
-          status: invoice.status,
-          unsuspended: false,
-        };
-      }
-    }
-    if (invoice.status === 'void') {
-      throw new BillingRefused(`${invoice.number} is void; record the payment against its replacement.`);
-    }
-    if (input.date < invoice.invoice_date) {
-      throw new BillingRefused(
-        `The payment date ${input.date} is before ${invoice.number} was issued (${invoice.invoice_date}). Check the date.`,
-      );
-    }
-    if (open === 0) {
-      throw new BillingRefused(
-        `${invoice.number} is already paid in full (${invoice.status}); nothing was recorded. Return the money or apply it to another invoice.`,
-      );
-    }
-    if (input.amount > open) {
-      throw new BillingRefused(
-        `Overpayment refused: ${formatRupiah(input.amount)} is more than the ${formatRupiah(open)} still open on ${invoice.number} (total ${formatRupiah(invoice.total)}, paid ${formatRupiah(invoice.paid_amount)}). Nothing was recorded; record at most ${formatRupiah(open)} and return or reassign the difference of ${formatRupiah(input.amount - open)}.`,
-      );
-    }
-    const payment = await trx
-      .insertInto('payments')
-      .values({ invoice_id: invoice.id, amount: input.amount, paid_on: input.date, method: 'transfer', ref })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    const openAfter = open - input.amount;
-    // R12: issued → partially_paid / paid; an invoice the deposit already paid in part ends as 'paid' too.
-    const status: InvoiceStatus = openAfter === 0 ? 'paid' : 'partially_paid';
-    await trx
-      .updateTable('invoices')
-      .set({ paid_amount: sql`paid_amount + ${input.amount}`, status })
-      .where('id', '=', invoice.id)
-      .execute();
-    await trx
-      .insertInto('invoice_events')
-      .values({
-        invoice_id: invoice.id,
-        event: 'payment',
-        actor: input.actor,
-        detail: `${input.amount} by transfer on ${input.date}${ref ? ` (${ref})` : ''}, ${openAfter} still open`,
-      })
-      .execute();
-    await queueMail(trx, {
-      kind: 'payment_received',
-      subjectKey: `payment:${payment.id}`,
-      customerId: invoice.customer_id,
-      invoiceId: invoice.id,
-      payload: {
-        invoice_number: invoice.number,
-        amount: input.amount,
-        paid_on: input.date,
-        open_after: openAfter,
-      },
-    });
-    let unsuspended = false;
-    if (openAfter === 0 && (await overdueOpenInvoices(trx, invoice.customer_id, input.date)).length === 0) {
-      // R11: suspended for unpaid "until it is paid".
-      const lifted = await trx
-        .updateTable('suspensions')
-        .set({ lifted_at: sql`now()`, lift_reason: `paid ${invoice.number}` })
-        .where('customer_id', '=', invoice.customer_id)
-        .where('reason', '=', 'unpaid')
-        .where('lifted_at', 'is', null)
-        .returning('id')
-        .execute();
-      unsuspended = lifted.length > 0;
-    }
-    return {
-      outcome: 'recorded' as const,
+    const invoice = await lockInvoice(trx, input.invoiceNumber);
+    const open = openAmount({ total: invoice.total, paidAmount: invoice.paid_amount });
+    const result = (outcome: PaymentRecorded['outcome'], openAfter: Rupiah, status: InvoiceStatus) => ({
+      outcome,
       invoice_number: invoice.number,
       customer_code: invoice.code,
       amount: input.amount,
       paid_on: input.date,
       open_after: openAfter,
       status,
-      unsuspended,
-    };
+      unsuspended: false,
+    });
+    if (ref !== null && (await isDuplicate(trx, invoice.id, input, ref))) {
+      return result('duplicate', open, invoice.status);
+    }
+    refuseUnpayable(invoice, input, open);
+    // R12: issued → partially_paid / paid; an invoice the deposit already paid in part ends as 'paid' too.
+    const applied = await recordPaymentOn(trx, invoice, {
+      amount: input.amount,
+      date: input.date,
+      source: 'transfer',
+      ref,
+      actor: input.actor,
+      detail: (openAfter) =>
+        `${input.amount} by transfer on ${input.date}${ref ? ` (${ref})` : ''}, ${openAfter} still open`,
+    });
+    await queueMail(trx, {
+      kind: 'payment_received',
+      subjectKey: `payment:${applied.paymentId}`,
+      customerId: invoice.customer_id,
+      invoiceId: invoice.id,
+      payload: {
+        invoice_number: invoice.number,
+        amount: input.amount,
+        paid_on: input.date,
+        open_after: applied.openAfter,
+      },
+    });
+    let unsuspended = false;
+    if (
+      applied.openAfter === 0 &&
+      (await overdueOpenInvoices(trx, invoice.customer_id, input.date)).length === 0
+    ) {
+      // R11: suspended for unpaid "until it is paid".
+      unsuspended = await liftSuspensions(trx, invoice.customer_id, 'unpaid', `paid ${invoice.number}`);
+    }
+    return { ...result('recorded', applied.openAfter, applied.status), unsuspended };
   });
+}
+
+async function lockInvoice(trx: Db, invoiceNumber: string) {
+  const invoice = await trx
+    .selectFrom('invoices as i')
+    .innerJoin('customers as c', 'c.id', 'i.customer_id')
+    .select([
+      'i.id',
+      'i.number',
+      'i.customer_id',
+      'i.total',
+      'i.paid_amount',
+      'i.status',
+      'i.invoice_date',
+      'c.code',
+    ])
+    .where('i.number', '=', invoiceNumber)
+    .forUpdate('i')
+    .executeTakeFirst();
+  if (!invoice) throw new InvoiceNotFound(invoiceNumber);
+  return invoice;
+}
+
+/** The same transfer (bank reference, amount, day) already recorded against the invoice. */
+async function isDuplicate(trx: Db, invoiceId: number, input: PaymentInput, ref: string): Promise<boolean> {
+  const same = await trx
+    .selectFrom('payments')
+    .select('id')
+    .where('invoice_id', '=', invoiceId)
+    .where('method', '=', 'transfer')
+    .where('ref', '=', ref)
+    .where('amount', '=', input.amount)
+    .where('paid_on', '=', input.date)
+    .executeTakeFirst();
+  return same !== undefined;
+}
+
+function refuseUnpayable(
+  invoice: {
+    number: string;
+    status: InvoiceStatus;
+    invoice_date: string;
+    total: Rupiah;
+    paid_amount: Rupiah;
+  },
+  input: PaymentInput,
+  open: Rupiah,
+): void {
+  if (invoice.status === 'void') {
+    throw new BillingRefused(`${invoice.number} is void; record the payment against its replacement.`);
+  }
+  if (input.date < invoice.invoice_date) {
+    throw new BillingRefused(
+      `The payment date ${input.date} is before ${invoice.number} was issued (${invoice.invoice_date}). Check the date.`,
+    );
+  }
+  if (open === 0) {
+    throw new BillingRefused(
+      `${invoice.number} is already paid in full (${invoice.status}); nothing was recorded. Return the money or apply it to another invoice.`,
+    );
+  }
+  if (input.amount > open) {
+    throw new BillingRefused(
+      `Overpayment refused: ${formatRupiah(input.amount)} is more than the ${formatRupiah(open)} still open on ${invoice.number} (total ${formatRupiah(invoice.total)}, paid ${formatRupiah(invoice.paid_amount)}). Nothing was recorded; record at most ${formatRupiah(open)} and return or reassign the difference of ${formatRupiah(input.amount - open)}.`,
+    );
+  }
 }
 
 export interface PaymentRow {

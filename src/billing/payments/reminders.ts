@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import type { Db } from '../../db/connect.ts';
 import { addDays, isIsoDate } from '../../domain/dates.ts';
+import { OPEN_STATUSES, openAmount } from '../../domain/invoice-balance.ts';
 import { queueMail } from '../../mail/outbox.ts';
 import { BillingRefused } from '../billing-refused.ts';
 import { withJobLock } from '../job-lock.ts';
@@ -46,7 +47,7 @@ export async function queueReminders(db: Db, opts: ReminderOptions): Promise<Rem
     .selectFrom('invoices as i')
     .innerJoin('customers as c', 'c.id', 'i.customer_id')
     .select(['i.id', 'i.number', 'i.customer_id', 'i.due_date', 'i.total', 'i.paid_amount', 'c.code'])
-    .where('i.status', 'in', ['issued', 'partially_paid'])
+    .where('i.status', 'in', OPEN_STATUSES)
     .where('i.review_state', '=', 'approved')
     .whereRef('i.paid_amount', '<', 'i.total')
     .where((eb) =>
@@ -75,7 +76,7 @@ export async function queueReminders(db: Db, opts: ReminderOptions): Promise<Rem
           invoice_number: i.number,
           customer_code: i.code,
           due_date: i.due_date,
-          open: i.total - i.paid_amount,
+          open: openAmount({ total: i.total, paidAmount: i.paid_amount }),
         });
       }
     }

@@ -6,6 +6,7 @@ import type { Operator } from '../../domain/numbers.ts';
 import { firstDayOf, monthOf, wibDateOf } from '../../domain/period.ts';
 import { type QuotaLevel, quotaFor, quotaLevel, quotaPercent, usageValue } from '../../domain/quota.ts';
 import { queueMail } from '../../mail/outbox.ts';
+import { activeSuspension, liftSuspension, suspend } from '../accounts/suspensions.ts';
 import { loadPriceLists, priceListFor, type StoredPriceList } from '../invoicing/reference-data.ts';
 import { withJobLock } from '../job-lock.ts';
 import { refreshDailyUsage } from './rollup.ts';
@@ -138,13 +139,7 @@ async function applyQuota(db: Db, customerId: number, month: string, usage: Rupi
       .execute();
 
     let lifted: string | null = null;
-    const active = await trx
-      .selectFrom('suspensions')
-      .select(['id', 'month', 'since'])
-      .where('customer_id', '=', customerId)
-      .where('reason', '=', 'quota')
-      .where('lifted_at', 'is', null)
-      .executeTakeFirst();
+    const active = await activeSuspension(trx, customerId, 'quota');
     if (active) {
       // R10: suspended "until the next month begins, the deposit grows, or the quota is raised".
       if (active.month !== null && active.month < monthStart) lifted = 'new month';
@@ -161,11 +156,7 @@ async function applyQuota(db: Db, customerId: number, month: string, usage: Rupi
         lifted = toppedUp ? 'deposit grew' : 'quota raised';
       }
       if (lifted !== null) {
-        await trx
-          .updateTable('suspensions')
-          .set({ lifted_at: sql`now()`, lift_reason: lifted })
-          .where('id', '=', active.id)
-          .execute();
+        await liftSuspension(trx, active.id, lifted);
       }
     }
 
@@ -189,13 +180,8 @@ async function applyQuota(db: Db, customerId: number, month: string, usage: Rupi
 
     let suspended = false;
     if (level === 'exceeded' && (active === undefined || lifted !== null)) {
-      const suspension = await trx
-        .insertInto('suspensions')
-        .values({ customer_id: customerId, reason: 'quota', month: monthStart })
-        .onConflict((oc) => oc.columns(['customer_id', 'reason']).where('lifted_at', 'is', null).doNothing())
-        .returning('id')
-        .executeTakeFirst();
-      if (suspension) {
+      const suspensionId = await suspend(trx, customerId, 'quota', monthStart);
+      if (suspensionId !== undefined) {
         suspended = true;
         await trx
           .insertInto('quota_warnings')
@@ -204,7 +190,7 @@ async function applyQuota(db: Db, customerId: number, month: string, usage: Rupi
           .execute();
         await queueMail(trx, {
           kind: 'quota_suspended',
-          subjectKey: `quota-suspension:${suspension.id}`,
+          subjectKey: `quota-suspension:${suspensionId}`,
           customerId,
           payload: { month, usage, quota },
         });
