@@ -10,20 +10,45 @@ export function quotaFor(depositBalance: Rupiah, quotaOverride: Rupiah | null): 
 
 export type QuotaLevel = 'ok' | 'warning' | 'exceeded';
 
+/** R10: the share of the quota from which the customer is warned (once a month). Written here only. */
+export const QUOTA_WARNING_PERCENT = 80;
+
+/** R10: usage has reached the warning share of the quota, compared in integers, so exactly 80 % warns. */
+export function reachesQuotaWarning(usage: Rupiah, quota: Rupiah): boolean {
+  return usage * 100 >= quota * QUOTA_WARNING_PERCENT;
+}
+
 /**
- * R10: 'warning' from 80 % of the quota, 'exceeded' from 100 %, compared in integers (usage × 5 ≥ quota × 4),
- * so exactly 80 % warns. A zero quota (no deposit, no override) is exhausted: the account may not send.
+ * R10: 'warning' from 80 % of the quota, 'exceeded' from 100 %. A zero quota (no deposit, no override) is
+ * exhausted: the account may not send.
  */
 export function quotaLevel(usage: Rupiah, quota: Rupiah): QuotaLevel {
   if (usage >= quota) return 'exceeded';
-  if (usage * 5 >= quota * 4) return 'warning';
+  if (reachesQuotaWarning(usage, quota)) return 'warning';
   return 'ok';
+}
+
+/**
+ * R10: usage as a share of the quota in units of 10^-decimals percent, in integer maths (exact for any safe
+ * integers), rounded down or half up; null for a zero quota. The one percent function: quotaPercent (mails,
+ * the CLI) rounds down to 2 decimals; the PDF's label rounds half up to 1 decimal.
+ */
+export function quotaShare(
+  usage: Rupiah,
+  quota: Rupiah,
+  decimals: number,
+  rounding: 'down' | 'half-up',
+): bigint | null {
+  if (quota <= 0) return null;
+  const scaled = BigInt(usage) * 100n * 10n ** BigInt(decimals);
+  const q = BigInt(quota);
+  return rounding === 'down' ? scaled / q : (scaled * 2n + q) / (2n * q);
 }
 
 /** usage as a percentage of quota, rounded down to 2 decimals, for people; null for a zero quota. */
 export function quotaPercent(usage: Rupiah, quota: Rupiah): number | null {
-  if (quota === 0) return null;
-  return Math.floor((usage * 10_000) / quota) / 100;
+  const hundredths = quotaShare(usage, quota, 2, 'down');
+  return hundredths === null ? null : Number(hundredths) / 100;
 }
 
 /**

@@ -1,40 +1,13 @@
-import { sql } from 'kysely';
+import { sql, type Transaction } from 'kysely';
 import type { Db } from '../../db/connect.ts';
-import type { Rupiah } from '../../domain/money.ts';
-import type { Operator } from '../../domain/numbers.ts';
-import { dppHundredths, taxFor, taxRuleFor } from '../../domain/tax.ts';
-import { priceVolumeLines } from '../../domain/tiers.ts';
+import type { DB } from '../../db/schema.ts';
+import { type CustomerUsage, draftInvoiceFor, type InvoiceDraft } from '../../domain/draft-invoice.ts';
+import type { StoredTaxRule } from '../../domain/price-list.ts';
+import { taxRuleFor } from '../../domain/tax.ts';
 import { billedIn } from '../billed-sql.ts';
-import { loadPriceLists, loadTaxRules, priceListFor, type StoredTaxRule } from './reference-data.ts';
+import { loadPriceLists, loadTaxRules } from './reference-data.ts';
 
-/** What an invoice will say, computed but not yet issued. */
-export interface InvoiceDraft {
-  readonly customerId: number;
-  readonly customerCode: string;
-  readonly customerName: string;
-  readonly lines: ReadonlyArray<DraftLine>;
-  readonly messages: number;
-  readonly parts: number;
-  readonly subtotal: Rupiah;
-  readonly tax: Rupiah;
-  readonly total: Rupiah;
-  readonly taxRule: StoredTaxRule;
-  readonly dppHundredths: number | null;
-  readonly depositBalance: Rupiah;
-  readonly quota: Rupiah;
-  /** Billable parts per WIB day, days with usage only, in date order. */
-  readonly partsPerDay: ReadonlyArray<{ readonly date: string; readonly parts: number }>;
-}
-
-export interface DraftLine {
-  readonly product: string;
-  readonly operator: Operator;
-  readonly messages: number;
-  readonly parts: number;
-  readonly unitPrice: Rupiah;
-  readonly amount: Rupiah;
-  readonly priceListId: number;
-}
+export type { DraftLine, InvoiceDraft } from '../../domain/draft-invoice.ts';
 
 export interface Parked {
   readonly customerId: number;
@@ -73,171 +46,121 @@ interface UsageRow {
   parts: number;
 }
 
+/** The period as loaded, on one snapshot: each customer's usage and deposit, and what the detail CSV bills. */
+interface LoadedPeriod {
+  readonly snapshot: string;
+  readonly usage: ReadonlyArray<{
+    readonly usage: CustomerUsage;
+    readonly balance: number;
+    readonly quotaOverride: number | null;
+  }>;
+  readonly billed: BilledFigures;
+}
+
 /**
- * Computes every invoice of a period from one grouped query (R5–R8), then checks each against an independent
- * per-message SQL sum — the same sum the detail CSV shows — and parks the customers whose figures disagree.
+ * Computes every invoice of a period (R5–R8) as load → draft → check: one grouped query loads the usage, the
+ * pure draftInvoiceFor prices each customer, and each draft is checked against an independent per-message SQL
+ * sum — the same sum the detail CSV shows — parking the customers whose figures disagree.
  */
 export async function computeInvoices(db: Db, window: BillingWindow): Promise<MonthComputation> {
   const [priceLists, taxRules] = await Promise.all([loadPriceLists(db), loadTaxRules(db)]);
-  return db
+  const loaded = await db
     .transaction()
     .setIsolationLevel('repeatable read')
-    .execute(async (trx) => {
-      const snapshot = (await sql<{ s: string }>`select pg_current_snapshot()::text as s`.execute(trx))
-        .rows[0]!.s;
-      const only = window.customerIds;
-      // One scan of the period, grouped per (customer, product, operator, WIB day) and folded twice: per line and
-      // per day. Beside the figures it counts what the detail CSV will bill — its own predicate, as of the
-      // snapshot — so the invariant checks need no second pass over the month.
-      const grouped = await sql<
-        UsageRow & { day: string | null; billed_messages: number; billed_parts: number }
-      >`
-        with g as (
-          select m.customer_id, m.product, m.operator, ((m.sent_at + interval '7 hours') at time zone 'UTC')::date as day,
-            count(*) filter (where m.billable) as messages,
-            coalesce(sum(m.parts) filter (where m.billable), 0) as parts,
-            count(*) filter (where ${billedIn(snapshot)}) as billed_messages,
-            coalesce(sum(m.parts) filter (where ${billedIn(snapshot)}), 0) as billed_parts
-          from messages m
-          where m.sent_at >= ${window.start} and m.sent_at < ${window.endExclusive}
-            ${only ? sql`and m.customer_id = any(${[...only]}::bigint[])` : sql``}
-            ${window.excludeCustomerIds?.length ? sql`and m.customer_id <> all(${[...window.excludeCustomerIds]}::bigint[])` : sql``}
-          group by 1, 2, 3, 4
-        )
-        select customer_id, product, operator, null::text as day, sum(messages)::bigint as messages,
-          sum(parts)::bigint as parts, sum(billed_messages)::bigint as billed_messages, sum(billed_parts)::bigint as billed_parts
-        from g group by customer_id, product, operator
-        union all
-        select customer_id, null, null, day::text, 0, sum(parts)::bigint, 0, 0
-        from g group by customer_id, day having sum(parts) > 0
-      `.execute(trx);
-      const usage = { rows: grouped.rows.filter((r) => r.day === null) };
-      const billed: BilledFigures = new Map();
-      for (const r of usage.rows) {
-        const list = (billed as Map<number, BilledLine[]>).get(Number(r.customer_id)) ?? [];
-        list.push({
-          product: r.product,
-          operator: r.operator,
-          messages: r.billed_messages,
-          parts: r.billed_parts,
-        });
-        (billed as Map<number, BilledLine[]>).set(Number(r.customer_id), list);
-      }
-      const daily = new Map<number, Array<{ date: string; parts: number }>>();
-      for (const r of grouped.rows) {
-        if (r.day === null) continue;
-        const list = daily.get(Number(r.customer_id)) ?? [];
-        list.push({ date: r.day, parts: r.parts });
-        daily.set(Number(r.customer_id), list);
-      }
-      const customerIds = [...new Set(usage.rows.map((r) => Number(r.customer_id)))];
-      const customers = customerIds.length
-        ? await trx
-            .selectFrom('customers as c')
-            .innerJoin('deposit_balances as b', 'b.customer_id', 'c.id')
-            .select(['c.id', 'c.code', 'c.name', 'c.quota_override', 'b.balance'])
-            .where('c.id', 'in', customerIds)
-            .execute()
-        : [];
+    .execute((trx) => loadPeriod(trx, window));
+  const taxRule = taxRuleFor(taxRules, window.invoiceDate) as StoredTaxRule | undefined;
+  const drafts: InvoiceDraft[] = [];
+  const parked: Parked[] = [];
+  const withoutBillableUsage: string[] = [];
+  for (const { usage, balance, quotaOverride } of loaded.usage) {
+    const outcome = draftInvoiceFor(usage, priceLists, taxRule, { balance, quotaOverride });
+    if (outcome.kind === 'draft') drafts.push(outcome.draft);
+    else if (outcome.kind === 'nothing_billable') withoutBillableUsage.push(usage.customerCode);
+    else
+      parked.push({ customerId: usage.customerId, customerCode: usage.customerCode, reason: outcome.reason });
+  }
+  const failures = checkInvariants(drafts, loaded.billed);
+  for (const [customerId, reason] of failures) {
+    const d = drafts.find((x) => x.customerId === customerId)!;
+    parked.push({ customerId, customerCode: d.customerCode, reason });
+  }
+  return {
+    snapshot: loaded.snapshot,
+    drafts: drafts.filter((d) => !failures.has(d.customerId)),
+    parked,
+    withoutBillableUsage,
+  };
+}
 
-      const drafts: InvoiceDraft[] = [];
-      const parked: Parked[] = [];
-      const withoutBillableUsage: string[] = [];
-      const taxRule = taxRuleFor(taxRules, window.invoiceDate) as StoredTaxRule | undefined;
-      const rowsOf = new Map<number, UsageRow[]>();
-      for (const r of usage.rows) {
-        const list = rowsOf.get(Number(r.customer_id)) ?? [];
-        list.push(r);
-        rowsOf.set(Number(r.customer_id), list);
-      }
-      for (const customer of customers.sort((a, b) => a.code.localeCompare(b.code))) {
-        const rows = rowsOf.get(customer.id) ?? [];
-        const park = (reason: string) =>
-          parked.push({ customerId: customer.id, customerCode: customer.code, reason });
-        if (rows.every((r) => r.parts === 0)) {
-          withoutBillableUsage.push(customer.code);
-          continue;
-        }
-        if (!taxRule) {
-          park(
-            `no tax rule is in force on the invoice date ${window.invoiceDate} (R6); add one to tax_rules`,
-          );
-          continue;
-        }
-        const lines: DraftLine[] = [];
-        let problem: string | null = null;
-        for (const product of [...new Set(rows.map((r) => r.product))].sort()) {
-          const productRows = rows.filter((r) => r.product === product && r.parts > 0);
-          if (productRows.length === 0) continue;
-          const list = priceListFor(priceLists, product, customer.id, window.periodStart);
-          if (!list) {
-            problem = `has usage of ${product} in the period but no price list in force on ${window.periodStart}; add one and run the month again`;
-            break;
-          }
-          if (list.mode !== 'volume') {
-            problem = `price list '${list.name}' is graduated, which the invoice run cannot bill yet; bill this customer by hand or give it a volume list`;
-            break;
-          }
-          try {
-            const priced = priceVolumeLines(
-              list,
-              new Map(productRows.map((r) => [r.operator as Operator, r.parts])),
-            );
-            for (const p of priced) {
-              const row = productRows.find((r) => r.operator === p.operator)!;
-              lines.push({
-                product,
-                operator: p.operator,
-                messages: row.messages,
-                parts: p.parts,
-                unitPrice: p.unitPrice,
-                amount: p.amount,
-                priceListId: list.id,
-              });
-            }
-          } catch (error) {
-            problem = `price list '${list.name}' cannot price ${product}: ${(error as Error).message}`;
-            break;
-          }
-        }
-        if (problem) {
-          park(problem);
-          continue;
-        }
-        const subtotal = lines.reduce((s, l) => s + l.amount, 0);
-        const tax = taxFor(subtotal, taxRule);
-        drafts.push({
-          customerId: customer.id,
-          customerCode: customer.code,
-          customerName: customer.name,
-          lines,
-          messages: lines.reduce((s, l) => s + l.messages, 0),
-          parts: lines.reduce((s, l) => s + l.parts, 0),
-          subtotal,
-          tax,
-          total: subtotal + tax,
-          taxRule,
-          dppHundredths:
-            taxRule.dppNumerator === taxRule.dppDenominator ? null : dppHundredths(subtotal, taxRule),
-          depositBalance: customer.balance,
-          // R10: the month's quota is 2 × the deposit, unless the customer has an override.
-          quota: customer.quota_override ?? 2 * customer.balance,
-          partsPerDay: (daily.get(customer.id) ?? []).sort((a, b) => a.date.localeCompare(b.date)),
-        });
-      }
-
-      const failures = checkInvariants(drafts, billed);
-      for (const [customerId, reason] of failures) {
-        const d = drafts.find((x) => x.customerId === customerId)!;
-        parked.push({ customerId, customerCode: d.customerCode, reason });
-      }
-      return {
-        snapshot,
-        drafts: drafts.filter((d) => !failures.has(d.customerId)),
-        parked,
-        withoutBillableUsage,
-      };
-    });
+/**
+ * One scan of the period, grouped per (customer, product, operator, WIB day) and folded twice: per line and per
+ * day. Beside the figures it counts what the detail CSV will bill — its own predicate, as of the snapshot — so
+ * the invariant checks need no second pass over the month. Customers come in code order.
+ */
+async function loadPeriod(trx: Transaction<DB>, window: BillingWindow): Promise<LoadedPeriod> {
+  const snapshot = (await sql<{ s: string }>`select pg_current_snapshot()::text as s`.execute(trx)).rows[0]!
+    .s;
+  const only = window.customerIds;
+  const grouped = await sql<UsageRow & { day: string | null; billed_messages: number; billed_parts: number }>`
+    with g as (
+      select m.customer_id, m.product, m.operator, ((m.sent_at + interval '7 hours') at time zone 'UTC')::date as day,
+        count(*) filter (where m.billable) as messages,
+        coalesce(sum(m.parts) filter (where m.billable), 0) as parts,
+        count(*) filter (where ${billedIn(snapshot)}) as billed_messages,
+        coalesce(sum(m.parts) filter (where ${billedIn(snapshot)}), 0) as billed_parts
+      from messages m
+      where m.sent_at >= ${window.start} and m.sent_at < ${window.endExclusive}
+        ${only ? sql`and m.customer_id = any(${[...only]}::bigint[])` : sql``}
+        ${window.excludeCustomerIds?.length ? sql`and m.customer_id <> all(${[...window.excludeCustomerIds]}::bigint[])` : sql``}
+      group by 1, 2, 3, 4
+    )
+    select customer_id, product, operator, null::text as day, sum(messages)::bigint as messages,
+      sum(parts)::bigint as parts, sum(billed_messages)::bigint as billed_messages, sum(billed_parts)::bigint as billed_parts
+    from g group by customer_id, product, operator
+    union all
+    select customer_id, null, null, day::text, 0, sum(parts)::bigint, 0, 0
+    from g group by customer_id, day having sum(parts) > 0
+  `.execute(trx);
+  const lines = new Map<number, CustomerUsage['lines'][number][]>();
+  const billed = new Map<number, BilledLine[]>();
+  const daily = new Map<number, Array<{ date: string; parts: number }>>();
+  for (const r of grouped.rows) {
+    const id = Number(r.customer_id);
+    if (r.day !== null) {
+      daily.set(id, [...(daily.get(id) ?? []), { date: r.day, parts: r.parts }]);
+      continue;
+    }
+    const line = { product: r.product, operator: r.operator };
+    lines.set(id, [...(lines.get(id) ?? []), { ...line, messages: r.messages, parts: r.parts }]);
+    billed.set(id, [
+      ...(billed.get(id) ?? []),
+      { ...line, messages: r.billed_messages, parts: r.billed_parts },
+    ]);
+  }
+  const customers = lines.size
+    ? await trx
+        .selectFrom('customers as c')
+        .innerJoin('deposit_balances as b', 'b.customer_id', 'c.id')
+        .select(['c.id', 'c.code', 'c.name', 'c.quota_override', 'b.balance'])
+        .where('c.id', 'in', [...lines.keys()])
+        .execute()
+    : [];
+  const usage = customers
+    .sort((a, b) => a.code.localeCompare(b.code))
+    .map((c) => ({
+      usage: {
+        customerId: c.id,
+        customerCode: c.code,
+        customerName: c.name,
+        periodStart: window.periodStart,
+        invoiceDate: window.invoiceDate,
+        lines: lines.get(c.id) ?? [],
+        partsPerDay: daily.get(c.id) ?? [],
+      },
+      balance: c.balance,
+      quotaOverride: c.quota_override,
+    }));
+  return { snapshot, usage, billed };
 }
 
 /** What the detail CSV bills per (customer, product, operator): messages and parts under its own predicate. */

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { Db } from '../../db/connect.ts';
 import { dueDateFor } from '../../domain/dates.ts';
+import { invoiceNumber } from '../../domain/invoice-number.ts';
 import { queueMail } from '../../mail/outbox.ts';
 import type { InvoiceDraft } from './compute-invoices.ts';
 
@@ -21,11 +22,6 @@ export interface IssueContext {
 export type IssueOutcome =
   | { readonly status: 'issued'; readonly invoiceId: number; readonly number: string }
   | { readonly status: 'already_issued'; readonly invoiceId: number; readonly number: string };
-
-/** R7: INV/YYYY/MM/NNNNN — issue year and month, then the year's gapless sequence. */
-export function invoiceNumber(invoiceDate: string, sequence: number): string {
-  return `INV/${invoiceDate.slice(0, 4)}/${invoiceDate.slice(5, 7)}/${String(sequence).padStart(5, '0')}`;
-}
 
 async function liveInvoice(db: Db, customerId: number, period: string) {
   return db

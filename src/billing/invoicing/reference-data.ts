@@ -1,17 +1,7 @@
 import type { Db } from '../../db/connect.ts';
 import type { Operator } from '../../domain/numbers.ts';
-import type { TaxRule } from '../../domain/tax.ts';
-import type { PriceList, PricingMode } from '../../domain/tiers.ts';
-
-export interface StoredPriceList extends PriceList {
-  readonly customerId: number | null;
-  readonly effectiveFrom: string;
-  readonly name: string;
-}
-
-export interface StoredTaxRule extends TaxRule {
-  readonly id: number;
-}
+import type { StoredPriceList, StoredTaxRule } from '../../domain/price-list.ts';
+import type { PricingMode } from '../../domain/tiers.ts';
 
 /** Every price list with its tiers (a few dozen rows). */
 export async function loadPriceLists(db: Db): Promise<ReadonlyArray<StoredPriceList>> {
@@ -29,20 +19,6 @@ export async function loadPriceLists(db: Db): Promise<ReadonlyArray<StoredPriceL
       .map((t) => ({ minParts: t.min_parts, operator: t.operator as Operator, unitPrice: t.unit_price }))
       .sort((a, b) => a.minParts - b.minParts),
   }));
-}
-
-/** R5: the list in force on `day` for the product — the customer's contract list first, else the standard one. */
-export function priceListFor(
-  lists: ReadonlyArray<StoredPriceList>,
-  product: string,
-  customerId: number,
-  day: string,
-): StoredPriceList | undefined {
-  const inForce = (owner: number | null) =>
-    lists
-      .filter((l) => l.product === product && l.customerId === owner && l.effectiveFrom <= day)
-      .sort((a, b) => b.effectiveFrom.localeCompare(a.effectiveFrom))[0];
-  return inForce(customerId) ?? inForce(null);
 }
 
 export async function loadTaxRules(db: Db): Promise<ReadonlyArray<StoredTaxRule>> {

@@ -4,10 +4,11 @@ import type { Db } from '../../db/connect.ts';
 import type { Rupiah } from '../../domain/money.ts';
 import type { Operator } from '../../domain/numbers.ts';
 import { firstDayOf, monthOf, wibDateOf } from '../../domain/period.ts';
+import { priceListFor, type StoredPriceList } from '../../domain/price-list.ts';
 import { type QuotaLevel, quotaFor, quotaLevel, quotaPercent, usageValue } from '../../domain/quota.ts';
 import { queueMail } from '../../mail/outbox.ts';
 import { activeSuspension, liftSuspension, suspend } from '../accounts/suspensions.ts';
-import { loadPriceLists, priceListFor, type StoredPriceList } from '../invoicing/reference-data.ts';
+import { loadPriceLists } from '../invoicing/reference-data.ts';
 import { withJobLock } from '../job-lock.ts';
 import { refreshDailyUsage } from './rollup.ts';
 

@@ -218,12 +218,12 @@ describe('the monthly run', () => {
     expect(register.split('\n')[0]).toBe(
       'invoice_number,customer_code,customer_name,period,invoice_date,due_date,messages,parts,subtotal,tax,total,status,pdf,detail_csv',
     );
-    const golden = await readFile(new URL('../golden/register-2026-10.csv', import.meta.url), 'utf8').catch(
+    const golden = await readFile(new URL('../../golden/register-2026-10.csv', import.meta.url), 'utf8').catch(
       () => null,
     );
     if (process.env.UPDATE_GOLDEN || golden === null) {
       await (await import('node:fs/promises')).writeFile(
-        new URL('../golden/register-2026-10.csv', import.meta.url),
+        new URL('../../golden/register-2026-10.csv', import.meta.url),
         register,
       );
     } else expect(register).toBe(golden);
@@ -233,12 +233,12 @@ describe('the monthly run', () => {
     const detailFile = path.join(folder, alfa[13]!);
     const detail = await readFile(detailFile, 'utf8');
     const goldenDetail = await readFile(
-      new URL('../golden/detail-alfa-2026-10.csv', import.meta.url),
+      new URL('../../golden/detail-alfa-2026-10.csv', import.meta.url),
       'utf8',
     ).catch(() => null);
     if (process.env.UPDATE_GOLDEN || goldenDetail === null) {
       await (await import('node:fs/promises')).writeFile(
-        new URL('../golden/detail-alfa-2026-10.csv', import.meta.url),
+        new URL('../../golden/detail-alfa-2026-10.csv', import.meta.url),
         detail,
       );
     } else expect(detail).toBe(goldenDetail);
