@@ -3,9 +3,9 @@ import type { Config } from '../config.ts';
 import type { Db } from '../db/connect.ts';
 import { OPEN_STATUSES, openAmount } from '../domain/invoice-balance.ts';
 import { wibDateOf } from '../domain/period.ts';
-import { previousRunAtOrBefore } from '../scheduler/cron.ts';
+import { previousRunAtOrBefore } from '../schedule/cron.ts';
+import { JOB_DEFAULTS, type JobName } from '../schedule/job-names.ts';
 import { runningDaemons } from '../scheduler/daemon-presence.ts';
-import { JOB_DEFAULTS, type JobName } from '../scheduler/job-names.ts';
 import { type JobHistory, type JobRunRow, jobHistory, lastCovered } from '../scheduler/job-runs.ts';
 import { isCovered, nextRunsOf, schedulesOf } from '../scheduler/plan.ts';
 

@@ -13,6 +13,7 @@ import { lastFinishedMonth, wibDateOf } from '../domain/period.ts';
 import type { Logger } from '../log.ts';
 import { sendPendingMail } from '../mail/send-mail.ts';
 import { issueMonthAndMail } from '../operations/issue-month.ts';
+import type { JobName } from '../schedule/job-names.ts';
 import {
   invoiceCounts,
   mailCounts,
@@ -21,7 +22,6 @@ import {
   rollupCounts,
   settleCounts,
 } from './job-counts.ts';
-import type { JobName } from './job-names.ts';
 import type { JobCounts } from './job-runs.ts';
 
 export interface JobContext {

@@ -68,13 +68,7 @@ async function settleOne(
 ): Promise<InvoiceSettlement> {
   const customerId = invoice.customer_id;
   const openBefore = openAmount({ total: invoice.total, paidAmount: invoice.paid_amount });
-  const balance = (
-    await trx
-      .selectFrom('deposit_balances')
-      .select('balance')
-      .where('customer_id', '=', customerId)
-      .executeTakeFirstOrThrow()
-  ).balance;
+  const balance = await depositBalance(trx, customerId);
   const unchanged = {
     invoiceId: invoice.id,
     invoiceNumber: invoice.number,
@@ -135,4 +129,13 @@ async function settleOne(
     status: applied.status,
     alreadySettled: false,
   };
+}
+
+async function depositBalance(trx: Transaction<DB>, customerId: number): Promise<Rupiah> {
+  const row = await trx
+    .selectFrom('deposit_balances')
+    .select('balance')
+    .where('customer_id', '=', customerId)
+    .executeTakeFirstOrThrow();
+  return row.balance;
 }
