@@ -218,9 +218,10 @@ describe('the monthly run', () => {
     expect(register.split('\n')[0]).toBe(
       'invoice_number,customer_code,customer_name,period,invoice_date,due_date,messages,parts,subtotal,tax,total,status,pdf,detail_csv',
     );
-    const golden = await readFile(new URL('../../golden/register-2026-10.csv', import.meta.url), 'utf8').catch(
-      () => null,
-    );
+    const golden = await readFile(
+      new URL('../../golden/register-2026-10.csv', import.meta.url),
+      'utf8',
+    ).catch(() => null);
     if (process.env.UPDATE_GOLDEN || golden === null) {
       await (await import('node:fs/promises')).writeFile(
         new URL('../../golden/register-2026-10.csv', import.meta.url),
