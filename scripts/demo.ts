@@ -3,7 +3,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { stringify } from 'csv-stringify/sync';
-import { runInvoiceMonth } from '../src/billing/invoice-month.ts';
+import { runInvoiceMonth } from '../src/billing/invoicing/invoice-month.ts';
 import { withDatabase } from '../src/cli/run-command.ts';
 import { loadConfig } from '../src/config.ts';
 import { importCustomersCsv } from '../src/customers/save-customers.ts';

@@ -2,9 +2,9 @@ import { readFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import path from 'node:path';
 import { parseEnv } from 'node:util';
-import { CronSyntaxError, parseCron } from './scheduler/cron.ts';
-import { JOB_DEFAULTS, JOB_NAMES, type JobName } from './scheduler/job-names.ts';
-import { fixedOffsetMinutes } from './scheduler/timezone.ts';
+import { CronSyntaxError, parseCron } from './schedule/cron.ts';
+import { JOB_DEFAULTS, JOB_NAMES, type JobName } from './schedule/job-names.ts';
+import { fixedOffsetMinutes } from './schedule/timezone.ts';
 
 /** One validated place for every setting (environment variables; see .env.example). */
 export interface Config {

@@ -1,8 +1,8 @@
 import { Command } from 'commander';
-import { accountStatuses, setQuotaOverride } from '../billing/account-status.ts';
+import { accountStatuses } from '../billing/accounts/account-status.ts';
+import { closeAccount } from '../billing/accounts/close-account.ts';
 import { refusalsAs } from '../billing/billing-refused.ts';
-import { closeAccount } from '../billing/close-account.ts';
-import { checkQuotas } from '../billing/quota.ts';
+import { overrideQuota } from '../billing/quota/quota-changed.ts';
 import { formatRupiah } from '../domain/money.ts';
 import { amountOption, isoDateOption, table } from './options.ts';
 import { config, printJson, runProgram, UserError, withDatabase } from './run-command.ts';
@@ -63,8 +63,7 @@ program
     }
     const quota = opts.amount === undefined ? null : amountOption(opts.amount, '--amount');
     const result = await withDatabase(config(), async ({ database }) => {
-      const id = await refusalsAs(asUserError, () => setQuotaOverride(database.db, opts.customer, quota));
-      return (await checkQuotas(database.db, { asOf: new Date(), customerIds: [id] })).customers[0]!;
+      return refusalsAs(asUserError, () => overrideQuota(database.db, opts.customer, quota, new Date()));
     });
     if (opts.json) printJson(result);
     else {

@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import { refusalsAs } from '../billing/billing-refused.ts';
-import { addDeposit, describeBalance, listDeposits } from '../billing/deposits.ts';
-import { checkQuotas } from '../billing/quota.ts';
+import { describeBalance, listDeposits } from '../billing/deposit/deposits.ts';
+import { topUpDeposit } from '../billing/quota/quota-changed.ts';
 import { formatRupiah } from '../domain/money.ts';
 import { wibDateOf } from '../domain/period.ts';
 import { amountOption, isoDateOption, table } from './options.ts';
@@ -25,13 +25,16 @@ program
     const amount = amountOption(opts.amount, '--amount');
     const date = opts.date === undefined ? wibDateOf(new Date()) : isoDateOption(opts.date, '--date');
     await withDatabase(config(), async ({ database }) => {
-      const added = await refusalsAs(
+      // R10: a bigger deposit raises the quota; the step checks it again now.
+      const { added, quota: q } = await refusalsAs(
         (m) => new UserError(m),
-        () => addDeposit(database.db, { customerCode: opts.customer, amount, date, ref: opts.ref ?? null }),
+        () =>
+          topUpDeposit(
+            database.db,
+            { customerCode: opts.customer, amount, date, ref: opts.ref ?? null },
+            new Date(),
+          ),
       );
-      // R10: a bigger deposit raises the quota; re-check now rather than at the next hourly run.
-      const check = await checkQuotas(database.db, { asOf: new Date(), customerIds: [added.customerId] });
-      const q = check.customers[0];
       if (opts.json) {
         printJson({
           customer_code: added.customerCode,

@@ -1,20 +1,13 @@
 import { Command } from 'commander';
-import {
-  checkRunDates,
-  InvoiceRunRefused,
-  type InvoiceRunSummary,
-  runInvoiceMonth,
-} from '../billing/invoice-month.ts';
+import { checkRunDates, InvoiceRunRefused } from '../billing/invoicing/invoice-month.ts';
 import { formatRupiah } from '../domain/money.ts';
 import { lastFinishedMonth, wibDateOf } from '../domain/period.ts';
-import { sendPendingMail } from '../mail/send-mail.ts';
-import { invoiceCounts } from '../scheduler/job-counts.ts';
-import { recordJobRun } from '../scheduler/job-runs.ts';
+import { type IssuedMonth, issueMonthAndMail } from '../operations/issue-month.ts';
 import { isoDateOption, monthOption } from './options.ts';
 import { progressReporter } from './progress.ts';
 import { config, printJson, runProgram, UserError, withDatabase } from './run-command.ts';
 
-type RunResult = InvoiceRunSummary & { readonly mail: Awaited<ReturnType<typeof sendPendingMail>> | null };
+type RunResult = Omit<IssuedMonth, 'mailNotSent'>;
 
 function printSummary(s: RunResult, holdMail: boolean): void {
   const what = s.dryRun ? 'DRAFT (dry run, nothing saved)' : 'issued';
@@ -75,32 +68,25 @@ const program = new Command('invoice')
       const progress = progressReporter(!opts.json);
       const summary = await withDatabase(cfg, async ({ database }) => {
         try {
-          // A whole run of the last finished month by hand counts for the scheduler's catch-up (job_runs); a dry run, one
-          // customer or an older month does not (it must not hide a missed run of the current one).
-          const whole = !opts.dryRun && opts.customer === undefined && month === lastFinishedMonth(now);
-          const run = (fn: () => Promise<InvoiceRunSummary>) =>
-            whole ? recordJobRun(database, 'invoice', 'manual', fn, { countsOf: invoiceCounts }) : fn();
-          const result = await run(() =>
-            runInvoiceMonth(database, cfg, {
-              month,
-              issueDate,
-              customerCode: opts.customer,
-              dryRun: opts.dryRun ?? false,
-              actor: cfg.operatorName,
-              holdMail: cfg.reviewBeforeSending,
-              now,
-              onProgress: progress,
-              onWait: () =>
-                process.stderr.write(
-                  `Another invoice run for ${month} is in progress; waiting for it to finish…\n`,
-                ),
-            }),
-          );
+          // The step decides whether this run counts for the scheduler's catch-up, and sends the mail after it.
+          const { mailNotSent: _, ...result } = await issueMonthAndMail(database, cfg, {
+            month,
+            issueDate,
+            customerCode: opts.customer,
+            dryRun: opts.dryRun ?? false,
+            actor: cfg.operatorName,
+            holdMail: cfg.reviewBeforeSending,
+            now,
+            trigger: 'manual',
+            email: opts.email,
+            onProgress: progress,
+            onWait: () =>
+              process.stderr.write(
+                `Another invoice run for ${month} is in progress; waiting for it to finish…\n`,
+              ),
+          });
           progress.done();
-          // Mail goes out after the run committed, outside the month's lock; what fails stays queued.
-          const sendNow = opts.email && !result.dryRun && !cfg.reviewBeforeSending;
-          const mail = sendNow ? await sendPendingMail(database, cfg) : null;
-          return { ...result, mail };
+          return result;
         } catch (error) {
           if (error instanceof InvoiceRunRefused) throw new UserError(error.message);
           throw error;

@@ -1,9 +1,9 @@
 import { existsSync } from 'node:fs';
 import { Command } from 'commander';
-import { BankFileError } from '../billing/bank-mutation-csv.ts';
 import { refusalsAs } from '../billing/billing-refused.ts';
-import { importBankMutations } from '../billing/import-bank-mutations.ts';
-import { listPayments, recordPayment } from '../billing/payments.ts';
+import { BankFileError } from '../billing/payments/bank-mutation-csv.ts';
+import { importBankMutations } from '../billing/payments/import-bank-mutations.ts';
+import { listPayments, recordPayment } from '../billing/payments/payments.ts';
 import { formatRupiah } from '../domain/money.ts';
 import { wibDateOf } from '../domain/period.ts';
 import { amountOption, isoDateOption, table } from './options.ts';

@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { runQuotaCheck } from '../billing/quota.ts';
+import { runQuotaCheck } from '../billing/quota/quota.ts';
 import { isIsoDate } from '../domain/dates.ts';
 import { formatRupiah } from '../domain/money.ts';
 import { parseOffsetTimestamp } from '../domain/period.ts';

@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import { refusalsAs } from '../billing/billing-refused.ts';
-import { listRefunds, markRefundPaid } from '../billing/refunds.ts';
+import { listRefunds, markRefundPaid } from '../billing/deposit/refunds.ts';
 import { formatRupiah } from '../domain/money.ts';
 import { wibDateOf } from '../domain/period.ts';
 import { isoDateOption, table } from './options.ts';

@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { runRollup } from '../billing/rollup.ts';
+import { runRollup } from '../billing/quota/rollup.ts';
 import { rollupCounts } from '../scheduler/job-counts.ts';
 import { recordJobRun } from '../scheduler/job-runs.ts';
 import { isoDateOption } from './options.ts';

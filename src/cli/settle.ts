@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import { refusalsAs } from '../billing/billing-refused.ts';
-import { runSettlement } from '../billing/settle.ts';
+import { runSettlement } from '../billing/deposit/settle.ts';
 import { formatRupiah } from '../domain/money.ts';
 import { wibDateOf } from '../domain/period.ts';
 import { settleCounts } from '../scheduler/job-counts.ts';

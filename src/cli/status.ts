@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import { formatRupiah } from '../domain/money.ts';
-import { type RunView, readStatus, type Status } from '../scheduler/status.ts';
-import { formatAtOffset } from '../scheduler/timezone.ts';
+import { type RunView, readStatus, type Status } from '../operations/status.ts';
+import { formatAtOffset } from '../schedule/timezone.ts';
 import { table } from './options.ts';
 import { config, printJson, runProgram, withDatabase } from './run-command.ts';
 

@@ -1,6 +1,6 @@
-import { percentOfQuota, quotaFor, quotaLevel } from '../billing/quota-rules.ts';
 import { formatDateId } from '../domain/indonesian-dates.ts';
 import { formatRupiah } from '../domain/money.ts';
+import { percentOfQuota, quotaFor, quotaLevel } from '../domain/quota.ts';
 import { ensureSpace } from './invoice-pdf-pages.ts';
 import { word } from './invoice-wording.ts';
 import {

@@ -9,7 +9,7 @@ import { CURRENT_TEMPLATE_VERSION, wordingFileFor } from './invoice-template.ts'
 import { word } from './invoice-wording.ts';
 import { fontSource, fonts, LEFT, PAGE_WIDTH, type Pen, RIGHT, TOP } from './pdf-pen.ts';
 
-export { percentOfQuota } from '../billing/quota-rules.ts';
+export { percentOfQuota } from '../domain/quota.ts';
 export type { InvoicePdfData } from './invoice-pdf-data.ts';
 
 /** Renders one invoice to PDF bytes; the same data always gives the same bytes. */

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
-import { writeInvoiceFiles } from '../billing/invoice-files.ts';
+import { writeInvoiceFiles } from '../billing/invoicing/invoice-files.ts';
 import type { Config } from '../config.ts';
 import type { Database } from '../db/connect.ts';
 import { existingDetail, invoicePathsOf } from '../documents/invoice-paths.ts';

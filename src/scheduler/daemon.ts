@@ -4,8 +4,9 @@ import type { Config } from '../config.ts';
 import { tryLockAdvisory, unlockAdvisory } from '../db/advisory-lock.ts';
 import type { Database } from '../db/connect.ts';
 import type { Logger } from '../log.ts';
-import { previousRunAtOrBefore } from './cron.ts';
-import { JOB_DEFAULTS, type JobName } from './job-names.ts';
+import { previousRunAtOrBefore } from '../schedule/cron.ts';
+import { JOB_DEFAULTS, type JobName } from '../schedule/job-names.ts';
+import { formatAtOffset } from '../schedule/timezone.ts';
 import {
   type JobTrigger,
   lastCovered,
@@ -15,7 +16,6 @@ import {
 } from './job-runs.ts';
 import { JOBS, JobInterrupted, type JobRunner } from './jobs.ts';
 import { type CatchUp, isCovered, type JobSchedule, nextRunsOf, planCatchUp, schedulesOf } from './plan.ts';
-import { formatAtOffset } from './timezone.ts';
 
 /** How late node-cron may notice a tick and still fire it (its default is one second). */
 const MISSED_TOLERANCE_MS = 60_000;

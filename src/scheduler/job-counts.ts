@@ -1,10 +1,11 @@
 // What each job keeps in job_runs.counts: the same facts from the daemon and from a run by hand
 // (recordJobRun(database, 'settle', 'manual', fn, { countsOf: settleCounts })).
-import type { InvoiceRunSummary } from '../billing/invoice-month.ts';
-import type { QuotaCheckSummary } from '../billing/quota.ts';
-import type { ReminderSummary } from '../billing/reminders.ts';
-import type { RollupSummary } from '../billing/rollup.ts';
-import type { SettlementSummary } from '../billing/settle.ts';
+
+import type { SettlementSummary } from '../billing/deposit/settle.ts';
+import type { InvoiceRunSummary } from '../billing/invoicing/invoice-month.ts';
+import type { ReminderSummary } from '../billing/payments/reminders.ts';
+import type { QuotaCheckSummary } from '../billing/quota/quota.ts';
+import type { RollupSummary } from '../billing/quota/rollup.ts';
 import type { SendSummary } from '../mail/send-mail.ts';
 import type { JobCounts } from './job-runs.ts';
 

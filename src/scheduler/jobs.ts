@@ -1,17 +1,19 @@
 // The daemon's jobs: each calls its billing step and says what it did. Locks: every step takes its own advisory
 // lock (invoice:<month>, settle, quota, mail, reminders, rollup), so a clerk's run by hand and the daemon never
 // overlap; the daemon adds its own per-job lock on top (see daemon.ts).
-import { runInvoiceMonth } from '../billing/invoice-month.ts';
+
+import { runSettlement } from '../billing/deposit/settle.ts';
 import { tryJobLock } from '../billing/job-lock.ts';
-import { runQuotaCheck } from '../billing/quota.ts';
-import { runReminders } from '../billing/reminders.ts';
-import { runRollup } from '../billing/rollup.ts';
-import { runSettlement } from '../billing/settle.ts';
+import { runReminders } from '../billing/payments/reminders.ts';
+import { runQuotaCheck } from '../billing/quota/quota.ts';
+import { runRollup } from '../billing/quota/rollup.ts';
 import type { Config } from '../config.ts';
 import type { Database } from '../db/connect.ts';
 import { lastFinishedMonth, wibDateOf } from '../domain/period.ts';
 import type { Logger } from '../log.ts';
 import { sendPendingMail } from '../mail/send-mail.ts';
+import { issueMonthAndMail } from '../operations/issue-month.ts';
+import type { JobName } from '../schedule/job-names.ts';
 import {
   invoiceCounts,
   mailCounts,
@@ -20,7 +22,6 @@ import {
   rollupCounts,
   settleCounts,
 } from './job-counts.ts';
-import type { JobName } from './job-names.ts';
 import type { JobCounts } from './job-runs.ts';
 
 export interface JobContext {
@@ -83,13 +84,17 @@ export const JOBS: Readonly<Record<JobName, JobRunner>> = {
     // R8: the month the tick ended, dated the day it is actually issued.
     const month = lastFinishedMonth(ctx.tick);
     const holdMail = ctx.config.reviewBeforeSendingScheduler;
-    const summary = await runInvoiceMonth(ctx.database, ctx.config, {
+    const summary = await issueMonthAndMail(ctx.database, ctx.config, {
       month,
       issueDate: wibDateOf(ctx.now),
       dryRun: false,
       actor: 'scheduler',
       holdMail,
       now: ctx.now,
+      trigger: 'scheduler',
+      email: true,
+      clock: ctx.clock,
+      stopBeforeMail: () => ctx.signal.aborted,
       onWait: waiting(ctx, `invoice:${month}`),
       onProgress: (stage, done, total) => {
         // Each invoice is issued in a transaction of its own and each file is written whole: between two of them
@@ -103,7 +108,14 @@ export const JOBS: Readonly<Record<JobName, JobRunner>> = {
     });
     for (const p of summary.parked)
       ctx.log.warn({ customer: p.customerCode, reason: p.reason }, `not invoiced for ${month}`);
-    const mail = holdMail ? { mail: 'held for review' } : await mailAfter(ctx);
+    for (const note of summary.mail?.notes ?? []) ctx.log.warn({ note }, 'mail');
+    const mail: JobCounts = summary.mail
+      ? {
+          mail_sent: summary.mail.sent,
+          mail_failed: summary.mail.failed,
+          mail_retrying: summary.mail.retrying,
+        }
+      : { mail: summary.mailNotSent === 'stopped' ? 'left for the next mail run' : 'held for review' };
     return { outcome: 'ok', counts: { ...invoiceCounts(summary), ...mail } };
   },
 

@@ -1,7 +1,7 @@
 // Pure: what the daemon must run at start-up after an outage, and when each job runs next. Takes the schedule,
 // what the database says ran, and `now`; returns plain values (tested with a fake clock).
-import { type Cron, nextRunAfter, parseCron, previousRunAtOrBefore } from './cron.ts';
-import { JOB_DEFAULTS, JOB_NAMES, type JobName } from './job-names.ts';
+import { type Cron, nextRunAfter, parseCron, previousRunAtOrBefore } from '../schedule/cron.ts';
+import { JOB_DEFAULTS, JOB_NAMES, type JobName } from '../schedule/job-names.ts';
 
 /** How many missed ticks of an 'each' job a catch-up runs at most (a year of monthly runs). */
 export const MAX_CATCH_UP_TICKS = 12;

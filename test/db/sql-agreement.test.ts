@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { quotaFor } from '../../src/billing/quota-rules.ts';
 import { billedPredicate } from '../../src/db/billed-sql.ts';
 import { type DeliveryStatus, mergeDeliveryStatus } from '../../src/domain/delivery-status.ts';
+import { quotaFor } from '../../src/domain/quota.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 
 let t: TestDatabase;

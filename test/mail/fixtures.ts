@@ -1,7 +1,7 @@
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { runInvoiceMonth } from '../../src/billing/invoice-month.ts';
+import { runInvoiceMonth } from '../../src/billing/invoicing/invoice-month.ts';
 import { type Config, loadConfig } from '../../src/config.ts';
 import { saveCustomers } from '../../src/customers/save-customers.ts';
 import type { Database } from '../../src/db/connect.ts';

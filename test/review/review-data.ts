@@ -1,4 +1,4 @@
-import { runInvoiceMonth } from '../../src/billing/invoice-month.ts';
+import { runInvoiceMonth } from '../../src/billing/invoicing/invoice-month.ts';
 import type { Config } from '../../src/config.ts';
 import type { Database } from '../../src/db/connect.ts';
 import { sendPendingMail } from '../../src/mail/send-mail.ts';

@@ -9,9 +9,9 @@ import {
   nextRuns,
   parseCron,
   previousRunAtOrBefore,
-} from '../../src/scheduler/cron.ts';
-import { JOB_DEFAULTS, JOB_NAMES } from '../../src/scheduler/job-names.ts';
-import { fixedOffsetMinutes, formatAtOffset } from '../../src/scheduler/timezone.ts';
+} from '../../src/schedule/cron.ts';
+import { JOB_DEFAULTS, JOB_NAMES } from '../../src/schedule/job-names.ts';
+import { fixedOffsetMinutes, formatAtOffset } from '../../src/schedule/timezone.ts';
 
 const WIB = 420;
 const at = (wib: string) => new Date(`${wib}+07:00`);

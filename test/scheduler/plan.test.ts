@@ -1,8 +1,8 @@
 // The catch-up planner is pure: it gets what ran (job → covered until) and a fake clock.
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.ts';
+import { formatAtOffset } from '../../src/schedule/timezone.ts';
 import { MAX_CATCH_UP_TICKS, nextRunsOf, planCatchUp, schedulesOf } from '../../src/scheduler/plan.ts';
-import { formatAtOffset } from '../../src/scheduler/timezone.ts';
 
 const WIB = 420;
 const at = (wib: string) => new Date(`${wib}+07:00`);

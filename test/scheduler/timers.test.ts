@@ -1,9 +1,9 @@
 // node-cron fires the jobs: with a fake clock, the daemon's timers queue each job at its minute, in WIB.
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Database } from '../../src/db/connect.ts';
+import { formatAtOffset } from '../../src/schedule/timezone.ts';
 import { Scheduler } from '../../src/scheduler/daemon.ts';
 import type { JobRunner } from '../../src/scheduler/jobs.ts';
-import { formatAtOffset } from '../../src/scheduler/timezone.ts';
 import { at, memoryLogger, schedulerConfig } from './support.ts';
 
 afterEach(() => {

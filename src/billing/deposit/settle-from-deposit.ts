@@ -1,0 +1,141 @@
+import type { Transaction } from 'kysely';
+import type { DB, InvoiceStatus } from '../../db/schema.ts';
+import { isOpen, openAmount } from '../../domain/invoice-balance.ts';
+import type { Rupiah } from '../../domain/money.ts';
+import { queueMail } from '../../mail/outbox.ts';
+import { recordPaymentOn } from '../payments/apply-payment.ts';
+
+export interface InvoiceSettlement {
+  readonly invoiceId: number;
+  readonly invoiceNumber: string;
+  readonly openBefore: Rupiah;
+  /** What the deposit paid now (0 when the deposit was empty). */
+  readonly deducted: Rupiah;
+  readonly openAfter: Rupiah;
+  readonly balanceAfter: Rupiah;
+  readonly status: InvoiceStatus;
+  /** The invoice already had its deposit payment: nothing was done. */
+  readonly alreadySettled: boolean;
+}
+
+/**
+ * R11: pays one customer's open invoices from the guarantee deposit, oldest first, each taking
+ * min(open, deposit balance): a deduction in the ledger and a payment of method 'deposit', the invoice
+ * 'settled_from_deposit' when nothing is left open, and a notice per deduction. Runs in the caller's
+ * transaction, holding the customer's row lock (the ledger trigger takes the same lock), so two settlements
+ * cannot spend the same rupiah; the unique deposit payment per invoice makes a rerun deduct nothing.
+ */
+export async function settleFromDeposit(
+  trx: Transaction<DB>,
+  customerId: number,
+  invoiceIds: ReadonlyArray<number>,
+  date: string,
+  actor: string,
+): Promise<ReadonlyArray<InvoiceSettlement>> {
+  if (invoiceIds.length === 0) return [];
+  await trx.selectFrom('customers').select('id').where('id', '=', customerId).forUpdate().execute();
+  const invoices = await trx
+    .selectFrom('invoices')
+    .select(['id', 'number', 'total', 'paid_amount', 'status', 'customer_id'])
+    .where('id', 'in', [...invoiceIds])
+    .orderBy('invoice_date')
+    .orderBy('id')
+    .forUpdate()
+    .execute();
+  const settled: InvoiceSettlement[] = [];
+  for (const invoice of invoices) {
+    if (invoice.customer_id !== customerId) {
+      throw new Error(`Invoice ${invoice.number} is not of customer ${customerId}.`);
+    }
+    if (!isOpen({ total: invoice.total, paidAmount: invoice.paid_amount, status: invoice.status })) continue;
+    settled.push(await settleOne(trx, invoice, date, actor));
+  }
+  return settled;
+}
+
+async function settleOne(
+  trx: Transaction<DB>,
+  invoice: {
+    id: number;
+    number: string;
+    total: Rupiah;
+    paid_amount: Rupiah;
+    status: InvoiceStatus;
+    customer_id: number;
+  },
+  date: string,
+  actor: string,
+): Promise<InvoiceSettlement> {
+  const customerId = invoice.customer_id;
+  const openBefore = openAmount({ total: invoice.total, paidAmount: invoice.paid_amount });
+  const balance = await depositBalance(trx, customerId);
+  const unchanged = {
+    invoiceId: invoice.id,
+    invoiceNumber: invoice.number,
+    openBefore,
+    balanceAfter: balance,
+  };
+  const earlier = await trx
+    .selectFrom('payments')
+    .select('id')
+    .where('invoice_id', '=', invoice.id)
+    .where('method', '=', 'deposit')
+    .executeTakeFirst();
+  if (earlier) {
+    return { ...unchanged, deducted: 0, openAfter: openBefore, status: invoice.status, alreadySettled: true };
+  }
+  // R11: the ledger takes min(open, deposit balance).
+  const deducted = Math.min(openBefore, balance);
+  if (deducted === 0) {
+    return { ...unchanged, deducted, openAfter: openBefore, status: invoice.status, alreadySettled: false };
+  }
+  const entry = await trx
+    .insertInto('deposit_ledger')
+    .values({
+      customer_id: customerId,
+      entry_date: date,
+      kind: 'deduction',
+      amount: -deducted,
+      ref: invoice.number,
+      invoice_id: invoice.id,
+    })
+    .returning('balance_after')
+    .executeTakeFirstOrThrow();
+  const applied = await recordPaymentOn(trx, invoice, {
+    amount: deducted,
+    date,
+    source: 'deposit',
+    ref: 'deposit',
+    actor,
+    detail: (openAfter) => `${deducted} from the deposit on ${date}, ${openAfter} still open`,
+  });
+  await queueMail(trx, {
+    kind: 'settled_from_deposit',
+    subjectKey: `settle:${invoice.id}`,
+    customerId,
+    invoiceId: invoice.id,
+    payload: {
+      invoice_number: invoice.number,
+      amount: deducted,
+      open_after: applied.openAfter,
+      balance_after: entry.balance_after,
+    },
+  });
+  return {
+    ...unchanged,
+    deducted,
+    openAfter: applied.openAfter,
+    balanceAfter: entry.balance_after,
+    status: applied.status,
+    alreadySettled: false,
+  };
+}
+
+async function depositBalance(trx: Transaction<DB>, customerId: number): Promise<Rupiah> {
+  const row = await trx
+    .selectFrom('deposit_balances')
+    .select('balance')
+    .where('customer_id', '=', customerId)
+    .executeTakeFirstOrThrow();
+  return row.balance;
+}

@@ -1,0 +1,251 @@
+// R7, R8: finance's review of a month's invoices, as billing steps the review page calls: approve (release the
+// held mail), hold, and void-and-reissue. Refusals are BillingRefused with what to do.
+import type { Config } from '../../config.ts';
+import type { Database, Db } from '../../db/connect.ts';
+import { addDays } from '../../domain/dates.ts';
+import { formatRupiah } from '../../domain/money.ts';
+import { wibDateOf } from '../../domain/period.ts';
+import { cancelInvoiceMail, holdInvoiceMail, releaseHeldMail } from '../../mail/outbox.ts';
+import { type SendSummary, sendPendingMail } from '../../mail/send-mail.ts';
+import { BillingRefused } from '../billing-refused.ts';
+import { withJobLock } from '../job-lock.ts';
+import { computeInvoices } from './compute-invoices.ts';
+import { wibMidnight, writeInvoiceFiles, writeMonthIndex } from './invoice-files.ts';
+import { issueInvoice } from './issue-invoice.ts';
+
+export interface ApproveResult {
+  readonly approved: ReadonlyArray<string>;
+  /** Invoices left as they were, with why (void, already approved). */
+  readonly unchanged: ReadonlyArray<{ readonly number: string; readonly reason: string }>;
+  readonly mail: SendSummary;
+}
+
+function requireReason(reason: string, what: string): string {
+  const clean = reason.replace(/\s+/g, ' ').trim();
+  if (clean.length < 3) throw new BillingRefused(`${what} needs a reason (a few words for the history).`);
+  if (clean.length > 500) throw new BillingRefused(`${what}: keep the reason under 500 characters.`);
+  return clean;
+}
+
+/**
+ * Approves invoices: their held mail is released (held → pending) in the same transaction as the approval and its
+ * event, then sent at once. Void and already approved invoices are left as they are and reported.
+ */
+export async function approveInvoices(
+  database: Database,
+  config: Config,
+  ids: ReadonlyArray<number>,
+  actor: string,
+  now: Date,
+): Promise<ApproveResult> {
+  const { db } = database;
+  const outcome = await db.transaction().execute(async (trx) => {
+    if (ids.length === 0) return { approved: [], unchanged: [], mailIds: [] };
+    const rows = await trx
+      .selectFrom('invoices')
+      .select(['id', 'number', 'status', 'review_state', 'review_note'])
+      .where('id', 'in', [...ids])
+      .orderBy('year')
+      .orderBy('sequence')
+      .forUpdate()
+      .execute();
+    const unchanged: Array<{ number: string; reason: string }> = [];
+    const todo = rows.filter((r) => {
+      if (r.status === 'void') unchanged.push({ number: r.number, reason: 'void' });
+      else if (r.review_state === 'approved')
+        unchanged.push({ number: r.number, reason: 'already approved' });
+      else return true;
+      return false;
+    });
+    if (todo.length === 0) return { approved: [], unchanged, mailIds: [] };
+    const todoIds = todo.map((r) => r.id);
+    await trx
+      .updateTable('invoices')
+      .set({ review_state: 'approved', review_note: null })
+      .where('id', 'in', todoIds)
+      .execute();
+    const released = await releaseHeldMail(trx, todoIds, now);
+    await trx
+      .insertInto('invoice_events')
+      .values(
+        todo.map((r) => {
+          const mails = released.filter((m) => m.invoice_id === r.id).length;
+          const was = r.review_state === 'held' ? `was held (${r.review_note ?? 'no reason'}); ` : '';
+          return {
+            invoice_id: r.id,
+            event: 'approved',
+            actor,
+            at: now,
+            detail: `${was}${mails} mail(s) released`,
+          };
+        }),
+      )
+      .execute();
+    return { approved: todo.map((r) => r.number), unchanged, mailIds: released.map((m) => m.id) };
+  });
+  // Mail goes out after the approval committed: what fails stays in the outbox for 'npm run mail -- send'.
+  const mail =
+    outcome.mailIds.length > 0
+      ? await sendPendingMail(database, config, { now, onlyIds: outcome.mailIds })
+      : { sent: 0, failed: 0, retrying: 0, files: [], notes: [] };
+  return { approved: outcome.approved, unchanged: outcome.unchanged, mail };
+}
+
+/** Holds an invoice back with a reason: its mail that has not gone out yet stays (or goes back to) held. */
+export async function holdInvoice(
+  db: Db,
+  id: number,
+  reason: string,
+  actor: string,
+  now: Date,
+): Promise<{ readonly number: string; readonly mailAlreadySent: boolean }> {
+  const why = requireReason(reason, 'Holding an invoice');
+  return db.transaction().execute(async (trx) => {
+    const inv = await trx
+      .selectFrom('invoices')
+      .select(['id', 'number', 'status'])
+      .where('id', '=', id)
+      .forUpdate()
+      .executeTakeFirst();
+    if (!inv) throw new BillingRefused(`There is no invoice ${id}.`);
+    if (inv.status === 'void') throw new BillingRefused(`${inv.number} is void; there is nothing to hold.`);
+    await trx
+      .updateTable('invoices')
+      .set({ review_state: 'held', review_note: why })
+      .where('id', '=', id)
+      .execute();
+    await holdInvoiceMail(trx, id);
+    const sent = await trx
+      .selectFrom('mail_outbox')
+      .select('sent_at')
+      .where('invoice_id', '=', id)
+      .where('kind', '=', 'invoice_issued')
+      .where('status', '=', 'sent')
+      .executeTakeFirst();
+    await trx
+      .insertInto('invoice_events')
+      .values({
+        invoice_id: id,
+        event: 'held',
+        actor,
+        at: now,
+        detail: sent ? `${why} (its mail had already been sent)` : why,
+      })
+      .execute();
+    return { number: inv.number, mailAlreadySent: sent !== undefined };
+  });
+}
+
+export interface ReissueResult {
+  readonly voided: string;
+  readonly reissued: { readonly id: number; readonly number: string };
+}
+
+/**
+ * Voids an invoice with a reason and issues the customer's period again under the next number (R7: numbers are
+ * never reused or deleted; the void one stays visible beside its replacement). The new invoice's mail is held for
+ * review. Refused while money was booked against the invoice, and when the period cannot be invoiced now (the
+ * void would leave the customer without an invoice).
+ */
+export async function voidAndReissue(
+  database: Database,
+  config: Config,
+  id: number,
+  reason: string,
+  actor: string,
+  now: Date,
+): Promise<ReissueResult> {
+  const why = requireReason(reason, 'Voiding an invoice');
+  const { db, pool } = database;
+  const old = await db
+    .selectFrom('invoices')
+    .select(['id', 'number', 'customer_id', 'period', 'period_end', 'kind', 'status', 'paid_amount'])
+    .where('id', '=', id)
+    .executeTakeFirst();
+  if (!old) throw new BillingRefused(`There is no invoice ${id}.`);
+  const month = old.period.slice(0, 7);
+  const today = wibDateOf(now);
+  // R8: an invoice is dated after its period; a clock behind the period would date the new one before it.
+  if (today <= old.period_end) {
+    throw new BillingRefused(
+      `${old.number} was not voided: its period ends ${old.period_end}, and today (${today}, WIB) is not after it.`,
+    );
+  }
+  const result = await withJobLock(pool, `invoice:${month}`, undefined, async () => {
+    const computed = await computeInvoices(db, {
+      periodStart: old.period,
+      start: wibMidnight(old.period),
+      endExclusive: wibMidnight(addDays(old.period_end, 1)),
+      invoiceDate: today,
+      customerIds: [old.customer_id],
+    });
+    const draft = computed.drafts[0];
+    if (!draft) {
+      const parked = computed.parked[0];
+      throw new BillingRefused(
+        parked
+          ? `${old.number} was not voided: its period cannot be invoiced again now (${parked.reason}).`
+          : `${old.number} was not voided: the customer has no billable usage in the period any more, so no invoice would replace it.`,
+      );
+    }
+    await db.transaction().execute((trx) => voidInvoice(trx, old, why, actor, now));
+    const issued = await issueInvoice(db, draft, {
+      period: old.period,
+      periodEnd: old.period_end,
+      kind: old.kind,
+      invoiceDate: today,
+      snapshot: computed.snapshot,
+      actor,
+      holdMail: true,
+      replacesInvoiceId: id,
+    });
+    await db
+      .insertInto('invoice_events')
+      .values([
+        {
+          invoice_id: issued.invoiceId,
+          event: 'reissued',
+          actor,
+          at: now,
+          detail: `replaces ${old.number}: ${why}`,
+        },
+        { invoice_id: id, event: 'replaced', actor, at: now, detail: `by ${issued.number}` },
+      ])
+      .execute();
+    return { voided: old.number, reissued: { id: issued.invoiceId, number: issued.number } };
+  });
+  // R14: the new invoice's files, then the month's register and print pack that list it.
+  await writeInvoiceFiles(database, config, result.reissued.id);
+  await writeMonthIndex(database, config, month);
+  return result;
+}
+
+/** Voids the (row-locked) invoice unless money was booked on it; its unsent mail is cancelled. */
+async function voidInvoice(
+  trx: Db,
+  old: { readonly id: number; readonly number: string },
+  why: string,
+  actor: string,
+  now: Date,
+): Promise<void> {
+  const id = old.id;
+  const locked = await trx
+    .selectFrom('invoices')
+    .select(['status', 'paid_amount'])
+    .where('id', '=', id)
+    .forUpdate()
+    .executeTakeFirstOrThrow();
+  if (locked.status === 'void') throw new BillingRefused(`${old.number} is void already.`);
+  if (locked.paid_amount > 0) {
+    throw new BillingRefused(
+      `${old.number} was not voided: ${formatRupiah(locked.paid_amount)} was already paid on it. Settle that first (a credit note is a separate feature).`,
+    );
+  }
+  await trx.updateTable('invoices').set({ status: 'void', void_reason: why }).where('id', '=', id).execute();
+  // Its mail is no longer wanted; one already sent stays in the history.
+  await cancelInvoiceMail(trx, id, `not sent: invoice ${old.number} is void`);
+  await trx
+    .insertInto('invoice_events')
+    .values({ invoice_id: id, event: 'voided', actor, at: now, detail: why })
+    .execute();
+}

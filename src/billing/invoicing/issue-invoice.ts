@@ -1,0 +1,131 @@
+import { sql } from 'kysely';
+import type { Db } from '../../db/connect.ts';
+import { CURRENT_TEMPLATE_VERSION } from '../../documents/invoice-template.ts';
+import { dueDateFor } from '../../domain/dates.ts';
+import { invoiceNumber } from '../../domain/invoice-number.ts';
+import { queueMail } from '../../mail/outbox.ts';
+import type { InvoiceDraft } from './compute-invoices.ts';
+
+export interface IssueContext {
+  /** 'YYYY-MM-01' */
+  readonly period: string;
+  /** Last day covered, inclusive ('YYYY-MM-DD'). */
+  readonly periodEnd: string;
+  readonly kind: 'monthly' | 'final';
+  readonly invoiceDate: string;
+  readonly snapshot: string;
+  readonly actor: string;
+  /** Hold the invoice's mail until finance approves it (review mode). */
+  readonly holdMail: boolean;
+  readonly replacesInvoiceId?: number;
+}
+
+export type IssueOutcome =
+  | { readonly status: 'issued'; readonly invoiceId: number; readonly number: string }
+  | { readonly status: 'already_issued'; readonly invoiceId: number; readonly number: string };
+
+async function liveInvoice(db: Db, customerId: number, period: string) {
+  return db
+    .selectFrom('invoices')
+    .select(['id', 'number'])
+    .where('customer_id', '=', customerId)
+    .where('period', '=', period)
+    .where('status', '<>', 'void')
+    .executeTakeFirst();
+}
+
+/**
+ * Issues one invoice in one transaction: the year's next number (a locked counter row, so a rolled-back
+ * invoice leaves no gap — R7), the invoice, its lines, its history and its mail. The unique key on
+ * (customer, period) makes a second invoice impossible whoever runs concurrently.
+ */
+export async function issueInvoice(db: Db, draft: InvoiceDraft, ctx: IssueContext): Promise<IssueOutcome> {
+  const existing = await liveInvoice(db, draft.customerId, ctx.period);
+  if (existing) return { status: 'already_issued', invoiceId: existing.id, number: existing.number };
+  try {
+    return await db.transaction().execute(async (trx) => {
+      const year = Number(ctx.invoiceDate.slice(0, 4));
+      const counter = await sql<{ last_number: number }>`
+        insert into invoice_counters (year, last_number) values (${year}, 1)
+        on conflict (year) do update set last_number = invoice_counters.last_number + 1
+        returning last_number
+      `.execute(trx);
+      const sequence = counter.rows[0]!.last_number;
+      const number = invoiceNumber(ctx.invoiceDate, sequence);
+      const invoice = await trx
+        .insertInto('invoices')
+        .values({
+          number,
+          year,
+          sequence,
+          customer_id: draft.customerId,
+          period: ctx.period,
+          period_end: ctx.periodEnd,
+          kind: ctx.kind,
+          invoice_date: ctx.invoiceDate,
+          due_date: dueDateFor(ctx.invoiceDate), // R8
+          messages: draft.messages,
+          parts: draft.parts,
+          subtotal: draft.subtotal,
+          tax: draft.tax,
+          total: draft.total,
+          tax_label: draft.taxRule.label,
+          dpp_hundredths: draft.dppHundredths,
+          deposit_balance: draft.depositBalance,
+          quota: draft.quota,
+          parts_per_day: JSON.stringify(draft.partsPerDay.map((d) => [d.date, d.parts])),
+          snapshot: ctx.snapshot,
+          template_version: CURRENT_TEMPLATE_VERSION,
+          review_state: ctx.holdMail ? 'awaiting_review' : 'approved',
+          replaces_invoice_id: ctx.replacesInvoiceId ?? null,
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      await trx
+        .insertInto('invoice_lines')
+        .values(
+          draft.lines.map((l) => ({
+            invoice_id: invoice.id,
+            product: l.product,
+            operator: l.operator,
+            messages: l.messages,
+            parts: l.parts,
+            unit_price: l.unitPrice,
+            amount: l.amount,
+            price_list_id: l.priceListId,
+          })),
+        )
+        .execute();
+      await trx
+        .insertInto('invoice_events')
+        .values({
+          invoice_id: invoice.id,
+          event: 'issued',
+          actor: ctx.actor,
+          detail: `${number}, total ${draft.total}`,
+        })
+        .execute();
+      await trx
+        .deleteFrom('invoice_parks')
+        .where('period', '=', ctx.period)
+        .where('customer_id', '=', draft.customerId)
+        .execute();
+      // The mail is queued in the same transaction: no invoice without its mail, and never twice.
+      await queueMail(trx, {
+        kind: 'invoice_issued',
+        subjectKey: `invoice:${invoice.id}`,
+        customerId: draft.customerId,
+        invoiceId: invoice.id,
+        held: ctx.holdMail,
+      });
+      return { status: 'issued' as const, invoiceId: invoice.id, number };
+    });
+  } catch (error) {
+    // Another run issued this customer's invoice between our check and our insert.
+    if ((error as { code?: string }).code === '23505') {
+      const other = await liveInvoice(db, draft.customerId, ctx.period);
+      if (other) return { status: 'already_issued', invoiceId: other.id, number: other.number };
+    }
+    throw error;
+  }
+}

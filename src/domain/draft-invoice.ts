@@ -1,0 +1,156 @@
+// R5–R7, R10: what one customer's invoice for a period says, computed from its usage alone: no database, no
+// clock. billing/invoicing/compute-invoices.ts loads the usage and checks the drafts against the detail CSV.
+import type { Rupiah } from './money.ts';
+import type { Operator } from './numbers.ts';
+import { priceListFor, type StoredPriceList, type StoredTaxRule } from './price-list.ts';
+import { quotaFor } from './quota.ts';
+import { dppHundredths, taxFor } from './tax.ts';
+import { priceVolumeLines } from './tiers.ts';
+
+/** What an invoice will say, computed but not yet issued. */
+export interface InvoiceDraft {
+  readonly customerId: number;
+  readonly customerCode: string;
+  readonly customerName: string;
+  readonly lines: ReadonlyArray<DraftLine>;
+  readonly messages: number;
+  readonly parts: number;
+  readonly subtotal: Rupiah;
+  readonly tax: Rupiah;
+  readonly total: Rupiah;
+  readonly taxRule: StoredTaxRule;
+  readonly dppHundredths: number | null;
+  readonly depositBalance: Rupiah;
+  readonly quota: Rupiah;
+  /** Billable parts per WIB day, days with usage only, in date order. */
+  readonly partsPerDay: ReadonlyArray<{ readonly date: string; readonly parts: number }>;
+}
+
+export interface DraftLine {
+  readonly product: string;
+  readonly operator: Operator;
+  readonly messages: number;
+  readonly parts: number;
+  readonly unitPrice: Rupiah;
+  readonly amount: Rupiah;
+  readonly priceListId: number;
+}
+
+/** One customer's billable usage in the period, per (product, operator), and per WIB day. */
+export interface CustomerUsage {
+  readonly customerId: number;
+  readonly customerCode: string;
+  readonly customerName: string;
+  /** First day of the period: the price list in force on it applies (R5). */
+  readonly periodStart: string;
+  /** R8: the invoice date, named when no tax rule is in force on it. */
+  readonly invoiceDate: string;
+  readonly lines: ReadonlyArray<{
+    readonly product: string;
+    readonly operator: string;
+    readonly messages: number;
+    readonly parts: number;
+  }>;
+  readonly partsPerDay: ReadonlyArray<{ readonly date: string; readonly parts: number }>;
+}
+
+/** R9/R10: the deposit the invoice shows and the quota it states. */
+export interface DepositState {
+  readonly balance: Rupiah;
+  readonly quotaOverride: Rupiah | null;
+}
+
+export type DraftOutcome =
+  | { readonly kind: 'draft'; readonly draft: InvoiceDraft }
+  | { readonly kind: 'parked'; readonly reason: string }
+  /** R7: messages in the period but nothing billable: no invoice. */
+  | { readonly kind: 'nothing_billable' };
+
+/**
+ * R5–R7: prices each product's usage by the list in force on the period's first day (volume lists only: the
+ * run cannot bill a graduated list yet), adds PPN by the tax rule of the invoice date (R6), and states the
+ * deposit and quota (R10). A customer that cannot be priced is parked with what to do.
+ */
+export function draftInvoiceFor(
+  usage: CustomerUsage,
+  priceLists: ReadonlyArray<StoredPriceList>,
+  taxRule: StoredTaxRule | undefined,
+  deposit: DepositState,
+): DraftOutcome {
+  if (usage.lines.every((r) => r.parts === 0)) return { kind: 'nothing_billable' };
+  if (!taxRule) {
+    return {
+      kind: 'parked',
+      reason: `no tax rule is in force on the invoice date ${usage.invoiceDate} (R6); add one to tax_rules`,
+    };
+  }
+  const priced = priceLines(usage, priceLists);
+  if ('problem' in priced) return { kind: 'parked', reason: priced.problem };
+  const { lines } = priced;
+  const subtotal = lines.reduce((s, l) => s + l.amount, 0);
+  const tax = taxFor(subtotal, taxRule);
+  return {
+    kind: 'draft',
+    draft: {
+      customerId: usage.customerId,
+      customerCode: usage.customerCode,
+      customerName: usage.customerName,
+      lines,
+      messages: lines.reduce((s, l) => s + l.messages, 0),
+      parts: lines.reduce((s, l) => s + l.parts, 0),
+      subtotal,
+      tax,
+      total: subtotal + tax,
+      taxRule,
+      dppHundredths:
+        taxRule.dppNumerator === taxRule.dppDenominator ? null : dppHundredths(subtotal, taxRule),
+      depositBalance: deposit.balance,
+      // R10: the month's quota is 2 × the deposit, unless the customer has an override.
+      quota: quotaFor(deposit.balance, deposit.quotaOverride),
+      partsPerDay: [...usage.partsPerDay].sort((a, b) => a.date.localeCompare(b.date)),
+    },
+  };
+}
+
+function priceLines(
+  usage: CustomerUsage,
+  priceLists: ReadonlyArray<StoredPriceList>,
+): { readonly lines: DraftLine[] } | { readonly problem: string } {
+  const lines: DraftLine[] = [];
+  for (const product of [...new Set(usage.lines.map((r) => r.product))].sort()) {
+    const productRows = usage.lines.filter((r) => r.product === product && r.parts > 0);
+    if (productRows.length === 0) continue;
+    const list = priceListFor(priceLists, product, usage.customerId, usage.periodStart);
+    if (!list) {
+      return {
+        problem: `has usage of ${product} in the period but no price list in force on ${usage.periodStart}; add one and run the month again`,
+      };
+    }
+    if (list.mode !== 'volume') {
+      return {
+        problem: `price list '${list.name}' is graduated, which the invoice run cannot bill yet; bill this customer by hand or give it a volume list`,
+      };
+    }
+    try {
+      const priced = priceVolumeLines(
+        list,
+        new Map(productRows.map((r) => [r.operator as Operator, r.parts])),
+      );
+      for (const p of priced) {
+        const row = productRows.find((r) => r.operator === p.operator)!;
+        lines.push({
+          product,
+          operator: p.operator,
+          messages: row.messages,
+          parts: p.parts,
+          unitPrice: p.unitPrice,
+          amount: p.amount,
+          priceListId: list.id,
+        });
+      }
+    } catch (error) {
+      return { problem: `price list '${list.name}' cannot price ${product}: ${(error as Error).message}` };
+    }
+  }
+  return { lines };
+}
