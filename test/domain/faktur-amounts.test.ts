@@ -37,7 +37,9 @@ describe('R6 figures of a Faktur Pajak', () => {
           const parts = allocateLargestRemainder(total, weights);
           expect(parts.reduce((a, b) => a + b, 0)).toBe(total);
           const sum = weights.reduce((a, b) => a + b, 0);
-          parts.forEach((p, i) => expect(Math.abs(p - (total * weights[i]!) / sum)).toBeLessThan(1.000001));
+          for (const [i, p] of parts.entries()) {
+            expect(Math.abs(p - (total * weights[i]!) / sum)).toBeLessThan(1.000001);
+          }
         },
       ),
     );
