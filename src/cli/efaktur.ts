@@ -89,6 +89,9 @@ function printExport(s: Awaited<ReturnType<typeof exportEfaktur>>, demo: boolean
     for (const p of r.problems)
       console.log(`  refused ${r.invoice} (${r.customer}): ${p.field}: ${p.message}`);
   }
+  for (const n of s.voidedAfterExport) {
+    console.log(`  ${n} was exported earlier and is void now: cancel its faktur in Coretax (Batal) by hand.`);
+  }
   if (s.refused.length > 0)
     console.log('  Fix what is named and run the export again: only what is not yet exported goes.');
   if (demo) console.log(DEMO_SELLER);

@@ -9,7 +9,7 @@ import { type FakturProblem, fakturProblemsOf } from '../domain/faktur-checks.ts
 import { firstDayOf, type YearMonth } from '../domain/period.ts';
 import { buildCoretaxXml, type SellerTax, type TaxInvoiceData } from './build-coretax-xml.ts';
 import { INVOICES_PER_FILE } from './coretax-codes.ts';
-import { type EfakturInvoice, loadEfakturMonth } from './load-efaktur-month.ts';
+import { type EfakturInvoice, loadEfakturMonth, voidedAfterExport } from './load-efaktur-month.ts';
 
 export interface EfakturExportOptions {
   readonly month: YearMonth;
@@ -34,6 +34,8 @@ export interface EfakturExportSummary {
   readonly files: ReadonlyArray<EfakturFile>;
   readonly exported: number;
   readonly alreadyExported: number;
+  /** Exported earlier, void since: cancel their faktur in Coretax (R16 credit notes do not export yet). */
+  readonly voidedAfterExport: ReadonlyArray<string>;
   readonly refused: ReadonlyArray<{
     readonly invoice: string;
     readonly customer: string;
@@ -102,6 +104,7 @@ export async function exportEfaktur(
       files,
       exported: good.length,
       alreadyExported: all.length - pending.length,
+      voidedAfterExport: await voidedAfterExport(db, periodStart),
       refused,
     };
   });

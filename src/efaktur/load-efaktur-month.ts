@@ -105,3 +105,18 @@ export async function loadEfakturMonth(db: Db, periodStart: string): Promise<Rea
     exported: r.exported,
   }));
 }
+
+/** R17: invoices of the month that went into a Coretax XML and were voided since: their faktur must be cancelled. */
+export async function voidedAfterExport(db: Db, periodStart: string): Promise<ReadonlyArray<string>> {
+  const rows = await db
+    .selectFrom('invoices as i')
+    .select('i.number')
+    .where('i.period', '=', periodStart)
+    .where('i.status', '=', 'void')
+    .where(({ exists, selectFrom }) =>
+      exists(selectFrom('efaktur_exports as e').select('e.id').whereRef('e.invoice_id', '=', 'i.id')),
+    )
+    .orderBy('i.number')
+    .execute();
+  return rows.map((r) => r.number);
+}

@@ -200,6 +200,16 @@ describe('R17: efaktur check and export of a month', () => {
       (await runCli('efaktur', ['export', '--month', '2026-09', '--again', '--json'], env)).stdout,
     );
     expect(all.exported).toBe(5);
+    await sql`update invoices set status = 'void', void_reason = 'test' where number = ${numbers.GAMA!}`.execute(
+      t.db,
+    );
+    const voided = await runCli('efaktur', ['export', '--month', '2026-09'], env);
+    expect(voided.stdout).toContain(
+      `${numbers.GAMA} was exported earlier and is void now: cancel its faktur in Coretax`,
+    );
+    await sql`update invoices set status = 'issued', void_reason = null where number = ${numbers.GAMA!}`.execute(
+      t.db,
+    );
     expect(path.basename(all.files[0].file)).toBe('coretax-2026-09-003.xml');
     expect(await validateAgainstXsd(all.files[0].file)).toEqual([]);
   });
