@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import path from 'node:path';
 import { parseEnv } from 'node:util';
+import { parseNitku, parseNpwp } from './domain/tax-ids.ts';
 import { CronSyntaxError, parseCron } from './schedule/cron.ts';
 import { JOB_DEFAULTS, JOB_NAMES, type JobName } from './schedule/job-names.ts';
 import { fixedOffsetMinutes } from './schedule/timezone.ts';
@@ -53,6 +54,13 @@ export interface Config {
     readonly npwp: string;
     readonly email: string;
     readonly whatsapp: string;
+  };
+  /** R17: the seller on the Faktur Pajak (Coretax TIN and SellerIDTKU). */
+  readonly seller: {
+    readonly npwp: string;
+    readonly nitku: string;
+    /** True while both are the plainly fake demo defaults: no real faktur can be made with them. */
+    readonly isDemo: boolean;
   };
   readonly bank: { readonly bankName: string; readonly accountName: string; readonly accountNumber: string };
   readonly logLevel: string;
@@ -170,6 +178,26 @@ function schedule(env: Env): Record<JobName, string | null> {
   return out;
 }
 
+// Plainly fake: all zeros is no taxpayer's NPWP, so a demo file can never be mistaken for a real one.
+export const DEMO_SELLER_NPWP = '0000000000000000';
+export const DEMO_SELLER_NITKU = '0000000000000000000000';
+
+/** R17: the seller's 16-digit NPWP and 22-digit NITKU, checked here so nothing starts with a bad one. */
+function seller(env: Env): Config['seller'] {
+  const npwpRaw = text(env, 'TAGIH_SELLER_NPWP', DEMO_SELLER_NPWP);
+  const npwp = parseNpwp(npwpRaw);
+  if (!npwp.ok) throw new ConfigError(`TAGIH_SELLER_NPWP: ${npwp.problem}`);
+  const nitkuRaw = text(env, 'TAGIH_SELLER_NITKU', `${npwp.value}000000`);
+  const nitku = parseNitku(nitkuRaw);
+  if (!nitku.ok) throw new ConfigError(`TAGIH_SELLER_NITKU: ${nitku.problem}`);
+  if (!nitku.value.startsWith(npwp.value)) {
+    throw new ConfigError(
+      `TAGIH_SELLER_NITKU=${nitku.value} does not begin with TAGIH_SELLER_NPWP ${npwp.value}; expected ${npwp.value} and 6 digits, e.g. ${npwp.value}000000 for the head office`,
+    );
+  }
+  return { npwp: npwp.value, nitku: nitku.value, isDemo: npwp.value === DEMO_SELLER_NPWP };
+}
+
 /**
  * TAGIH_ENV_FILE names an optional file of KEY=VALUE lines (the .env.example form); the environment wins over it.
  */
@@ -230,6 +258,7 @@ export function loadConfig(givenEnv: Env = process.env, cwd: string = process.cw
       email: text(env, 'TAGIH_COMPANY_EMAIL', 'cs@adsmidia.co.id'),
       whatsapp: text(env, 'TAGIH_COMPANY_WHATSAPP', '6281229229419'),
     },
+    seller: seller(env),
     bank: {
       bankName: text(env, 'TAGIH_BANK_NAME', 'Bank Central Asia (BCA)'),
       accountName: text(env, 'TAGIH_BANK_ACCOUNT_NAME', 'PT Adsmidia Digital Indonesia'),

@@ -11,7 +11,10 @@ const program = new Command('customers').description('Postpaid customers: import
 
 program
   .command('import')
-  .argument('<file>', 'CSV with header code,name,email,deposit[,address,npwp,paper_invoice,quota_override]')
+  .argument(
+    '<file>',
+    'CSV with header code,name,email,deposit[,address,npwp,paper_invoice,quota_override,buyer_document,buyer_document_number,buyer_nitku,buyer_country]',
+  )
   .option('--json', 'print the result as JSON')
   .description(
     'Add the customers of a CSV file; bad rows are reported, good rows load; a second import changes nothing',
@@ -46,7 +49,20 @@ program
   .requiredOption('--email <email...>', 'billing email address(es)')
   .requiredOption('--deposit <rupiah>', 'guarantee deposit in whole rupiah (R9: at least the minimum)')
   .option('--address <address>', 'billing address')
-  .option('--npwp <npwp>', 'tax number (NPWP)')
+  .option(
+    '--npwp <npwp>',
+    'tax number (NPWP, 16 digits or the old 15-digit form); the buyer is then a TIN buyer',
+  )
+  .option(
+    '--buyer-document <type>',
+    'R17: how the buyer is identified on the Faktur Pajak: TIN, NIK, passport or other',
+  )
+  .option('--buyer-document-number <number>', 'the NPWP (TIN), NIK (16 digits), passport or other ID number')
+  .option(
+    '--nitku <nitku>',
+    "the buyer's NITKU, 22 digits (default: the NPWP or NIK followed by 000000, the head office)",
+  )
+  .option('--country <code>', "the buyer's country, ISO 3166 alpha-3 (default IDN, Indonesia)")
   .option('--paper-invoice', 'also send a paper invoice by courier')
   .option('--quota-override <rupiah>', 'monthly usage quota instead of 2 × deposit')
   .option('--json', 'print the result as JSON')
@@ -63,6 +79,10 @@ program
         npwp: opts.npwp as string | undefined,
         paper_invoice: opts.paperInvoice ? 'yes' : 'no',
         quota_override: opts.quotaOverride as string | undefined,
+        buyer_document: opts.buyerDocument as string | undefined,
+        buyer_document_number: opts.buyerDocumentNumber as string | undefined,
+        buyer_nitku: opts.nitku as string | undefined,
+        buyer_country: opts.country as string | undefined,
       },
       cfg.minimumDeposit,
     );
@@ -103,6 +123,10 @@ program
           'c.paper_invoice',
           'c.quota_override',
           'c.status',
+          'c.buyer_document',
+          'c.buyer_document_number',
+          'c.buyer_nitku',
+          'c.buyer_country',
           'b.balance',
           sql<number>`(select count(*) from messages m where m.customer_id = c.id)::bigint`.as('messages'),
         ])
@@ -119,6 +143,10 @@ program
             paper_invoice: r.paper_invoice,
             quota_override: r.quota_override,
             status: r.status,
+            buyer_document: r.buyer_document,
+            buyer_document_number: r.buyer_document_number,
+            buyer_nitku: r.buyer_nitku,
+            buyer_country: r.buyer_country,
             deposit_balance: r.balance,
             messages: r.messages,
           })),

@@ -1,4 +1,6 @@
 import { formatRupiah, parseRupiah } from '../domain/money.ts';
+import type { BuyerTaxIdentity } from '../domain/tax-ids.ts';
+import { BUYER_TAX_COLUMNS, parseBuyerTaxColumns, sameBuyerTax } from './buyer-tax-input.ts';
 
 /** A customer as finance enters it (CSV row or `customers add`), validated. */
 export interface CustomerInput {
@@ -10,10 +12,18 @@ export interface CustomerInput {
   readonly npwp: string | null;
   readonly paperInvoice: boolean;
   readonly quotaOverride: number | null;
+  /** R17: how the buyer is identified on a Faktur Pajak; absent or null when not entered. */
+  readonly taxIdentity?: BuyerTaxIdentity | null;
 }
 
 export const REQUIRED_COLUMNS = ['code', 'name', 'email', 'deposit'] as const;
-export const OPTIONAL_COLUMNS = ['address', 'npwp', 'paper_invoice', 'quota_override'] as const;
+export const OPTIONAL_COLUMNS = [
+  'address',
+  'npwp',
+  'paper_invoice',
+  'quota_override',
+  ...BUYER_TAX_COLUMNS,
+] as const;
 
 const EMAIL = /^[^\s@<>,;"]+@[^\s@<>,;"]+\.[^\s@<>,;"]+$/;
 const CODE = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,31}$/;
@@ -62,7 +72,9 @@ export function parseCustomerInput(
     if (quotaOverride === null)
       reasons.push(`quota_override '${row.quota_override}' is not a whole rupiah amount`);
   }
-  if (reasons.length > 0) return { ok: false, reasons };
+  const tax = parseBuyerTaxColumns(row);
+  if (!tax.ok) reasons.push(...tax.reasons);
+  if (reasons.length > 0 || !tax.ok) return { ok: false, reasons };
   return {
     ok: true,
     customer: {
@@ -74,6 +86,7 @@ export function parseCustomerInput(
       npwp: (row.npwp ?? '').trim() || null,
       paperInvoice: paper!,
       quotaOverride,
+      taxIdentity: tax.identity,
     },
   };
 }
@@ -88,5 +101,6 @@ export function differences(a: CustomerInput, b: CustomerInput): ReadonlyArray<s
   if (a.npwp !== b.npwp) out.push('npwp');
   if (a.paperInvoice !== b.paperInvoice) out.push('paper_invoice');
   if (a.quotaOverride !== b.quotaOverride) out.push('quota_override');
+  if (!sameBuyerTax(a.taxIdentity, b.taxIdentity)) out.push('buyer tax identity');
   return out;
 }

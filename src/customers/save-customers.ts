@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { parse } from 'csv-parse/sync';
 import { sql } from 'kysely';
 import type { Db } from '../db/connect.ts';
+import { buyerTaxColumnsOf, buyerTaxIdentityFrom } from './buyer-tax-input.ts';
 import {
   type CustomerInput,
   differences,
@@ -35,6 +36,10 @@ async function existing(db: Db, codes: ReadonlyArray<string>): Promise<Map<strin
       'c.npwp',
       'c.paper_invoice',
       'c.quota_override',
+      'c.buyer_document',
+      'c.buyer_document_number',
+      'c.buyer_nitku',
+      'c.buyer_country',
       sql<number>`coalesce((select l.amount from deposit_ledger l where l.customer_id = c.id and l.kind = 'deposit' order by l.id limit 1), 0)::bigint`.as(
         'deposit',
       ),
@@ -53,6 +58,7 @@ async function existing(db: Db, codes: ReadonlyArray<string>): Promise<Map<strin
         npwp: r.npwp,
         paperInvoice: r.paper_invoice,
         quotaOverride: r.quota_override,
+        taxIdentity: buyerTaxIdentityFrom(r),
       },
     ]),
   );
@@ -70,6 +76,7 @@ async function insertCustomer(db: Db, c: CustomerInput, today: string, ref: stri
         npwp: c.npwp,
         paper_invoice: c.paperInvoice,
         quota_override: c.quotaOverride,
+        ...buyerTaxColumnsOf(c.taxIdentity),
       })
       .onConflict((oc) => oc.column('code').doNothing())
       .returning('id')
@@ -122,7 +129,10 @@ export async function saveCustomers(
   return { added, unchanged, rejected };
 }
 
-/** `customers import FILE.csv`: header code,name,email,deposit[,address,npwp,paper_invoice,quota_override]. */
+/**
+ * `customers import FILE.csv`: header code,name,email,deposit[,address,npwp,paper_invoice,quota_override,
+ * buyer_document,buyer_document_number,buyer_nitku,buyer_country].
+ */
 export async function importCustomersCsv(
   db: Db,
   file: string,

@@ -39,6 +39,11 @@ export interface CustomersTable {
   status: Generated<'active' | 'closed'>;
   closed_on: DateText | null;
   created_at: DefaultTimestamp;
+  /** R17: how the buyer is identified on a Faktur Pajak (null: not entered yet). */
+  buyer_document: 'TIN' | 'NIK' | 'passport' | 'other' | null;
+  buyer_document_number: string | null;
+  buyer_nitku: string | null;
+  buyer_country: Generated<string>;
 }
 export interface PriceListsTable {
   id: GeneratedAlways<number>;
@@ -285,6 +290,26 @@ export interface JobRunsTable {
   error: string | null;
 }
 
+/** R17: one row per invoice put into a Coretax XML file. */
+export interface EfakturExportsTable {
+  id: GeneratedAlways<number>;
+  invoice_id: number;
+  period: DateText;
+  file_seq: number;
+  file: string;
+  vat: Int8;
+  again: Generated<boolean>;
+  exported_at: DefaultTimestamp;
+}
+/** R17: the faktur number Coretax assigned to an invoice. */
+export interface FakturNumbersTable {
+  invoice_id: number;
+  faktur_number: string;
+  faktur_date: DateText;
+  source: string;
+  imported_at: DefaultTimestamp;
+}
+
 export interface DB {
   operators: OperatorsTable;
   operator_prefixes: OperatorPrefixesTable;
@@ -314,4 +339,6 @@ export interface DB {
   sending_permission: SendingPermissionView;
   mail_outbox: MailOutboxTable;
   job_runs: JobRunsTable;
+  efaktur_exports: EfakturExportsTable;
+  faktur_numbers: FakturNumbersTable;
 }

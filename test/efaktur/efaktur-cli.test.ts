@@ -1,0 +1,464 @@
+import { existsSync } from 'node:fs';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fakturFiguresFor } from '../../src/domain/faktur-amounts.ts';
+import { fakturNumberOfInvoice } from '../../src/efaktur/faktur-number.ts';
+import { createTestDatabase, type TestDatabase } from '../support/database.ts';
+import { tempDir } from '../support/fixtures.ts';
+import { runCli } from '../support/run-cli.ts';
+import { addTaxCustomer, insertInvoice, readTaxInvoices, validateAgainstXsd } from './fixtures.ts';
+
+let t: TestDatabase;
+let dir: string;
+let env: Record<string, string>;
+const SELLER = { TAGIH_SELLER_NPWP: '01.234.567.8-501.000', TAGIH_SELLER_NITKU: '0012345678501000000000' };
+const numbers: Record<string, string> = {};
+
+beforeAll(async () => {
+  t = await createTestDatabase();
+  dir = await tempDir('tagih-efaktur-');
+  env = { DATABASE_URL: t.url, TAGIH_OUT: path.join(dir, 'out'), ...SELLER };
+  const tin = (n: string) => ({
+    documentType: 'TIN' as const,
+    documentNumber: n,
+    nitku: null,
+    country: 'IDN',
+  });
+  await addTaxCustomer(t.db, 'ALFA', 'PT Alfa & Omega <Tbk>', tin('0012345678012000'));
+  await addTaxCustomer(t.db, 'BETA', 'Budi Santoso', {
+    documentType: 'NIK',
+    documentNumber: '3174012345670001',
+    nitku: '3174012345670001000001',
+    country: 'IDN',
+  });
+  await addTaxCustomer(t.db, 'GAMA', 'Gama Pte Ltd', {
+    documentType: 'passport',
+    documentNumber: 'A1234567',
+    nitku: null,
+    country: 'SGP',
+  });
+  await addTaxCustomer(t.db, 'DELTA', 'PT Delta Kontrak', tin('0023456789423000'));
+  await addTaxCustomer(t.db, 'EPSI', 'PT Epsilon', tin('0034567890511000'));
+  await addTaxCustomer(t.db, 'ZETA', 'PT Zeta Tanpa NPWP', null);
+  await addTaxCustomer(t.db, 'ETA', 'PT Eta', tin('0045678901541000'));
+  await addTaxCustomer(t.db, 'THETA', 'PT Theta', tin('0056789012609000'), null);
+  await addTaxCustomer(t.db, 'IOTA', 'PT Iota', tin('0067890123904000'));
+  const month = { period: '2026-09-01', invoiceDate: '2026-10-01' };
+  const at = (operator: string, parts: number, unitPrice: number) => ({
+    operator,
+    parts,
+    unitPrice,
+    amount: parts * unitPrice,
+  });
+  numbers.ALFA = await insertInvoice(t.db, {
+    customer: 'ALFA',
+    sequence: 1,
+    ...month,
+    lines: [at('telkomsel', 1234, 340), at('xl', 777, 340)],
+  });
+  numbers.BETA = await insertInvoice(t.db, {
+    customer: 'BETA',
+    sequence: 2,
+    ...month,
+    lines: [at('indosat', 999, 350)],
+  });
+  numbers.GAMA = await insertInvoice(t.db, {
+    customer: 'GAMA',
+    sequence: 3,
+    ...month,
+    lines: [at('telkomsel', 10, 350), at('three', 7, 350), at('other', 3, 350)],
+  });
+  numbers.DELTA = await insertInvoice(t.db, {
+    customer: 'DELTA',
+    sequence: 4,
+    ...month,
+    lines: [{ operator: 'telkomsel', parts: 1500, unitPrice: null, amount: 512_300 }],
+  });
+  numbers.EPSI = await insertInvoice(t.db, {
+    customer: 'EPSI',
+    sequence: 5,
+    ...month,
+    lines: [at('xl', 5, 350)],
+    status: 'void',
+  });
+  numbers.ZETA = await insertInvoice(t.db, {
+    customer: 'ZETA',
+    sequence: 6,
+    ...month,
+    lines: [at('xl', 20, 350)],
+  });
+  // The old floor rule's PPN (38 461) where R6 now gives 38 462.
+  numbers.ETA = await insertInvoice(t.db, {
+    customer: 'ETA',
+    sequence: 7,
+    ...month,
+    lines: [at('telkomsel', 999, 350)],
+    tax: 38_461,
+  });
+  numbers.THETA = await insertInvoice(t.db, {
+    customer: 'THETA',
+    sequence: 8,
+    ...month,
+    lines: [at('xl', 30, 350)],
+  });
+  numbers.IOTA = await insertInvoice(t.db, {
+    customer: 'IOTA',
+    sequence: 1,
+    period: '2026-09-01',
+    invoiceDate: '2099-01-01',
+    lines: [at('xl', 40, 350)],
+  });
+});
+afterAll(async () => {
+  await t.close();
+});
+
+const file1 = () => path.join(dir, 'out', '2026-09', 'efaktur', 'coretax-2026-09-001.xml');
+
+describe('R17: efaktur check and export of a month', () => {
+  it('R17: check lists the customers with incomplete tax data and what is missing, and the invoices that fail', async () => {
+    const r = await runCli('efaktur', ['check', '--month', '2026-09'], env);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toContain(
+      '2026-09: 8 invoice(s) to export, 0 already exported; 2 customer(s) with incomplete tax data.',
+    );
+    expect(r.stdout).toMatch(/THETA \(PT Theta\), 1 invoice\(s\):\n\s+BuyerAdress: no address/);
+    expect(r.stdout).toMatch(
+      /ZETA \(PT Zeta Tanpa NPWP\), 1 invoice\(s\):\n\s+BuyerDocument: no buyer tax identity/,
+    );
+    expect(r.stdout).toContain(
+      `invoice ${numbers.ETA}: VAT: the invoice's PPN is 38.461 but R6 gives 38.462`,
+    );
+    expect(r.stdout).toContain(`invoice ${numbers.IOTA}: TaxInvoiceDate: 2099-01-01 is after today`);
+    expect(r.stdout).not.toContain('demo default');
+  });
+
+  it('R17: export refuses each failing invoice by number with the field at fault, and exports the rest', async () => {
+    const r = await runCli('efaktur', ['export', '--month', '2026-09'], env);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toContain(
+      '2026-09: 4 invoice(s) exported in 1 file(s), 4 refused, 0 already exported earlier.',
+    );
+    expect(r.stdout).toContain(`refused ${numbers.ZETA} (ZETA): BuyerDocument:`);
+    expect(r.stdout).toContain(`refused ${numbers.ETA} (ETA): VAT:`);
+    expect(r.stdout).toContain(`refused ${numbers.THETA} (THETA): BuyerAdress: no address`);
+    expect(r.stdout).toContain(`refused ${numbers.IOTA} (IOTA): TaxInvoiceDate:`);
+    const invoices = await readTaxInvoices(file1());
+    expect(invoices.map((i) => i.RefDesc)).toEqual([numbers.ALFA, numbers.BETA, numbers.GAMA, numbers.DELTA]);
+    expect(invoices.map((i) => i.RefDesc)).not.toContain(numbers.EPSI); // void: left out
+  });
+
+  it('R17: the file matches the golden XML and is valid against the committed XSD', async () => {
+    const xml = await readFile(file1(), 'utf8');
+    const goldenUrl = new URL('../golden/efaktur-coretax-2026-09-001.xml', import.meta.url);
+    const golden = await readFile(goldenUrl, 'utf8').catch(() => null);
+    if (process.env.UPDATE_GOLDEN || golden === null) await writeFile(goldenUrl, xml);
+    else expect(xml).toBe(golden);
+    expect(await validateAgainstXsd(file1())).toEqual([]);
+  });
+
+  it('R6: every invoice in the file adds up to its stored figures to the rupiah; Σ VAT = Σ tax', async () => {
+    const stored = await t.db
+      .selectFrom('invoices')
+      .select(['number', 'subtotal', 'tax', sql<string>`invoice_date::text`.as('date')])
+      .where('period', '=', '2026-09-01')
+      .execute();
+    const byNumber = new Map(stored.map((s) => [s.number, s]));
+    let vat = 0;
+    for (const inv of await readTaxInvoices(file1())) {
+      const s = byNumber.get(inv.RefDesc)!;
+      const lines = inv.ListOfGoodService.GoodService;
+      const sum = (f: (g: (typeof lines)[number]) => number) => lines.reduce((a, g) => a + f(g), 0);
+      expect(sum((g) => g.Price * g.Qty)).toBe(s.subtotal);
+      expect(sum((g) => g.TaxBase)).toBe(s.subtotal);
+      expect(sum((g) => g.OtherTaxBase)).toBe(fakturFiguresFor(s.subtotal, s.date)!.dpp);
+      expect(sum((g) => g.VAT)).toBe(s.tax);
+      vat += sum((g) => g.VAT);
+    }
+    const exported = await t.db
+      .selectFrom('efaktur_exports')
+      .select((eb) => eb.fn.sum<string>('vat').as('vat'))
+      .executeTakeFirstOrThrow();
+    expect(vat).toBe(Number(exported.vat));
+  });
+
+  it('R17: an invoice already exported is not exported again; once fixed, the refused one goes in the next file; --again repeats all', async () => {
+    const again = await runCli('efaktur', ['export', '--month', '2026-09', '--json'], env);
+    const first = JSON.parse(again.stdout);
+    expect(first).toMatchObject({ exported: 0, alreadyExported: 4, files: [] });
+    await sql`update customers set buyer_document = 'TIN', buyer_document_number = '0078901234073000' where code = 'ZETA'`.execute(
+      t.db,
+    );
+    const fixed = JSON.parse(
+      (await runCli('efaktur', ['export', '--month', '2026-09', '--json'], env)).stdout,
+    );
+    expect(fixed.exported).toBe(1);
+    expect(path.basename(fixed.files[0].file)).toBe('coretax-2026-09-002.xml');
+    const all = JSON.parse(
+      (await runCli('efaktur', ['export', '--month', '2026-09', '--again', '--json'], env)).stdout,
+    );
+    expect(all.exported).toBe(5);
+    await sql`update invoices set status = 'void', void_reason = 'test' where number = ${numbers.GAMA!}`.execute(
+      t.db,
+    );
+    const voided = await runCli('efaktur', ['export', '--month', '2026-09'], env);
+    expect(voided.stdout).toContain(
+      `${numbers.GAMA} was exported earlier and is void now: cancel its faktur in Coretax`,
+    );
+    await sql`update invoices set status = 'issued', void_reason = null where number = ${numbers.GAMA!}`.execute(
+      t.db,
+    );
+    expect(path.basename(all.files[0].file)).toBe('coretax-2026-09-003.xml');
+    expect(await validateAgainstXsd(all.files[0].file)).toEqual([]);
+  });
+
+  it('R17: the XSD refuses what Coretax would: a fraction of a rupiah, another TrxCode, a short TIN', async () => {
+    const xml = await readFile(file1(), 'utf8');
+    const bad = path.join(dir, 'tampered.xml');
+    await writeFile(
+      bad,
+      xml
+        .replace('<TrxCode>04</TrxCode>', '<TrxCode>01</TrxCode>')
+        .replace(/<VAT>(\d+)<\/VAT>/, '<VAT>$1.5</VAT>')
+        .replace('<TIN>0012345678501000</TIN>', '<TIN>12345678501000</TIN>'),
+    );
+    const errors = await validateAgainstXsd(bad);
+    expect(errors.join('\n')).toMatch(/TrxCode/);
+    expect(errors.join('\n')).toMatch(/VAT/);
+    expect(errors.join('\n')).toMatch(/TIN/);
+  });
+});
+
+describe('R17: seller NPWP and NITKU in configuration', () => {
+  it.each([
+    [
+      { TAGIH_SELLER_NPWP: '12345' },
+      /Configuration: TAGIH_SELLER_NPWP: NPWP '12345' is not an NPWP; expected 16 digits/,
+    ],
+    [
+      { TAGIH_SELLER_NITKU: '0012345678501000' },
+      /Configuration: TAGIH_SELLER_NITKU: NITKU .* expected 22 digits/,
+    ],
+    [
+      { TAGIH_SELLER_NITKU: '0099999999999999000000' },
+      /TAGIH_SELLER_NITKU=0099999999999999000000 does not begin with TAGIH_SELLER_NPWP/,
+    ],
+  ])('R17: %o stops the command with a message naming the key', async (bad, message) => {
+    const r = await runCli('efaktur', ['check', '--month', '2026-09'], { ...env, ...bad });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(message);
+  });
+
+  it('R17: the demo default is plainly fake and the commands say so', async () => {
+    const r = await runCli('efaktur', ['check', '--month', '2026-09'], {
+      DATABASE_URL: t.url,
+      TAGIH_OUT: env.TAGIH_OUT!,
+      TAGIH_SELLER_NPWP: '',
+      TAGIH_SELLER_NITKU: '',
+    });
+    expect(r.stdout).toContain('TAGIH_SELLER_NPWP is the demo default (all zeros)');
+  });
+});
+
+describe('R17: faktur numbers back from Coretax', () => {
+  it('R17: a plain CSV stores each number on its invoice and reports a row with no match', async () => {
+    const csv = path.join(dir, 'numbers.csv');
+    await writeFile(
+      csv,
+      [
+        'reference,tax_invoice_number,date',
+        `${numbers.ALFA},04002600000000001,2026-10-01`,
+        `${numbers.BETA},04.00.26.00000000002,01/10/2026`,
+        'INV/2026/10/99999,04002600000000003,2026-10-01',
+        `${numbers.GAMA},0400260000000,2026-10-01`,
+      ].join('\n'),
+    );
+    const r = await runCli('efaktur', ['import-numbers', csv], env);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toContain('(plain form): 4 row(s), 2 stored, 0 unchanged, 1 unmatched, 1 refused.');
+    expect(r.stdout).toContain('row 4 (INV/2026/10/99999): unmatched: no invoice numbered INV/2026/10/99999');
+    expect(r.stdout).toMatch(
+      /row 5 \(INV\/2026\/10\/00003\): faktur number '0400260000000' is not 17 digits/,
+    );
+    const alfa = await t.db
+      .selectFrom('invoices')
+      .select('id')
+      .where('number', '=', numbers.ALFA!)
+      .executeTakeFirstOrThrow();
+    expect(await fakturNumberOfInvoice(t.db, alfa.id)).toEqual({
+      number: '04002600000000001',
+      date: '2026-10-01',
+    });
+    const before = await sql`select * from faktur_numbers order by invoice_id`.execute(t.db);
+    const second = await runCli('efaktur', ['import-numbers', csv, '--json'], env);
+    expect(JSON.parse(second.stdout)).toMatchObject({ stored: 0, unchanged: 2 });
+    expect((await sql`select * from faktur_numbers order by invoice_id`.execute(t.db)).rows).toEqual(
+      before.rows,
+    );
+  });
+
+  it("R17: Coretax's own export is read by its column names; only APPROVED faktur are stored; conflicts are refused", async () => {
+    const csv = path.join(dir, 'coretax-export.csv');
+    await writeFile(
+      csv,
+      [
+        'RecordId;TaxInvoiceCode;TaxInvoiceNumber;TaxInvoiceDate;TaxInvoicePeriod;TaxInvoiceYear;TaxInvoiceStatus;BuyerTIN;BuyerName;SellingPrice;OtherTaxBase;VAT;Reference',
+        `1;040;04002600000000004;2026-10-01T00:00:00;10;2026;APPROVED;0000000000000000;Gama Pte Ltd;7000;6417;770;${numbers.GAMA}`,
+        `2;040;04002600000000005;2026-10-01T00:00:00;10;2026;CREATED;0023456789423000;PT Delta Kontrak;512300;469608;56353;${numbers.DELTA}`,
+        `3;040;04002600000000009;2026-10-01T00:00:00;10;2026;APPROVED;0012345678012000;PT Alfa;683740;626762;75211;${numbers.ALFA}`,
+        `4;040;04002600000000001;2026-10-01T00:00:00;10;2026;APPROVED;0078901234073000;PT Zeta;7000;6417;770;${numbers.ZETA}`,
+      ].join('\n'),
+    );
+    const r = await runCli('efaktur', ['import-numbers', csv], env);
+    expect(r.stdout).toContain('(coretax form): 4 row(s), 1 stored, 0 unchanged, 0 unmatched, 3 refused.');
+    expect(r.stdout).toMatch(
+      /row 3 \(INV\/2026\/10\/00004\): status CREATED: only APPROVED faktur are stored/,
+    );
+    expect(r.stdout).toMatch(
+      /row 4 \(INV\/2026\/10\/00001\): invoice INV\/2026\/10\/00001 already has faktur 04002600000000001/,
+    );
+    expect(r.stdout).toMatch(
+      /row 5 \(INV\/2026\/10\/00006\): faktur 04002600000000001 already belongs to invoice INV\/2026\/10\/00001/,
+    );
+  });
+
+  it('R17: a file without the columns is refused, naming both accepted forms', async () => {
+    const csv = path.join(dir, 'wrong.csv');
+    await writeFile(csv, 'invoice,number\nINV/1,2\n');
+    const r = await runCli('efaktur', ['import-numbers', csv], env);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/expected reference,tax_invoice_number,date or Coretax's export/);
+  });
+});
+
+describe('R17: customers carry their buyer tax identity', () => {
+  it('R17: customers import takes the buyer columns, validates them and refuses bad rows with the expected form', async () => {
+    const csv = path.join(dir, 'customers.csv');
+    await writeFile(
+      csv,
+      [
+        'code,name,email,deposit,address,npwp,buyer_document,buyer_document_number,buyer_nitku,buyer_country',
+        'KAPPA,PT Kappa,k@kappa.example.id,10000000,Jl. K 1,01.111.111.1-111.000,,,,',
+        'LAMDA,Lamda Ltd,l@lamda.example.id,10000000,1 Raffles Place,,passport,E7654321,,SGP',
+        'MU,PT Mu,m@mu.example.id,10000000,Jl. M 1,,TIN,12345,,',
+        'NU,Nu,n@nu.example.id,10000000,Jl. N 1,,NIK,3174012345670002,3174012345670009000000,',
+        'XI,PT Xi,x@xi.example.id,10000000,Jl. X 1,,KTP,3174012345670003,,',
+      ].join('\n'),
+    );
+    const r = await runCli('customers', ['import', csv], env);
+    expect(r.stdout).toContain('5 rows, 2 added, 0 unchanged, 3 rejected');
+    expect(r.stdout).toMatch(/row 4 \(MU\): NPWP '12345' is not an NPWP; expected 16 digits/);
+    expect(r.stdout).toMatch(/row 5 \(NU\): NITKU 3174012345670009000000 does not begin with the NIK/);
+    expect(r.stdout).toMatch(
+      /row 6 \(XI\): document type 'KTP' is not known; expected TIN, NIK, passport or other/,
+    );
+    const rows = await t.db
+      .selectFrom('customers')
+      .select(['code', 'buyer_document', 'buyer_document_number', 'buyer_country'])
+      .where('code', 'in', ['KAPPA', 'LAMDA'])
+      .orderBy('code')
+      .execute();
+    expect(rows).toEqual([
+      {
+        code: 'KAPPA',
+        buyer_document: 'TIN',
+        buyer_document_number: '0011111111111000',
+        buyer_country: 'IDN',
+      },
+      { code: 'LAMDA', buyer_document: 'passport', buyer_document_number: 'E7654321', buyer_country: 'SGP' },
+    ]);
+    const again = await runCli('customers', ['import', csv], env);
+    expect(again.stdout).toContain('5 rows, 0 added, 2 unchanged, 3 rejected');
+  });
+
+  it('R17: customers add takes the buyer options and refuses a bad NIK', async () => {
+    const base = [
+      'add',
+      '--code',
+      'OMI',
+      '--name',
+      'Omi',
+      '--email',
+      'o@omi.example.id',
+      '--deposit',
+      '10000000',
+    ];
+    const bad = await runCli(
+      'customers',
+      [...base, '--buyer-document', 'NIK', '--buyer-document-number', '317401'],
+      env,
+    );
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/NIK '317401' is not a NIK; expected the 16 digits of the KTP/);
+    const good = await runCli(
+      'customers',
+      [...base, '--buyer-document', 'NIK', '--buyer-document-number', '3174012345670004'],
+      env,
+    );
+    expect(good.stdout).toContain('Added OMI.');
+  });
+});
+
+describe('R17: 1 000 invoices a file', () => {
+  it('R17: 2 500 invoices are split into three files, each valid, Σ VAT = Σ tax of the month', async () => {
+    // Customers and invoices straight in SQL; the PPN computed here in SQL (round() is half up for >= 0), apart
+    // from the TypeScript rule the export applies.
+    await sql`
+      insert into customers (code, name, emails, address, buyer_document, buyer_document_number)
+      select 'B' || lpad(g::text, 4, '0'), 'PT Pelanggan ' || g, array['b' || g || '@example.id'], 'Jl. Contoh ' || g,
+        'TIN', lpad((1000000 + g)::text, 16, '0')
+      from generate_series(1, 2500) g`.execute(t.db);
+    await sql`
+      with inv as (
+        select c.id as customer_id, row_number() over (order by c.code) as n, (100 + row_number() over (order by c.code)) * 350 as subtotal
+        from customers c where c.code like 'B____'
+      ), figures as (
+        select *, round(subtotal * 11 / 12.0) as dpp from inv
+      )
+      insert into invoices (number, year, sequence, customer_id, period, period_end, invoice_date, due_date, messages,
+        parts, subtotal, tax, total, tax_label, deposit_balance, quota, snapshot)
+      select 'INV/2026/09/' || lpad((100 + n)::text, 5, '0'), 2026, 100 + n, customer_id, '2026-08-01', '2026-08-31',
+        '2026-09-01', '2026-09-15', 100 + n, 100 + n, subtotal, round(dpp * 12 / 100.0), subtotal + round(dpp * 12 / 100.0),
+        'PPN 12%', 10000000, 20000000, pg_current_snapshot()
+      from figures`.execute(t.db);
+    await sql`
+      insert into invoice_lines (invoice_id, product, operator, messages, parts, unit_price, amount, price_list_id)
+      select i.id, 'whatsapp_otp', 'telkomsel', i.parts, i.parts, 350, i.subtotal,
+        (select id from price_lists where product = 'whatsapp_otp' and customer_id is null order by id limit 1)
+      from invoices i where i.period = '2026-08-01'`.execute(t.db);
+    const r = await runCli('efaktur', ['export', '--month', '2026-08', '--json'], env);
+    expect(r.code).toBe(0);
+    const summary = JSON.parse(r.stdout);
+    expect(
+      summary.files.map((f: { file: string; invoices: number }) => [path.basename(f.file), f.invoices]),
+    ).toEqual([
+      ['coretax-2026-08-001.xml', 1000],
+      ['coretax-2026-08-002.xml', 1000],
+      ['coretax-2026-08-003.xml', 500],
+    ]);
+    const folder = path.join(dir, 'out', '2026-08', 'efaktur');
+    expect((await readdir(folder)).sort()).toEqual([
+      'coretax-2026-08-001.xml',
+      'coretax-2026-08-002.xml',
+      'coretax-2026-08-003.xml',
+    ]);
+    let vat = 0;
+    for (const f of summary.files) {
+      expect(await validateAgainstXsd(f.file)).toEqual([]);
+      const invoices = await readTaxInvoices(f.file);
+      const fileVat = invoices.reduce(
+        (a, i) => a + i.ListOfGoodService.GoodService.reduce((b, g) => b + g.VAT, 0),
+        0,
+      );
+      expect(fileVat).toBe(f.vat);
+      vat += fileVat;
+    }
+    const tax = await sql<{
+      tax: string;
+    }>`select sum(tax)::text as tax from invoices where period = '2026-08-01'`.execute(t.db);
+    expect(vat).toBe(Number(tax.rows[0]!.tax));
+    expect(existsSync(path.join(folder, 'coretax-2026-08-004.xml'))).toBe(false);
+  });
+});
