@@ -18,6 +18,10 @@ table customers.billing text not null default 'postpaid'::text
 table customers.status text not null default 'active'::text
 table customers.closed_on date
 table customers.created_at timestamp with time zone not null default now()
+table customers.buyer_document text
+table customers.buyer_document_number text
+table customers.buyer_nitku text
+table customers.buyer_country text not null default 'IDN'::text
 table daily_usage.customer_id bigint not null
 table daily_usage.product text not null
 table daily_usage.operator text not null
@@ -40,6 +44,19 @@ table deposit_ledger.balance_after bigint not null
 table deposit_ledger.ref text
 table deposit_ledger.invoice_id bigint
 table deposit_ledger.created_at timestamp with time zone not null default now()
+table efaktur_exports.id bigint not null identity
+table efaktur_exports.invoice_id bigint not null
+table efaktur_exports.period date not null
+table efaktur_exports.file_seq integer not null
+table efaktur_exports.file text not null
+table efaktur_exports.vat bigint not null
+table efaktur_exports.again boolean not null default false
+table efaktur_exports.exported_at timestamp with time zone not null default now()
+table faktur_numbers.invoice_id bigint not null
+table faktur_numbers.faktur_number text not null
+table faktur_numbers.faktur_date date not null
+table faktur_numbers.source text not null
+table faktur_numbers.imported_at timestamp with time zone not null default now()
 table holidays.day date not null
 table holidays.kind text not null
 table holidays.name text not null
@@ -205,6 +222,11 @@ table tax_rules.dpp_numerator integer not null
 table tax_rules.dpp_denominator integer not null
 
 constraint customers.customers_billing_check CHECK ((billing = ANY (ARRAY['postpaid'::text, 'prepaid'::text])))
+constraint customers.customers_buyer_country_check CHECK ((buyer_country ~ '^[A-Z]{3}$'::text))
+constraint customers.customers_buyer_document_check CHECK ((buyer_document = ANY (ARRAY['TIN'::text, 'NIK'::text, 'passport'::text, 'other'::text])))
+constraint customers.customers_buyer_document_digits CHECK (((buyer_document <> ALL (ARRAY['TIN'::text, 'NIK'::text])) OR (buyer_document_number ~ '^[0-9]{16}$'::text)))
+constraint customers.customers_buyer_document_number CHECK (((buyer_document IS NULL) = (buyer_document_number IS NULL)))
+constraint customers.customers_buyer_nitku_check CHECK ((buyer_nitku ~ '^[0-9]{22}$'::text))
 constraint customers.customers_check CHECK (((status = 'closed'::text) = (closed_on IS NOT NULL)))
 constraint customers.customers_code_check CHECK ((code ~ '^[A-Za-z0-9][A-Za-z0-9_.-]{0,31}$'::text))
 constraint customers.customers_code_key UNIQUE (code)
@@ -228,6 +250,14 @@ constraint deposit_ledger.deposit_ledger_customer_id_fkey FOREIGN KEY (customer_
 constraint deposit_ledger.deposit_ledger_invoice_id_fkey FOREIGN KEY (invoice_id) REFERENCES invoices(id)
 constraint deposit_ledger.deposit_ledger_kind_check CHECK ((kind = ANY (ARRAY['deposit'::text, 'deduction'::text, 'refund'::text, 'adjustment'::text])))
 constraint deposit_ledger.deposit_ledger_pkey PRIMARY KEY (id)
+constraint efaktur_exports.efaktur_exports_file_seq_check CHECK ((file_seq >= 1))
+constraint efaktur_exports.efaktur_exports_invoice_id_fkey FOREIGN KEY (invoice_id) REFERENCES invoices(id)
+constraint efaktur_exports.efaktur_exports_pkey PRIMARY KEY (id)
+constraint efaktur_exports.efaktur_exports_vat_check CHECK ((vat >= 0))
+constraint faktur_numbers.faktur_numbers_faktur_number_check CHECK ((faktur_number ~ '^[0-9]{17}$'::text))
+constraint faktur_numbers.faktur_numbers_faktur_number_key UNIQUE (faktur_number)
+constraint faktur_numbers.faktur_numbers_invoice_id_fkey FOREIGN KEY (invoice_id) REFERENCES invoices(id)
+constraint faktur_numbers.faktur_numbers_pkey PRIMARY KEY (invoice_id)
 constraint holidays.holidays_kind_check CHECK ((kind = ANY (ARRAY['holiday'::text, 'cuti_bersama'::text])))
 constraint holidays.holidays_pkey PRIMARY KEY (day)
 constraint invoice_counters.invoice_counters_last_number_check CHECK ((last_number >= 0))
@@ -338,6 +368,11 @@ index CREATE UNIQUE INDEX daily_usage_pkey ON daily_usage USING btree (customer_
 index CREATE UNIQUE INDEX daily_usage_dirty_pkey ON daily_usage_dirty USING btree (customer_id, day)
 index CREATE INDEX deposit_ledger_customer ON deposit_ledger USING btree (customer_id, id)
 index CREATE UNIQUE INDEX deposit_ledger_pkey ON deposit_ledger USING btree (id)
+index CREATE INDEX efaktur_exports_invoice ON efaktur_exports USING btree (invoice_id)
+index CREATE INDEX efaktur_exports_period ON efaktur_exports USING btree (period, file_seq)
+index CREATE UNIQUE INDEX efaktur_exports_pkey ON efaktur_exports USING btree (id)
+index CREATE UNIQUE INDEX faktur_numbers_faktur_number_key ON faktur_numbers USING btree (faktur_number)
+index CREATE UNIQUE INDEX faktur_numbers_pkey ON faktur_numbers USING btree (invoice_id)
 index CREATE UNIQUE INDEX holidays_pkey ON holidays USING btree (day)
 index CREATE UNIQUE INDEX invoice_counters_pkey ON invoice_counters USING btree (year)
 index CREATE INDEX invoice_events_invoice ON invoice_events USING btree (invoice_id, id)
