@@ -215,21 +215,19 @@ async function loadNewSendsDirectly(
   ]);
   if ((stored.rowCount ?? 0) > 0) return null;
 
+  // R2: the first final status wins, so statuses are folded in the order they were received: the reports that
+  // waited for these records, then the batch's reports that came before their record, then those after it (which
+  // the parser has merged into the record already).
+  const after = new Map(batch.sends.map((s) => [s.row.sendingId, s.deliveryStatus]));
   await client.query('savepoint direct');
   try {
     let reportsApplied = 0;
-    // R2: reports that waited for these records, then the batch's reports that came before their record.
+    for (const s of batch.sends) s.deliveryStatus = null;
     const waiting = await client.query<{ sending_id: number; delivery_status: number }>(
       'delete from pending_reports where sending_id = any($1::bigint[]) returning sending_id, delivery_status',
       [ids],
     );
-    for (const w of waiting.rows) {
-      const send = bySendingId.get(Number(w.sending_id))!;
-      send.deliveryStatus =
-        send.deliveryStatus === null
-          ? w.delivery_status
-          : mergeStatus(w.delivery_status, send.deliveryStatus);
-    }
+    for (const w of waiting.rows) bySendingId.get(Number(w.sending_id))!.deliveryStatus = w.delivery_status;
     reportsApplied += waiting.rowCount ?? 0;
     const rest: Batch['reports'] = [];
     for (const report of batch.reports) {
@@ -238,6 +236,10 @@ async function loadNewSendsDirectly(
         send.deliveryStatus = mergeStatus(send.deliveryStatus, report.row.deliveryStatus);
         reportsApplied += 1;
       } else rest.push(report);
+    }
+    for (const send of batch.sends) {
+      const later = after.get(send.row.sendingId) ?? null;
+      if (later !== null) send.deliveryStatus = mergeStatus(send.deliveryStatus, later);
     }
     const xid = (await client.query<{ xid: string }>('select pg_current_xact_id()::text as xid')).rows[0]!
       .xid;
@@ -269,7 +271,7 @@ async function loadNewSendsDirectly(
     // Someone loaded one of these ids meanwhile: the staged path sorts it out.
     if ((error as { code?: string }).code !== '23505') throw error;
     await client.query('rollback to savepoint direct');
-    for (const s of batch.sends) s.deliveryStatus = null;
+    for (const s of batch.sends) s.deliveryStatus = after.get(s.row.sendingId) ?? null;
     return null;
   }
 }
