@@ -12,6 +12,8 @@ export interface StagedRejection {
   readonly lineNo: number;
   readonly reason: string;
   readonly raw: string;
+  /** A replay can load it once tagih's data changes (unknown customer or product); otherwise only a fix at the source. */
+  readonly fixable: boolean;
 }
 
 export interface StagedSend {
@@ -183,15 +185,21 @@ async function recordRejections(
 ): Promise<void> {
   if (rejections.length === 0) return;
   await client.query(
-    `insert into rejected_lines (file, line_no, reason, raw, raw_hash)
-     select * from unnest($1::text[], $2::int[], $3::text[], $4::text[], $5::bytea[])
-     on conflict (file, line_no, raw_hash) do update set reason = excluded.reason, resolved_at = null, rejected_at = now()`,
+    // The same line rejected again is open again, with its text back (a closed line keeps only a hash of it); one
+    // that finance discarded stays closed.
+    `insert into rejected_lines (file, line_no, reason, raw, raw_hash, fixable)
+     select * from unnest($1::text[], $2::int[], $3::text[], $4::text[], $5::bytea[], $6::boolean[])
+     on conflict (file, line_no, raw_hash) do update set reason = excluded.reason, raw = excluded.raw,
+       fixable = excluded.fixable, resolved_at = null, rejected_at = now(), closed_as = null, close_note = null,
+       message_length = null, message_sha256 = null, redacted_at = null
+     where rejected_lines.closed_as is distinct from 'discarded'`,
     [
       rejections.map((r) => r.file),
       rejections.map((r) => r.lineNo),
       rejections.map((r) => r.reason),
       rejections.map((r) => r.raw),
       rejections.map((r) => rawHash(r.raw)),
+      rejections.map((r) => r.fixable),
     ],
   );
 }
@@ -333,12 +341,18 @@ export async function loadBatch(
     }
     const conflicts: StagedRejection[] = batch.sends
       .filter((s) => conflictLines.has(s.lineNo))
-      .map((s) => ({ file: batch.file, lineNo: s.lineNo, raw: s.raw, reason: CONFLICT_REASON }));
+      .map((s) => ({
+        file: batch.file,
+        lineNo: s.lineNo,
+        raw: s.raw,
+        reason: CONFLICT_REASON,
+        fixable: false,
+      }));
     await recordRejections(client, [...batch.rejections, ...conflicts]);
     if (resolveEarlier) {
       const ok = [...batch.sends.filter((s) => !conflictLines.has(s.lineNo)), ...batch.reportLines];
       await client.query(
-        `update rejected_lines r set resolved_at = now()
+        `update rejected_lines r set resolved_at = now(), closed_as = 'loaded'
          from unnest($2::int[], $3::bytea[]) as a(line_no, raw_hash)
          where r.file = $1 and r.line_no = a.line_no and r.raw_hash = a.raw_hash and r.resolved_at is null`,
         [batch.file, ok.map((a) => a.lineNo), ok.map((a) => rawHash(a.raw))],
