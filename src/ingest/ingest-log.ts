@@ -248,13 +248,18 @@ export async function ingestLogs(
         await hasOpenRejections(client, file),
       );
       tally.files += 1;
-      for await (const { lineNo, text, tooLongBytes } of readLines(await source.open(), file)) {
-        tally.linesRead += 1;
-        if (options.onProgress && tally.linesRead % PROGRESS_EVERY_LINES === 0)
-          options.onProgress(tally.linesRead);
-        await loader.line(lineNo, text, tooLongBytes);
+      try {
+        for await (const { lineNo, text, tooLongBytes } of readLines(await source.open(), file)) {
+          tally.linesRead += 1;
+          if (options.onProgress && tally.linesRead % PROGRESS_EVERY_LINES === 0)
+            options.onProgress(tally.linesRead);
+          await loader.line(lineNo, text, tooLongBytes);
+        }
+      } finally {
+        // Also when the file cannot be read on (damaged gzip): the lines read so far are loaded, as the error says,
+        // and no batch is still using the connection when it is released.
+        await loader.finish();
       }
-      await loader.finish();
     }
     // Lines this run resolved no longer need their message text (issue 17).
     await redactClosedLines(client);
