@@ -131,11 +131,12 @@ function numberStart(raw: string): number {
 export function normaliseNumber(raw: string): string | null {
   let digits = '';
   let plus = false;
-  const end = raw.indexOf(';') === -1 ? raw.length : raw.indexOf(';');
+  const parameters = raw.indexOf(';');
+  const end = parameters === -1 ? raw.length : parameters;
   for (let i = numberStart(raw); i < end; i++) {
     const unit = raw.charCodeAt(i);
-    const digit = digitOf(unit);
-    if (digit >= 0) digits += digit;
+    if (unit >= 48 && unit <= 57) digits += raw[i];
+    else if (unit > 127 && digitOf(unit) >= 0) digits += String.fromCharCode(48 + digitOf(unit));
     else if ((unit === 43 || unit === 0xff0b) && !plus && digits === '') plus = true;
     else if (!isSeparator(unit)) return null;
     if (digits.length > MAX_DIGITS + 3) return null;
