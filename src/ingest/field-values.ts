@@ -7,7 +7,7 @@ export const MAX_QUOTED = 40;
 export const MAX_NESTING = 16;
 
 /** A run of 4 or more digits: what an OTP looks like, wherever it was put. */
-function hasDigitRun(s: string): boolean {
+export function hasDigitRun(s: string): boolean {
   let run = 0;
   for (let i = 0; i < s.length; i++) {
     const unit = s.charCodeAt(i);
@@ -50,13 +50,16 @@ export function shown(value: unknown): string {
 
 /** A send time as a reason may show it: quoted when it is shaped like a date, otherwise as `shown`. */
 export function shownTimestamp(value: unknown): string {
-  if (
+  return looksLikeTimestamp(value) ? `'${value}'` : shown(value);
+}
+
+/** Shaped like a date and time ('2026-10-05T10:11:12+07:00'), so not an OTP text, whatever its digits. */
+export function looksLikeTimestamp(value: unknown): value is string {
+  return (
     typeof value === 'string' &&
     value.length <= MAX_QUOTED &&
     /^[+-]?\d{4,6}-\d\d-\d\d[\dT :.+\-Zz]*$/.test(value)
-  )
-    return `'${value}'`;
-  return shown(value);
+  );
 }
 
 /** A phone number as a reason may describe it: its digits counted, never shown (an OTP fits in 6 digits). */

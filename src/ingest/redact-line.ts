@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { countCharacters } from '../domain/counting.ts';
 import { normaliseNumber } from '../domain/numbers.ts';
-import { MAX_NESTING, MAX_QUOTED, nestsDeeperThan } from './field-values.ts';
+import { hasDigitRun, looksLikeTimestamp, MAX_NESTING, MAX_QUOTED, nestsDeeperThan } from './field-values.ts';
 
 export interface RedactedLine {
   /** The line with the message text, and every value that could hide one, replaced by its length and hash. */
@@ -22,18 +22,26 @@ function removed(text: string): string {
 /** Values kept as they are: the record's structure, never able to hold an OTP text. */
 function keptValue(key: string, value: unknown): boolean {
   if (value === null || typeof value === 'boolean') return true;
-  if (key === 'number') return typeof value === 'string' && normaliseNumber(value) !== null;
-  if (typeof value === 'number') return ['sendingid', 'sendingstatus', 'deliverystatus'].includes(key);
-  if (typeof value !== 'string' || value.length > MAX_QUOTED) return false;
-  return [
-    'customer',
-    'sendingid',
-    'sent_at',
-    'sendingstatus',
-    'product',
-    'deliverystatus',
-    'deliverystatustext',
-  ].includes(key);
+  switch (key) {
+    case 'number':
+      return typeof value === 'string' && normaliseNumber(value) !== null;
+    case 'sendingid':
+      return (
+        (typeof value === 'number' && Number.isSafeInteger(value)) ||
+        (typeof value === 'string' && /^\d{1,16}$/.test(value))
+      );
+    case 'sendingstatus':
+    case 'deliverystatus':
+      return /^\d{1,3}$/.test(String(value));
+    case 'sent_at':
+      return looksLikeTimestamp(value);
+    case 'customer':
+    case 'product':
+    case 'deliverystatustext':
+      return typeof value === 'string' && value.length <= MAX_QUOTED && !hasDigitRun(value);
+    default:
+      return false;
+  }
 }
 
 function redactObject(record: Record<string, unknown>): Record<string, unknown> {
