@@ -29,6 +29,8 @@ export interface Config {
   readonly minimumDeposit: number;
   /** Store OTP message texts in the database (off by default: they are secrets). */
   readonly storeMessageText: boolean;
+  /** Days an open rejected line (which holds its OTP text) is kept before it is closed as expired (issue 17). */
+  readonly rejectedRetentionDays: number;
   /** Time zone of the scheduler's cron expressions (billing periods are WIB whatever it is, R1). */
   readonly timezone: string;
   /** Its fixed UTC offset in minutes east of UTC (Asia/Jakarta: 420). */
@@ -235,6 +237,7 @@ export function loadConfig(givenEnv: Env = process.env, cwd: string = process.cw
     detailGzipAboveBytes: integer(env, 'TAGIH_DETAIL_GZIP_ABOVE_BYTES', 1024 * 1024, 0),
     minimumDeposit: integer(env, 'TAGIH_MINIMUM_DEPOSIT', 10_000_000, 0),
     storeMessageText: flag(env, 'TAGIH_STORE_MESSAGE_TEXT', false),
+    rejectedRetentionDays: integer(env, 'TAGIH_REJECTED_RETENTION_DAYS', 30, 1, 3650),
     timezone,
     timezoneOffsetMinutes: timezoneOffset('TAGIH_TIMEZONE', timezone),
     schedule: schedule(env),

@@ -107,6 +107,14 @@ export interface RejectedLinesTable {
   raw_hash: Buffer;
   rejected_at: DefaultTimestamp;
   resolved_at: Timestamp | null;
+  /** A replay can load it once a customer or product is added (issue 17). */
+  fixable: Generated<boolean>;
+  closed_as: 'loaded' | 'discarded' | 'expired' | null;
+  close_note: string | null;
+  /** R3 counted characters and SHA-256 of the message text, kept once the line is closed and its text removed. */
+  message_length: number | null;
+  message_sha256: string | null;
+  redacted_at: Timestamp | null;
 }
 export interface DepositLedgerTable {
   id: GeneratedAlways<number>;

@@ -11,8 +11,9 @@ import {
   newBatch,
   prepareStaging,
 } from './load-batch.ts';
-import { type ParseContext, parseLine } from './parse-line.ts';
-import { type LogSource, readLines } from './read-lines.ts';
+import { lineTooLong, type ParseContext, parseLine } from './parse-line.ts';
+import { type LogSource, MAX_LINE_BYTES, readLines } from './read-lines.ts';
+import { redactClosedLines } from './rejected-lines.ts';
 
 export interface Rejection {
   readonly file: string;
@@ -30,10 +31,14 @@ export interface IngestSummary {
   readonly reportsApplied: number;
   readonly reportsWaiting: number;
   readonly rejected: number;
+  /** Lines loaded with a warning (an odd send time, R1). */
+  readonly warned: number;
   /** Time spent in PostgreSQL loading batches, in ms (reading and parsing overlap with it). */
   readonly databaseMs: number;
   /** The first rejections (at most `maxListed`), in file and line order. */
   readonly rejections: ReadonlyArray<Rejection>;
+  /** The first warnings (at most `maxListed`), in file and line order. */
+  readonly warnings: ReadonlyArray<Rejection>;
 }
 
 export interface IngestOptions {
@@ -41,10 +46,15 @@ export interface IngestOptions {
   readonly batchLines?: number;
   readonly maxListed?: number;
   readonly onProgress?: (linesRead: number) => void;
+  /** The run's clock, for odd send times (R1); default now. */
+  readonly now?: Date;
 }
 
 const DEFAULT_BATCH_LINES = 10_000;
 const YIELD_EVERY_LINES = 256;
+/** A batch is sent when its lines hold this much text, however few they are: overlong lines cannot fill the heap. */
+const MAX_BATCH_CHARACTERS = 4 * 1024 * 1024;
+const PROGRESS_EVERY_LINES = 1000;
 
 class Tally {
   files = 0;
@@ -56,14 +66,21 @@ class Tally {
   reportsApplied = 0;
   reportsWaiting = 0;
   rejected = 0;
+  warned = 0;
   /** Time the database spent loading batches (the rest of the wall time is reading and parsing, overlapped). */
   databaseMs = 0;
   readonly rejections: Rejection[] = [];
+  readonly warnings: Rejection[] = [];
   constructor(private readonly maxListed: number) {}
 
   reject(file: string, line: number, reason: string): void {
     this.rejected += 1;
     if (this.rejections.length < this.maxListed) this.rejections.push({ file, line, reason });
+  }
+
+  warn(file: string, line: number, reason: string): void {
+    this.warned += 1;
+    if (this.warnings.length < this.maxListed) this.warnings.push({ file, line, reason });
   }
 
   add(result: BatchResult): void {
@@ -75,7 +92,8 @@ class Tally {
   }
 
   summary(): IngestSummary {
-    const rejections = [...this.rejections].sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line);
+    const byLine = (a: Rejection, b: Rejection) => a.file.localeCompare(b.file) || a.line - b.line;
+    const rejections = [...this.rejections].sort(byLine);
     return {
       files: this.files,
       linesRead: this.linesRead,
@@ -86,13 +104,19 @@ class Tally {
       reportsApplied: this.reportsApplied,
       reportsWaiting: this.reportsWaiting,
       rejected: this.rejected,
+      warned: this.warned,
       databaseMs: Math.round(this.databaseMs),
       rejections,
+      warnings: [...this.warnings].sort(byLine),
     };
   }
 }
 
-async function loadContext(client: pg.PoolClient, storeMessageText: boolean): Promise<ParseContext> {
+async function loadContext(
+  client: pg.PoolClient,
+  storeMessageText: boolean,
+  now: Date,
+): Promise<ParseContext> {
   const customers = await client.query<{ code: string; id: number }>('select code, id from customers');
   const products = await client.query<{ code: string }>('select code from products');
   const prefixes = await client.query<{ prefix: string; operator: Operator }>(
@@ -103,6 +127,7 @@ async function loadContext(client: pg.PoolClient, storeMessageText: boolean): Pr
     products: new Set(products.rows.map((r) => r.code)),
     prefixes: new Map(prefixes.rows.map((r) => [r.prefix, r.operator])) as PrefixTable,
     storeMessageText,
+    now,
   };
 }
 
@@ -115,6 +140,7 @@ class Loader {
   private batch: Batch;
   private readonly sendIndex = new Map<number, number>();
   private sinceYield = 0;
+  private batchCharacters = 0;
   constructor(
     private readonly client: pg.PoolClient,
     private readonly ctx: ParseContext,
@@ -126,16 +152,19 @@ class Loader {
     this.batch = newBatch(file);
   }
 
-  async line(lineNo: number, raw: string): Promise<void> {
+  async line(lineNo: number, raw: string, tooLongBytes?: number): Promise<void> {
     // Parsing is synchronous work on the thread that also handles PostgreSQL's answers: give those a turn now and
     // then, or the batch in flight waits for the parser and the two never overlap.
     if (++this.sinceYield >= YIELD_EVERY_LINES) {
       this.sinceYield = 0;
       await new Promise<void>((resolve) => setImmediate(resolve));
     }
-    const parsed = parseLine(raw, this.ctx);
+    const parsed =
+      tooLongBytes === undefined ? parseLine(raw, this.ctx) : lineTooLong(tooLongBytes, MAX_LINE_BYTES);
+    this.batchCharacters += raw.length;
     if (parsed.kind === 'send') {
       this.tally.sendRecords += 1;
+      if (parsed.warning) this.tally.warn(this.file, lineNo, parsed.warning);
       if (!this.sendIndex.has(parsed.row.sendingId))
         this.sendIndex.set(parsed.row.sendingId, this.batch.sends.length);
       this.batch.sends.push({ lineNo, raw, row: parsed.row, deliveryStatus: null });
@@ -156,10 +185,17 @@ class Loader {
         } else this.batch.reports.push({ lineNo, row });
       }
     } else {
-      this.batch.rejections.push({ file: this.file, lineNo, reason: parsed.reason, raw });
+      this.batch.rejections.push({
+        file: this.file,
+        lineNo,
+        reason: parsed.reason,
+        raw,
+        fixable: parsed.fixable,
+      });
       this.tally.reject(this.file, lineNo, parsed.reason);
     }
-    if (batchSize(this.batch) >= this.batchLines) await this.flush();
+    if (batchSize(this.batch) >= this.batchLines || this.batchCharacters >= MAX_BATCH_CHARACTERS)
+      await this.flush();
   }
 
   async flush(): Promise<void> {
@@ -167,6 +203,7 @@ class Loader {
     if (batchSize(this.batch) === 0) return;
     const batch = this.batch;
     this.batch = newBatch(this.file);
+    this.batchCharacters = 0;
     this.sendIndex.clear();
     const t0 = performance.now();
     this.inFlight = loadBatch(this.client, batch, this.resolveEarlier).then((r) => {
@@ -199,7 +236,7 @@ export async function ingestLogs(
   const client = await pool.connect();
   try {
     await prepareStaging(client);
-    const ctx = await loadContext(client, options.storeMessageText);
+    const ctx = await loadContext(client, options.storeMessageText, options.now ?? new Date());
     for (const source of sources) {
       const file = source.name === 'stdin' ? 'stdin' : path.resolve(source.name);
       const loader = new Loader(
@@ -211,13 +248,21 @@ export async function ingestLogs(
         await hasOpenRejections(client, file),
       );
       tally.files += 1;
-      for await (const { lineNo, text } of readLines(await source.open())) {
-        tally.linesRead += 1;
-        if (options.onProgress && tally.linesRead % 100_000 === 0) options.onProgress(tally.linesRead);
-        await loader.line(lineNo, text);
+      try {
+        for await (const { lineNo, text, tooLongBytes } of readLines(await source.open(), file)) {
+          tally.linesRead += 1;
+          if (options.onProgress && tally.linesRead % PROGRESS_EVERY_LINES === 0)
+            options.onProgress(tally.linesRead);
+          await loader.line(lineNo, text, tooLongBytes);
+        }
+      } finally {
+        // Also when the file cannot be read on (damaged gzip): the lines read so far are loaded, as the error says,
+        // and no batch is still using the connection when it is released.
+        await loader.finish();
       }
-      await loader.finish();
     }
+    // Lines this run resolved no longer need their message text (issue 17).
+    await redactClosedLines(client);
     return tally.summary();
   } finally {
     await client.query('reset enable_seqscan').catch(() => {});
@@ -232,7 +277,7 @@ export async function replayRejected(pool: pg.Pool, options: IngestOptions): Pro
   const client = await pool.connect();
   try {
     await prepareStaging(client);
-    const ctx = await loadContext(client, options.storeMessageText);
+    const ctx = await loadContext(client, options.storeMessageText, options.now ?? new Date());
     const cursor = reader.query(
       new Cursor<{ file: string; line_no: number; raw: string }>(
         'select file, line_no, raw from rejected_lines where resolved_at is null order by file, line_no',
@@ -256,6 +301,7 @@ export async function replayRejected(pool: pg.Pool, options: IngestOptions): Pro
     }
     await loader?.finish();
     await cursor.close();
+    await redactClosedLines(client);
     return tally.summary();
   } finally {
     await client.query('reset enable_seqscan').catch(() => {});

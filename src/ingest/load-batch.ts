@@ -12,6 +12,8 @@ export interface StagedRejection {
   readonly lineNo: number;
   readonly reason: string;
   readonly raw: string;
+  /** A replay can load it once tagih's data changes (unknown customer or product); otherwise only a fix at the source. */
+  readonly fixable: boolean;
 }
 
 export interface StagedSend {
@@ -183,15 +185,21 @@ async function recordRejections(
 ): Promise<void> {
   if (rejections.length === 0) return;
   await client.query(
-    `insert into rejected_lines (file, line_no, reason, raw, raw_hash)
-     select * from unnest($1::text[], $2::int[], $3::text[], $4::text[], $5::bytea[])
-     on conflict (file, line_no, raw_hash) do update set reason = excluded.reason, resolved_at = null, rejected_at = now()`,
+    // The same line rejected again is open again, with its text back (a closed line keeps only a hash of it); one
+    // that finance discarded stays closed.
+    `insert into rejected_lines (file, line_no, reason, raw, raw_hash, fixable)
+     select * from unnest($1::text[], $2::int[], $3::text[], $4::text[], $5::bytea[], $6::boolean[])
+     on conflict (file, line_no, raw_hash) do update set reason = excluded.reason, raw = excluded.raw,
+       fixable = excluded.fixable, resolved_at = null, rejected_at = now(), closed_as = null, close_note = null,
+       message_length = null, message_sha256 = null, redacted_at = null
+     where rejected_lines.closed_as is distinct from 'discarded'`,
     [
       rejections.map((r) => r.file),
       rejections.map((r) => r.lineNo),
       rejections.map((r) => r.reason),
       rejections.map((r) => r.raw),
       rejections.map((r) => rawHash(r.raw)),
+      rejections.map((r) => r.fixable),
     ],
   );
 }
@@ -215,21 +223,19 @@ async function loadNewSendsDirectly(
   ]);
   if ((stored.rowCount ?? 0) > 0) return null;
 
+  // R2: the first final status wins, so statuses are folded in the order they were received: the reports that
+  // waited for these records, then the batch's reports that came before their record, then those after it (which
+  // the parser has merged into the record already).
+  const after = new Map(batch.sends.map((s) => [s.row.sendingId, s.deliveryStatus]));
   await client.query('savepoint direct');
   try {
     let reportsApplied = 0;
-    // R2: reports that waited for these records, then the batch's reports that came before their record.
+    for (const s of batch.sends) s.deliveryStatus = null;
     const waiting = await client.query<{ sending_id: number; delivery_status: number }>(
       'delete from pending_reports where sending_id = any($1::bigint[]) returning sending_id, delivery_status',
       [ids],
     );
-    for (const w of waiting.rows) {
-      const send = bySendingId.get(Number(w.sending_id))!;
-      send.deliveryStatus =
-        send.deliveryStatus === null
-          ? w.delivery_status
-          : mergeStatus(w.delivery_status, send.deliveryStatus);
-    }
+    for (const w of waiting.rows) bySendingId.get(Number(w.sending_id))!.deliveryStatus = w.delivery_status;
     reportsApplied += waiting.rowCount ?? 0;
     const rest: Batch['reports'] = [];
     for (const report of batch.reports) {
@@ -238,6 +244,10 @@ async function loadNewSendsDirectly(
         send.deliveryStatus = mergeStatus(send.deliveryStatus, report.row.deliveryStatus);
         reportsApplied += 1;
       } else rest.push(report);
+    }
+    for (const send of batch.sends) {
+      const later = after.get(send.row.sendingId) ?? null;
+      if (later !== null) send.deliveryStatus = mergeStatus(send.deliveryStatus, later);
     }
     const xid = (await client.query<{ xid: string }>('select pg_current_xact_id()::text as xid')).rows[0]!
       .xid;
@@ -269,7 +279,7 @@ async function loadNewSendsDirectly(
     // Someone loaded one of these ids meanwhile: the staged path sorts it out.
     if ((error as { code?: string }).code !== '23505') throw error;
     await client.query('rollback to savepoint direct');
-    for (const s of batch.sends) s.deliveryStatus = null;
+    for (const s of batch.sends) s.deliveryStatus = after.get(s.row.sendingId) ?? null;
     return null;
   }
 }
@@ -331,12 +341,18 @@ export async function loadBatch(
     }
     const conflicts: StagedRejection[] = batch.sends
       .filter((s) => conflictLines.has(s.lineNo))
-      .map((s) => ({ file: batch.file, lineNo: s.lineNo, raw: s.raw, reason: CONFLICT_REASON }));
+      .map((s) => ({
+        file: batch.file,
+        lineNo: s.lineNo,
+        raw: s.raw,
+        reason: CONFLICT_REASON,
+        fixable: false,
+      }));
     await recordRejections(client, [...batch.rejections, ...conflicts]);
     if (resolveEarlier) {
       const ok = [...batch.sends.filter((s) => !conflictLines.has(s.lineNo)), ...batch.reportLines];
       await client.query(
-        `update rejected_lines r set resolved_at = now()
+        `update rejected_lines r set resolved_at = now(), closed_as = 'loaded'
          from unnest($2::int[], $3::bytea[]) as a(line_no, raw_hash)
          where r.file = $1 and r.line_no = a.line_no and r.raw_hash = a.raw_hash and r.resolved_at is null`,
         [batch.file, ok.map((a) => a.lineNo), ok.map((a) => rawHash(a.raw))],

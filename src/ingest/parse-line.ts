@@ -1,7 +1,16 @@
 import { countCharacters, partsForBillableCharacters } from '../domain/counting.ts';
 import { isDeliveryStatus, isSendingStatus } from '../domain/delivery-status.ts';
 import { normaliseNumber, operatorOf, type PrefixTable } from '../domain/numbers.ts';
-import { parseOffsetTimestamp } from '../domain/period.ts';
+import { parseOffsetTimestamp, wibDateOf } from '../domain/period.ts';
+import { isPossibleSentAt, LONG_AGO_DAYS, sentAtOddity } from '../domain/sent-at-range.ts';
+import {
+  describedNumber,
+  fieldWithNul,
+  MAX_NESTING,
+  nestsDeeperThan,
+  shown,
+  shownTimestamp,
+} from './field-values.ts';
 
 /** A send record ready to load. The message text travels only when configured to be stored. */
 export interface SendRow {
@@ -26,22 +35,36 @@ export interface ReportRow {
 }
 
 export type ParsedLine =
-  | { readonly kind: 'send'; readonly row: SendRow }
+  /** `warning`: loaded, but worth a look (an odd send time, R1). */
+  | { readonly kind: 'send'; readonly row: SendRow; readonly warning?: string }
   | { readonly kind: 'reports'; readonly rows: ReadonlyArray<ReportRow> }
-  | { readonly kind: 'rejected'; readonly reason: string };
+  /** `fixable`: a replay can load the line once tagih's own data changes (a customer or product added). */
+  | { readonly kind: 'rejected'; readonly reason: string; readonly fixable: boolean };
 
 export interface ParseContext {
   readonly customers: ReadonlyMap<string, number>;
   readonly products: ReadonlySet<string>;
   readonly prefixes: PrefixTable;
   readonly storeMessageText: boolean;
+  /** The run's clock, to tell an odd send time (R1). */
+  readonly now: Date;
 }
 
 const DEFAULT_PRODUCT = 'whatsapp_otp';
 
-function rejected(reason: string): ParsedLine {
-  return { kind: 'rejected', reason };
+function rejected(reason: string, fixable = false): ParsedLine {
+  return { kind: 'rejected', reason, fixable };
 }
+
+/** An overlong line (told by readLines, which kept only its beginning): it can never load as it is. */
+export function lineTooLong(bytes: number, limit: number): ParsedLine {
+  return rejected(
+    `the line is ${bytes} bytes long, over the limit of ${limit}; only its beginning is kept. Fix the line at the source and ingest the file again`,
+  );
+}
+
+/** Longest customer code, number, product or send time read; a longer one is refused without a look. */
+const MAX_FIELD = 64;
 
 function sendingIdOf(value: unknown): number | null {
   if (typeof value === 'number') return Number.isSafeInteger(value) && value > 0 ? value : null;
@@ -56,13 +79,6 @@ function smallIntOf(value: unknown): number | null {
   if (typeof value === 'number' && Number.isInteger(value)) return value;
   if (typeof value === 'string' && /^\d{1,3}$/.test(value.trim())) return Number(value.trim());
   return null;
-}
-
-/** Short, secret-free description of a value for an error message (never the OTP text). */
-function shown(value: unknown): string {
-  const s = typeof value === 'string' ? value : JSON.stringify(value);
-  if (s === undefined) return '(missing)';
-  return `'${s.length > 40 ? `${s.slice(0, 40)}…` : s}'`;
 }
 
 /**
@@ -89,6 +105,8 @@ export function contentHashOf(text: string): Buffer {
 /** Reads one gateway log line: a send record, a status_respon delivery report, or the reason it is bad (R2–R4). */
 export function parseLine(text: string, ctx: ParseContext): ParsedLine {
   if (text.trim() === '') return rejected('empty line');
+  if (nestsDeeperThan(text, MAX_NESTING))
+    return rejected(`JSON nested deeper than ${MAX_NESTING} levels; a send record or report needs at most 3`);
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -97,6 +115,13 @@ export function parseLine(text: string, ctx: ParseContext): ParsedLine {
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     return rejected('not a JSON object; expected a send record or a status_respon delivery report');
+  }
+  if (text.includes('\\u0000')) {
+    const field = fieldWithNul(value);
+    if (field)
+      return rejected(
+        `${field} holds a NUL character (\\u0000), which no gateway record has and PostgreSQL cannot store; fix the line at the source and ingest the file again`,
+      );
   }
   const record = value as Record<string, unknown>;
   if ('status_respon' in record) return parseReports(record.status_respon);
@@ -126,13 +151,25 @@ function parseReports(list: unknown): ParsedLine {
   return { kind: 'reports', rows };
 }
 
+function oversizedField(record: Record<string, unknown>): string | null {
+  for (const key of ['customer', 'number', 'sent_at', 'product', 'sendingid', 'sendingstatus']) {
+    const value = record[key];
+    if (typeof value === 'string' && value.length > MAX_FIELD)
+      return `${key} is a text of ${value.length} characters; at most ${MAX_FIELD} are read`;
+  }
+  return null;
+}
+
 function parseSend(record: Record<string, unknown>, ctx: ParseContext): ParsedLine {
+  const oversized = oversizedField(record);
+  if (oversized) return rejected(oversized);
   const code = record.customer;
   if (typeof code !== 'string' || code.trim() === '') return rejected('customer is missing');
   const customerId = ctx.customers.get(code.trim());
   if (customerId === undefined) {
     return rejected(
-      `unknown customer '${code.trim().slice(0, 40)}': add it with 'npm run customers -- add' or 'import', then 'npm run ingest -- --replay'`,
+      `unknown customer ${shown(code.trim())}: add it with 'npm run customers -- add' or 'import', then 'npm run ingest -- --replay'`,
+      true,
     );
   }
   const sendingId = sendingIdOf(record.sendingid);
@@ -145,19 +182,32 @@ function parseSend(record: Record<string, unknown>, ctx: ParseContext): ParsedLi
   }
   const product = record.product === undefined ? DEFAULT_PRODUCT : record.product;
   if (typeof product !== 'string' || !ctx.products.has(product)) {
-    return rejected(`product ${shown(product)} is unknown; expected one of ${[...ctx.products].join(', ')}`);
+    return rejected(
+      `product ${shown(product)} is unknown; expected one of ${[...ctx.products].join(', ')}`,
+      typeof product === 'string',
+    );
   }
   if (typeof record.number !== 'string' && typeof record.number !== 'number')
     return rejected('number is missing');
   const number = normaliseNumber(String(record.number));
-  if (number === null) return rejected(`number ${shown(record.number)} is not a phone number`);
+  if (number === null) {
+    return rejected(
+      `number (${describedNumber(String(record.number))}) is not a phone number; expected e.g. 0812-3456-7890 or +62 812 3456 7890`,
+    );
+  }
 
   if (typeof record.sent_at !== 'string')
     return rejected('sent_at is missing; expected e.g. 2026-10-05T10:11:12+07:00');
   const sentAt = parseOffsetTimestamp(record.sent_at);
   if (sentAt === null) {
     return rejected(
-      `sent_at ${shown(record.sent_at)} is not a timestamp with a time-zone offset; expected e.g. 2026-10-05T10:11:12+07:00`,
+      `sent_at ${shownTimestamp(record.sent_at)} is not a timestamp with a time-zone offset; expected e.g. 2026-10-05T10:11:12+07:00`,
+    );
+  }
+  // R1: a time no gateway clock shows (year 0000, 10000) is refused here, before PostgreSQL sees it.
+  if (!isPossibleSentAt(sentAt)) {
+    return rejected(
+      `sent_at ${shownTimestamp(record.sent_at)} is outside the years 1970–2099 a gateway clock can show; fix the line at the source and ingest the file again`,
     );
   }
   const message = record.message ?? '';
@@ -171,6 +221,7 @@ function parseSend(record: Record<string, unknown>, ctx: ParseContext): ParsedLi
   );
   return {
     kind: 'send',
+    ...oddTimeWarning(record.sent_at, sentAt, ctx.now),
     row: {
       sendingId,
       customerId,
@@ -185,5 +236,15 @@ function parseSend(record: Record<string, unknown>, ctx: ParseContext): ParsedLi
       contentHash,
       messageText: ctx.storeMessageText ? message : null,
     },
+  };
+}
+
+/** R1: an odd but possible send time is loaded (nothing the gateway sent is dropped) and warned about. */
+function oddTimeWarning(given: unknown, sentAt: Date, now: Date): { warning?: string } {
+  const oddity = sentAtOddity(sentAt, now);
+  if (oddity === null) return {};
+  const when = oddity === 'future' ? 'is in the future' : `is more than ${LONG_AGO_DAYS} days before today`;
+  return {
+    warning: `sent_at ${shownTimestamp(given)} ${when} (${wibDateOf(now)}); loaded and billed in its own month (R1). Check the gateway's clock`,
   };
 }

@@ -14,6 +14,8 @@ export function runCli(
   script: string,
   args: ReadonlyArray<string>,
   env: Readonly<Record<string, string>>,
+  /** Bytes for the command's standard input (none: standard input is closed). */
+  input?: Buffer,
 ): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(
@@ -22,15 +24,16 @@ export function runCli(
       {
         cwd: root,
         env: { ...process.env, TAGIH_REVIEW_BEFORE_SENDING: 'false', ...env },
-        stdio: ['ignore', 'pipe', 'pipe'],
+        stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
       },
     );
+    if (input !== undefined) child.stdin!.end(input);
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (d) => {
+    child.stdout!.on('data', (d) => {
       stdout += d;
     });
-    child.stderr.on('data', (d) => {
+    child.stderr!.on('data', (d) => {
       stderr += d;
     });
     child.on('error', reject);
