@@ -201,6 +201,12 @@ table rejected_lines.raw text not null
 table rejected_lines.raw_hash bytea not null
 table rejected_lines.rejected_at timestamp with time zone not null default now()
 table rejected_lines.resolved_at timestamp with time zone
+table rejected_lines.fixable boolean not null default false
+table rejected_lines.closed_as text
+table rejected_lines.close_note text
+table rejected_lines.message_length integer
+table rejected_lines.message_sha256 text
+table rejected_lines.redacted_at timestamp with time zone
 view sending_permission.customer_code text
 view sending_permission.allowed boolean
 view sending_permission.reason text
@@ -350,6 +356,8 @@ constraint refunds.refunds_amount_check CHECK ((amount >= 0))
 constraint refunds.refunds_customer_id_fkey FOREIGN KEY (customer_id) REFERENCES customers(id)
 constraint refunds.refunds_customer_id_key UNIQUE (customer_id)
 constraint refunds.refunds_pkey PRIMARY KEY (id)
+constraint rejected_lines.rejected_lines_closed CHECK (((closed_as IS NULL) = (resolved_at IS NULL)))
+constraint rejected_lines.rejected_lines_closed_as_check CHECK ((closed_as = ANY (ARRAY['loaded'::text, 'discarded'::text, 'expired'::text])))
 constraint rejected_lines.rejected_lines_file_line_no_raw_hash_key UNIQUE (file, line_no, raw_hash)
 constraint rejected_lines.rejected_lines_line_no_check CHECK ((line_no >= 1))
 constraint rejected_lines.rejected_lines_pkey PRIMARY KEY (id)
@@ -409,7 +417,9 @@ index CREATE UNIQUE INDEX refunds_customer_id_key ON refunds USING btree (custom
 index CREATE UNIQUE INDEX refunds_pkey ON refunds USING btree (id)
 index CREATE UNIQUE INDEX rejected_lines_file_line_no_raw_hash_key ON rejected_lines USING btree (file, line_no, raw_hash)
 index CREATE INDEX rejected_lines_open ON rejected_lines USING btree (id) WHERE (resolved_at IS NULL)
+index CREATE INDEX rejected_lines_open_since ON rejected_lines USING btree (rejected_at) WHERE (resolved_at IS NULL)
 index CREATE UNIQUE INDEX rejected_lines_pkey ON rejected_lines USING btree (id)
+index CREATE INDEX rejected_lines_to_redact ON rejected_lines USING btree (id) WHERE ((resolved_at IS NOT NULL) AND (redacted_at IS NULL))
 index CREATE UNIQUE INDEX suspensions_one_active ON suspensions USING btree (customer_id, reason) WHERE (lifted_at IS NULL)
 index CREATE UNIQUE INDEX suspensions_pkey ON suspensions USING btree (id)
 index CREATE UNIQUE INDEX tax_rules_effective_from_key ON tax_rules USING btree (effective_from)
