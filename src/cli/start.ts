@@ -88,7 +88,7 @@ async function runDaemon(cfg: Config, log: Logger): Promise<void> {
 const program = new Command('start')
   .description(
     [
-      'Run the scheduler daemon (issue 6): rollup, settlement, invoices, quota, reminders and mail on their cron',
+      'Run the scheduler daemon: rollup, settlement, invoices, quota, reminders and mail on their cron',
       'schedules (TAGIH_CRON_*, in TAGIH_TIMEZONE), catching up at start what was missed while it was down.',
       'Logs JSON lines (pretty on a terminal). SIGTERM or Ctrl-C stops it cleanly; a second one at once.',
     ].join(' '),
