@@ -18,6 +18,8 @@ const month = lastFinishedMonth(new Date());
 
 let pg: OwnPostgres;
 let outDir: string;
+/** Daemons this file started: a failed test must not leave one running. */
+const started: ChildProcess[] = [];
 
 interface Daemon {
   readonly child: ChildProcess;
@@ -44,6 +46,7 @@ function startDaemon(): Daemon {
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  started.push(child);
   let out = '';
   child.stdout!.on('data', (d) => {
     out += String(d);
@@ -84,6 +87,7 @@ beforeAll(async () => {
   }
 }, 300_000);
 afterAll(async () => {
+  for (const child of started) if (child.exitCode === null) child.kill('SIGKILL');
   await pg?.close();
 });
 
