@@ -275,12 +275,18 @@ async function main(opts: Options): Promise<void> {
       const lines = cut.stderr.trim().split('\n');
       if (cut.code === 0)
         return `PostgreSQL restarted after the invoice run had finished (target ${afterInvoices} invoices)`;
-      if (cut.code !== 1 || lines.length !== 1 || !lines[0]!.includes('DATABASE_URL=')) {
+      // Progress lines may come first; the error is the one last line, with no driver text or stack trace.
+      const last = lines.at(-1) ?? '';
+      if (
+        cut.code !== 1 ||
+        !last.startsWith('The database DATABASE_URL=') ||
+        /\n\s+at |ECONN/.test(cut.stderr)
+      ) {
         throw new UserError(
           `the invoice run cut by the PostgreSQL restart did not end with one clear line (exit ${cut.code}):\n${cut.stderr}`,
         );
       }
-      return `PostgreSQL restarted under invoice once ${afterInvoices} invoices were stored: it exited 1 with "${lines[0]!.slice(0, 100)}…"`;
+      return `PostgreSQL restarted under invoice once ${afterInvoices} invoices were stored: it exited 1 with "${last.slice(0, 100)}…"`;
     };
     const totals = {
       ingestMs,
