@@ -218,6 +218,35 @@ function report(clean: Figures, dirty: Figures): number {
   return differences;
 }
 
+/**
+ * Stops PostgreSQL (`stop`) under an invoice run once it has issued `afterInvoices`; the caller starts it again.
+ * The run must end with one clear line naming DATABASE_URL: no driver text, no stack trace.
+ */
+async function restartUnderInvoice(
+  side: Side,
+  afterInvoices: number,
+  stop: () => Promise<void>,
+): Promise<string> {
+  const { done } = command(INVOICE[0], INVOICE[1], side);
+  let exited = false;
+  void done.then(() => {
+    exited = true;
+  });
+  while (!exited && (await count(side.url, 'invoices')) < afterInvoices) await sleep(10);
+  await stop();
+  const cut = await done;
+  if (cut.code === 0)
+    return `PostgreSQL restarted after the invoice run had finished (target ${afterInvoices} invoices)`;
+  // Progress lines may come first; the error is the one last line.
+  const last = cut.stderr.trim().split('\n').at(-1) ?? '';
+  if (cut.code !== 1 || !last.startsWith('The database DATABASE_URL=') || /\n\s+at |ECONN/.test(cut.stderr)) {
+    throw new UserError(
+      `the invoice run cut by the PostgreSQL restart did not end with one clear line (exit ${cut.code}):\n${cut.stderr}`,
+    );
+  }
+  return `PostgreSQL restarted under invoice once ${afterInvoices} invoices were stored: it exited 1 with "${last.slice(0, 100)}…"`;
+}
+
 async function main(opts: Options): Promise<void> {
   const dir = await mkdtemp(path.join(tmpdir(), 'tagih-chaos-'));
   const dataDir = path.join(dir, 'pg');
@@ -260,33 +289,13 @@ async function main(opts: Options): Promise<void> {
       `clean run: ingest ${(ingestMs / 1000).toFixed(1)} s, invoice ${(invoiceMs / 1000).toFixed(1)} s`,
     );
 
-    // Stops PostgreSQL under an invoice run once it has issued `afterInvoices`, and starts it again.
     const restart = async (afterInvoices: number): Promise<string> => {
-      const { done } = command(INVOICE[0], INVOICE[1], dirty);
-      let exited = false;
-      void done.then(() => {
-        exited = true;
+      const restarted = await restartUnderInvoice(dirty, afterInvoices, async () => {
+        await server?.stop();
+        server = null;
       });
-      while (!exited && (await count(dirty.url, 'invoices')) < afterInvoices) await sleep(10);
-      await server?.stop();
-      server = null;
-      const cut = await done;
       server = await startEmbedded(dataDir, port, { flags: ['-c', 'fsync=off'] });
-      const lines = cut.stderr.trim().split('\n');
-      if (cut.code === 0)
-        return `PostgreSQL restarted after the invoice run had finished (target ${afterInvoices} invoices)`;
-      // Progress lines may come first; the error is the one last line, with no driver text or stack trace.
-      const last = lines.at(-1) ?? '';
-      if (
-        cut.code !== 1 ||
-        !last.startsWith('The database DATABASE_URL=') ||
-        /\n\s+at |ECONN/.test(cut.stderr)
-      ) {
-        throw new UserError(
-          `the invoice run cut by the PostgreSQL restart did not end with one clear line (exit ${cut.code}):\n${cut.stderr}`,
-        );
-      }
-      return `PostgreSQL restarted under invoice once ${afterInvoices} invoices were stored: it exited 1 with "${last.slice(0, 100)}…"`;
+      return restarted;
     };
     const totals = {
       ingestMs,
