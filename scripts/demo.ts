@@ -1,12 +1,17 @@
 // npm run demo: the main job on the embedded default — demo customers, a month of the gateway's log, that month
-// invoiced (register, PDFs, detail CSVs, mail as .eml files). Safe to run again: nothing is counted twice.
+// invoiced (register, PDFs, detail CSVs) with its mail waiting for review; the month before invoiced, mailed and
+// paid. Safe to run again: nothing is counted twice.
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { Command } from 'commander';
 import { stringify } from 'csv-stringify/sync';
 import { runInvoiceMonth } from '../src/billing/invoicing/invoice-month.ts';
-import { withDatabase } from '../src/cli/run-command.ts';
+import { recordPayment } from '../src/billing/payments/payments.ts';
+import { runProgram, withDatabase } from '../src/cli/run-command.ts';
 import { loadConfig } from '../src/config.ts';
 import { importCustomersCsv } from '../src/customers/save-customers.ts';
+import type { Database } from '../src/db/connect.ts';
+import { addDays } from '../src/domain/dates.ts';
 import { formatRupiah } from '../src/domain/money.ts';
 import { firstDayOf, lastFinishedMonth, nextMonth, previousMonth, wibDateOf } from '../src/domain/period.ts';
 import { ingestLogs } from '../src/ingest/ingest-log.ts';
@@ -17,16 +22,40 @@ import { generateMonthLog, zipfWeights } from './generate-log.ts';
 
 const MESSAGES = Number(process.env.DEMO_MESSAGES ?? 200_000);
 
-const config = loadConfig();
-const now = new Date();
-const month = process.env.DEMO_MONTH ?? lastFinishedMonth(now);
-// Issued on the 1st of the next month, as the scheduler would (or today, if that is earlier).
-const firstOfNext = firstDayOf(nextMonth(month));
-const issueDate = [firstOfNext, wibDateOf(now)].sort()[0]!;
-const demoDir = path.join(config.outDir, 'demo');
-await mkdir(demoDir, { recursive: true });
+/**
+ * The month before is paid by bank transfer a week after its invoices (before their due date), so that `npm start`
+ * after the demo finds nothing overdue: no settlement from the deposits, no overdue reminders.
+ */
+async function payMonth(database: Database, period: string, paidOn: string): Promise<number> {
+  const open = await database.db
+    .selectFrom('invoices')
+    .select(['number', 'total', 'paid_amount'])
+    .where('period', '=', firstDayOf(period))
+    .where('status', 'in', ['issued', 'partially_paid'])
+    .execute();
+  for (const invoice of open) {
+    await recordPayment(database.db, {
+      invoiceNumber: invoice.number,
+      amount: invoice.total - invoice.paid_amount,
+      date: paidOn,
+      ref: `demo transfer ${invoice.number}`,
+      actor: 'demo',
+    });
+  }
+  return open.length;
+}
 
-try {
+async function demo(): Promise<void> {
+  const config = loadConfig();
+  const now = new Date();
+  const month = process.env.DEMO_MONTH ?? lastFinishedMonth(now);
+  // Issued on the 1st of the next month, as the scheduler would (or today, if that is earlier).
+  const firstOfNext = firstDayOf(nextMonth(month));
+  const issueDate = [firstOfNext, wibDateOf(now)].sort()[0]!;
+  const demoDir = path.join(config.outDir, 'demo');
+  await mkdir(demoDir, { recursive: true });
+
+  const demoStarted = Date.now();
   await withDatabase(config, async ({ database }) => {
     console.log(`tagih demo on ${database.safeUrl}\n`);
 
@@ -79,8 +108,11 @@ try {
       holdMail: false,
       now,
     });
+    // Sent now (the real clock): the mail was queued after the demo's start, so 'now' would find none due yet.
+    const paid = await payMonth(database, before, [addDays(firstDayOf(month), 7), wibDateOf(now)].sort()[0]!);
+    const beforeMail = await sendPendingMail(database, config);
     console.log(
-      `2. ${before}, the month before: ${beforeLog} loaded, ${beforeRun.issued.length + beforeRun.alreadyIssued.length} invoices`,
+      `2. ${before}, the month before: ${beforeLog} loaded, ${beforeRun.issued.length + beforeRun.alreadyIssued.length} invoices, ${paid} paid now (by transfer, before the due date), ${beforeMail.sent} mails sent (invoices and receipts)`,
     );
 
     const log = path.join(demoDir, `gateway-${month}.jsonl`);
@@ -105,12 +137,13 @@ try {
     );
     for (const r of ingest.rejections) console.log(`     line ${r.line}: ${r.reason}`);
 
+    // The month's mail waits for finance's review, as in production (TAGIH_REVIEW_BEFORE_SENDING).
     const run = await runInvoiceMonth(database, config, {
       month,
       issueDate,
       dryRun: false,
       actor: 'demo',
-      holdMail: false,
+      holdMail: true,
       now,
     });
     console.log(
@@ -121,20 +154,37 @@ try {
       `   Month total: ${formatRupiah(all.reduce((s, i) => s + i.total, 0))} incl. PPN over ${all.length} invoices`,
     );
 
-    const sent = await sendPendingMail(database, config);
     const where = config.smtpUrl
       ? 'sent through SMTP'
       : `written as .eml files into ${path.join(config.outDir, 'outbox')}`;
-    console.log(`5. Mail: ${sent.sent} ${where}${sent.failed ? `, ${sent.failed} failed` : ''}`);
+    console.log(
+      `5. Mail: the ${all.length} invoice mails of ${month} wait for review (held); nothing of ${month} is mailed until approved`,
+    );
 
     console.log(`\nLook at:
   billing register   ${run.register}
   PDFs and details   ${run.folder}
   print pack         ${run.printPack ? run.printPack.pdf : '(no paper customers)'}
-  mails (.eml)       ${path.join(config.outDir, 'outbox')}
-Review the month:    npm run review -- --month ${month}`);
+  mails (.eml)       ${path.join(config.outDir, 'outbox')} (the month before's)
+
+Next: review and approve ${month}:
+  npm run review -- --month ${month}
+  open the page it prints, check the flags and PDFs, then Approve (one invoice or all): the approved mail is
+  ${where}. Then 'npm start' runs the schedule; the month before is paid, so it sends no reminders.
+
+Demo done in ${((Date.now() - demoStarted) / 1000).toFixed(0)} s.`);
   });
-} catch (error) {
-  process.stderr.write(`Demo failed: ${(error as Error).message}\n`);
-  process.exitCode = 1;
 }
+
+const program = new Command('demo')
+  .description(
+    [
+      'Load 20 demo customers and two months of generated gateway traffic into the embedded PostgreSQL (or',
+      'DATABASE_URL), invoice both months, mail and pay the month before, and leave the last finished month',
+      "waiting for review. DEMO_MESSAGES (default 200000) sets the month's messages, DEMO_MONTH the month.",
+      'Safe to run again: nothing is counted twice.',
+    ].join(' '),
+  )
+  .action(demo);
+
+await runProgram(program);

@@ -43,6 +43,9 @@ export interface Config {
   readonly reminderDaysAfterDue: number;
   /** How long the daemon waits for the running job on SIGTERM/SIGINT before it exits anyway. */
   readonly shutdownTimeoutSeconds: number;
+  /** How often the daemon checks that its database answers, and the longest wait between tries once it is lost. */
+  readonly databaseCheckSeconds: number;
+  readonly databaseRetryMaxSeconds: number;
   /** 'json' lines, 'pretty' for a person, or 'auto': pretty on a terminal, JSON otherwise. */
   readonly logFormat: LogFormat;
   readonly reviewBeforeSending: boolean;
@@ -244,6 +247,8 @@ export function loadConfig(givenEnv: Env = process.env, cwd: string = process.cw
     reminderDaysBeforeDue: integer(env, 'TAGIH_REMINDER_DAYS_BEFORE_DUE', 3, 1, 13),
     reminderDaysAfterDue: integer(env, 'TAGIH_REMINDER_DAYS_AFTER_DUE', 1, 1, 90),
     shutdownTimeoutSeconds: integer(env, 'TAGIH_SHUTDOWN_TIMEOUT_SECONDS', 60, 1, 3600),
+    databaseCheckSeconds: integer(env, 'TAGIH_DATABASE_CHECK_SECONDS', 10, 1, 3600),
+    databaseRetryMaxSeconds: integer(env, 'TAGIH_DATABASE_RETRY_MAX_SECONDS', 60, 1, 3600),
     logFormat: oneOf<LogFormat>(env, 'TAGIH_LOG_FORMAT', ['auto', 'json', 'pretty'], 'auto'),
     reviewBeforeSending: flag(env, 'TAGIH_REVIEW_BEFORE_SENDING', true),
     reviewBeforeSendingScheduler: flag(env, 'TAGIH_REVIEW_BEFORE_SENDING_SCHEDULER', false),

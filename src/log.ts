@@ -1,6 +1,7 @@
 import { pino } from 'pino';
 import pretty from 'pino-pretty';
 import type { LogFormat } from './config.ts';
+import { offsetLabel } from './schedule/timezone.ts';
 
 export type Logger = pino.Logger;
 
@@ -11,6 +12,19 @@ export interface LoggerOptions {
   readonly destination?: NodeJS.WritableStream;
   /** Whether the destination is a terminal (default: standard output's). */
   readonly isTty?: boolean;
+  /** The offset log times are written at, in minutes east of UTC (default WIB, 420). */
+  readonly offsetMinutes?: number;
+  /** The clock (tests pass a fixed one). */
+  readonly clock?: () => number;
+}
+
+/** WIB, UTC+7: Jakarta has no daylight saving, so the offset is fixed. */
+const WIB_MINUTES = 7 * 60;
+
+/** An instant as local time with its offset, to the millisecond: '2026-12-01T01:00:00.000+07:00'. */
+export function logTime(ms: number, offsetMinutes: number = WIB_MINUTES): string {
+  const local = new Date(ms + offsetMinutes * 60_000).toISOString();
+  return `${local.slice(0, 23)}${offsetLabel(offsetMinutes)}`;
 }
 
 /** user:password@ in any URL-like text (postgresql://, smtp://, smtps://). */
@@ -46,7 +60,8 @@ export function createLogger(options: LoggerOptions): Logger {
   const settings: pino.LoggerOptions = {
     level: options.level,
     base: { pid: process.pid },
-    timestamp: pino.stdTimeFunctions.isoTime,
+    // Issue 17: operators read WIB; the offset in every time keeps it unambiguous for machines.
+    timestamp: () => `,"time":"${logTime((options.clock ?? Date.now)(), options.offsetMinutes)}"`,
     serializers: { err: errorField, error: errorField },
     redact: {
       paths: [
@@ -70,7 +85,8 @@ export function createLogger(options: LoggerOptions): Logger {
       pretty({
         colorize: isTty,
         sync: true,
-        translateTime: 'SYS:yyyy-mm-dd HH:MM:ss',
+        // The time is already WIB text with its offset: shown as written, not in the host's zone.
+        translateTime: false,
         ignore: 'pid,hostname',
         singleLine: true,
         destination: options.destination ?? 1,

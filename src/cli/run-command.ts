@@ -2,7 +2,8 @@ import { type Command, CommanderError } from 'commander';
 import { sql } from 'kysely';
 import { migrations } from '../../migrations/index.ts';
 import { type Config, ConfigError, loadConfig } from '../config.ts';
-import { type Database, openDatabase } from '../db/connect.ts';
+import { type Database, openDatabase, redactUrl } from '../db/connect.ts';
+import { connectionProblem, databaseProblemLine } from '../db/connection-errors.ts';
 import { migrateToLatest } from '../db/migrate.ts';
 
 /** A failure the user can fix: printed as is, without a stack trace. */
@@ -83,10 +84,25 @@ function exitCodeFor(error: unknown): number {
     process.stderr.write(`Configuration: ${error.message}\n`);
     return 1;
   }
+  const problem = connectionProblem(error);
+  if (problem !== null) {
+    // Issue 17: one line naming the database and what to check, never a driver's 'connect ECONNREFUSED …'.
+    process.stderr.write(`${databaseProblemLine(configuredDatabase(), problem)}\n`);
+    if (process.env.TAGIH_DEBUG) process.stderr.write(`${(error as Error).stack ?? ''}\n`);
+    return 1;
+  }
   const message = error instanceof Error ? error.message : String(error);
   process.stderr.write(`Failed: ${message}\n`);
   if (process.env.TAGIH_DEBUG) process.stderr.write(`${(error as Error).stack ?? ''}\n`);
   return 1;
+}
+
+/** The database the command was configured with, as it may be shown (no password). */
+function configuredDatabase(): { readonly embedded: boolean; readonly safeUrl: string } {
+  const cfg = loadConfig();
+  return cfg.databaseUrl === null
+    ? { embedded: true, safeUrl: `embedded PostgreSQL in ${cfg.dataDir}` }
+    : { embedded: false, safeUrl: redactUrl(cfg.databaseUrl) };
 }
 
 export function config(): Config {

@@ -55,7 +55,7 @@ async function runDaemon(cfg: Config, log: Logger): Promise<void> {
   await withDatabase(cfg, async ({ database }) => {
     log.info({ database: database.safeUrl }, `database: ${database.safeUrl}`);
     if (signalled !== null) return;
-    const presence = await registerDaemon(database.pool);
+    let presence = await registerDaemon(database.pool);
     if (presence.others > 0) {
       log.warn(
         { others: presence.others },
@@ -67,6 +67,15 @@ async function runDaemon(cfg: Config, log: Logger): Promise<void> {
     await scheduler.catchUp();
     if (signalled === null) {
       scheduler.startTimers();
+      scheduler.watchDatabase({
+        checkMs: cfg.databaseCheckSeconds * 1000,
+        maxRetryMs: cfg.databaseRetryMaxSeconds * 1000,
+        // The presence lock went with the lost connection: registered again on a new one.
+        onBack: async () => {
+          await presence.release();
+          presence = await registerDaemon(database.pool);
+        },
+      });
       log.info('running; SIGTERM or Ctrl-C stops it');
     }
     const signal = await stopRequested;
@@ -88,7 +97,7 @@ async function runDaemon(cfg: Config, log: Logger): Promise<void> {
 const program = new Command('start')
   .description(
     [
-      'Run the scheduler daemon (issue 6): rollup, settlement, invoices, quota, reminders and mail on their cron',
+      'Run the scheduler daemon: rollup, settlement, invoices, quota, reminders and mail on their cron',
       'schedules (TAGIH_CRON_*, in TAGIH_TIMEZONE), catching up at start what was missed while it was down.',
       'Logs JSON lines (pretty on a terminal). SIGTERM or Ctrl-C stops it cleanly; a second one at once.',
     ].join(' '),

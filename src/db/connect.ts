@@ -39,6 +39,9 @@ export function createDb(connectionString: string, max = 10): { db: Db; pool: pg
   pool.on('error', () => {
     // An idle client lost its server (e.g. shutdown); the next query reports it.
   });
+  // A client checked out but between queries (a held advisory lock's session) that loses its server emits
+  // 'error' with no listener, which would end the process with a stack trace; its next query reports the loss.
+  pool.on('connect', (client) => client.on('error', () => {}));
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool, cursor: Cursor }) });
   return { db, pool };
 }

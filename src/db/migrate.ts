@@ -17,7 +17,10 @@ export async function migrateToLatest(db: Kysely<any>): Promise<MigrationOutcome
   if (result.error) {
     const failed = result.results?.find((r) => r.status === 'Error');
     const message = result.error instanceof Error ? result.error.message : String(result.error);
-    throw new Error(`Migration ${failed?.migrationName ?? '(unknown)'} failed: ${message}`);
+    // The cause keeps the driver's code, so a connection failure is reported as one (run-command.ts).
+    throw new Error(`Migration ${failed?.migrationName ?? '(unknown)'} failed: ${message}`, {
+      cause: result.error,
+    });
   }
   return {
     applied: (result.results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName),

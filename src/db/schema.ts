@@ -293,7 +293,7 @@ export interface JobRunsTable {
   trigger: 'schedule' | 'catch-up' | 'manual';
   started_at: DefaultTimestamp;
   finished_at: Timestamp | null;
-  outcome: Generated<'running' | 'ok' | 'failed' | 'skipped'>;
+  outcome: Generated<'running' | 'ok' | 'failed' | 'skipped' | 'interrupted'>;
   counts: Json | null;
   error: string | null;
 }

@@ -7,6 +7,7 @@ import type { Logger } from '../log.ts';
 import { previousRunAtOrBefore } from '../schedule/cron.ts';
 import { JOB_DEFAULTS, type JobName } from '../schedule/job-names.ts';
 import { formatAtOffset } from '../schedule/timezone.ts';
+import { DatabaseWatch } from './database-watch.ts';
 import {
   type JobTrigger,
   lastCovered,
@@ -28,6 +29,14 @@ export interface SchedulerOptions {
   readonly jobs?: Partial<Record<JobName, JobRunner>>;
   /** The clock (tests pass a fixed one). */
   readonly clock?: () => Date;
+}
+
+/** How the daemon watches its database (issue 17): a check every checkMs when idle, retries doubling from 1 s. */
+export interface WatchSettings {
+  readonly checkMs: number;
+  readonly maxRetryMs: number;
+  /** Called when the database is back, before the catch-up (the daemon re-registers its presence). */
+  readonly onBack?: () => Promise<void>;
 }
 
 export interface RunReport {
@@ -73,6 +82,7 @@ export class Scheduler {
   private idleWaiters: Array<() => void> = [];
   private tasks: ScheduledTask[] = [];
   private stopping = false;
+  private watch: DatabaseWatch | null = null;
   /** Every run this scheduler made or skipped, in order (for tests and the shutdown log). */
   readonly reports: RunReport[] = [];
 
@@ -119,7 +129,7 @@ export class Scheduler {
     for (const row of await markAbandonedRuns(this.database)) {
       this.log.warn(
         { job: row.job, run: row.id, started_at: row.started_at.toISOString() },
-        `run ${row.id} of ${row.job} was abandoned by a process that ended; marked failed`,
+        `run ${row.id} of ${row.job} (started ${this.wall(row.started_at)}) was cut off before it finished (its process ended or lost the database); marked interrupted, the catch-up runs it again`,
       );
     }
     const plan = await this.planCatchUp();
@@ -187,6 +197,27 @@ export class Scheduler {
     }
   }
 
+  /**
+   * Watches the database (issue 17): when it is lost no run starts, the daemon retries with backoff, and once it is
+   * back it marks cut-off runs interrupted, catches up what was missed and resumes the queue.
+   */
+  watchDatabase(settings: WatchSettings): void {
+    this.watch = new DatabaseWatch({
+      pool: this.database.pool,
+      log: this.log,
+      where: this.database.safeUrl,
+      checkMs: settings.checkMs,
+      firstRetryMs: Math.min(1000, settings.maxRetryMs),
+      maxRetryMs: settings.maxRetryMs,
+      onBack: async () => {
+        await settings.onBack?.();
+        await this.catchUp();
+        void this.pump();
+      },
+    });
+    this.watch.start();
+  }
+
   /** Queues a run; a job already waiting for an older tick just moves on to the newer one (unless 'each'). */
   enqueue(job: JobName, trigger: JobTrigger, tick: Date): void {
     if (this.stopping) return;
@@ -218,6 +249,7 @@ export class Scheduler {
    */
   async stop(reason: string): Promise<void> {
     this.stopping = true;
+    this.watch?.stop();
     for (const task of this.tasks) await task.destroy();
     this.tasks = [];
     const dropped = this.queue.splice(0);
@@ -236,6 +268,8 @@ export class Scheduler {
 
   private async pump(): Promise<void> {
     if (this.current !== null) return;
+    // While the database is gone the queue waits; the watch resumes it.
+    if (this.watch?.isDown && !this.stopping) return;
     const next = this.queue.shift();
     if (next === undefined) {
       for (const resolve of this.idleWaiters.splice(0)) resolve();
@@ -248,6 +282,7 @@ export class Scheduler {
     } catch (error) {
       // The database itself failed (lock or job_runs): logged, and the next tick or start tries again.
       this.log.error({ job: next.job, err: error }, `${next.job} could not be run`);
+      this.watch?.noteError(error);
       this.reports.push({
         job: next.job,
         trigger: next.trigger,
@@ -311,11 +346,15 @@ export class Scheduler {
         return report(result.outcome, run.id);
       } catch (error) {
         const message = error instanceof Error ? error.message : String(error);
-        await run.finish('failed', {}, message).catch((e) => {
+        // A shutdown between two units of work is an interruption, not a failure of the job (issue 17).
+        const outcome = error instanceof JobInterrupted ? 'interrupted' : 'failed';
+        await run.finish(outcome, {}, message).catch((e) => {
+          // The database is gone: the row stays 'running' until the catch-up after it is back marks it interrupted.
           log.error({ run: run.id, err: e }, `could not record the end of run ${run.id}`);
         });
         if (error instanceof JobInterrupted) log.warn({ run: run.id }, `${job} stopped: ${message}`);
         else log.error({ run: run.id, err: error, ms: Date.now() - started }, `${job} failed`);
+        this.watch?.noteError(error);
         return report('failed', run.id, message);
       }
     });

@@ -5,7 +5,7 @@ import type { Db } from '../db/connect.ts';
 import { scrubSecrets } from '../log.ts';
 
 export type JobTrigger = 'schedule' | 'catch-up' | 'manual';
-export type JobOutcome = 'running' | 'ok' | 'failed' | 'skipped';
+export type JobOutcome = 'running' | 'ok' | 'failed' | 'skipped' | 'interrupted';
 /** What a run did, as flat facts for job_runs.counts, e.g. { month: '2026-10', issued: 42 }. */
 export type JobCounts = Readonly<Record<string, string | number | boolean | null>>;
 
@@ -20,7 +20,7 @@ const runLockKey = (id: number) => `tagih:run:${id}`;
 /** A job_runs row in progress, and the session that keeps it alive. */
 export interface JobRun {
   readonly id: number;
-  finish(outcome: 'ok' | 'failed' | 'skipped', counts: JobCounts, error?: string | null): Promise<void>;
+  finish(outcome: Exclude<JobOutcome, 'running'>, counts: JobCounts, error?: string | null): Promise<void>;
 }
 
 /**
@@ -134,7 +134,7 @@ export async function recordJobRun<T>(
 }
 
 /**
- * Marks 'running' rows whose process is gone (killed, machine down, database connection lost) as failed, so they
+ * Marks 'running' rows whose process is gone (killed, machine down, database connection lost) as interrupted, so they
  * neither look busy forever nor hide that the job must run again. Returns the rows marked.
  */
 export async function markAbandonedRuns(
@@ -155,8 +155,8 @@ export async function markAbandonedRuns(
       if (!(await tryLockAdvisory(client, key))) continue;
       try {
         const updated = await client.query(
-          `update job_runs set outcome = 'failed', finished_at = now(),
-             error = 'abandoned: the process running it ended before it finished (killed, or its database connection was lost)'
+          `update job_runs set outcome = 'interrupted', finished_at = now(),
+             error = 'interrupted: the process running it ended before it finished (killed, or its database connection was lost)'
            where id = $1 and outcome = 'running'`,
           [row.id],
         );
@@ -227,7 +227,7 @@ export async function jobHistory(db: Db, jobs: ReadonlyArray<string>): Promise<M
       .selectFrom('job_runs')
       .select(sql<number>`count(*)::int`.as('n'))
       .where('job', '=', job)
-      .where('outcome', '=', 'failed');
+      .where('outcome', 'in', ['failed', 'interrupted']);
     if (lastOk) failures = failures.where('started_at', '>', lastOk.started_at);
     const { n } = await failures.executeTakeFirstOrThrow();
     out.set(job, {

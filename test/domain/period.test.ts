@@ -277,15 +277,17 @@ describe('R1 reading gateway timestamps', () => {
     expect(parseOffsetTimestamp(text)).toBeNull();
   });
 
-  it('R1: parsing 200 000 timestamps takes well under a second', () => {
-    const started = performance.now();
-    let last: Date | null = null;
+  // Speed is measured by `npm run bench`, not asserted here: a loaded machine must not fail the suite.
+  it('R1: 200 000 timestamps in a row all parse to their instant', () => {
+    let parsed = 0;
     for (let i = 0; i < 200_000; i++) {
-      last = parseOffsetTimestamp(
-        `2026-10-${String(1 + (i % 28)).padStart(2, '0')}T10:11:${String(i % 60).padStart(2, '0')}+07:00`,
+      const day = 1 + (i % 28);
+      const second = i % 60;
+      const at = parseOffsetTimestamp(
+        `2026-10-${String(day).padStart(2, '0')}T10:11:${String(second).padStart(2, '0')}+07:00`,
       );
+      if (at?.getTime() === Date.UTC(2026, 9, day, 3, 11, second)) parsed += 1;
     }
-    expect(last).not.toBeNull();
-    expect(performance.now() - started).toBeLessThan(1000);
+    expect(parsed).toBe(200_000);
   });
 });

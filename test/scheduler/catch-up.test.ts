@@ -86,16 +86,21 @@ describe('catch-up after an outage over the 1st', () => {
     expect(messages).toContain(
       'catch-up: invoice (last successful run 2026-10-01T01:00+07:00) runs now for 2026-11-01T01:00+07:00',
     );
-    expect(messages).toContain(
-      `run ${dead.id} of quota was abandoned by a process that ended; marked failed`,
+    // Issue 17: the run cut off is recorded as interrupted, not left 'running', and the start says so.
+    expect(messages).toContainEqual(
+      expect.stringMatching(
+        new RegExp(
+          `^run ${dead.id} of quota \\(started .*\\) was cut off before it finished .*; marked interrupted`,
+        ),
+      ),
     );
     const abandoned = await t.db
       .selectFrom('job_runs')
       .select(['outcome', 'error'])
       .where('id', '=', dead.id)
       .executeTakeFirstOrThrow();
-    expect(abandoned.outcome).toBe('failed');
-    expect(abandoned.error).toMatch(/^abandoned/);
+    expect(abandoned.outcome).toBe('interrupted');
+    expect(abandoned.error).toMatch(/^interrupted: the process running it ended/);
   });
 
   it('a second start at the same time has nothing to catch up', async () => {

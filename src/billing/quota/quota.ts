@@ -47,21 +47,38 @@ export interface QuotaCheckSummary {
 
 type PartsByProduct = Map<string, Map<Operator, number>>;
 
-async function monthToDateParts(
+/**
+ * R10, issue 17: the billable parts of the month to date as committed, read in one statement (one snapshot) so a
+ * concurrent ingest can neither hide usage nor make the check wait: days whose rollup is current come from
+ * daily_usage; days still marked dirty (an ingest may hold the mark locked for its whole run) are counted from their
+ * committed messages. Plain reads take no row locks, and uncommitted rows are never seen.
+ */
+export async function monthToDateParts(
   db: Db,
   monthStart: string,
   lastDay: string,
   customerIds?: ReadonlyArray<number>,
 ): Promise<Map<number, PartsByProduct>> {
-  let q = db
-    .selectFrom('daily_usage')
-    .select(['customer_id', 'product', 'operator', sql<number>`sum(billable_parts)::bigint`.as('parts')])
-    .where('day', '>=', monthStart)
-    .where('day', '<=', lastDay)
-    .groupBy(['customer_id', 'product', 'operator']);
-  if (customerIds) q = q.where('customer_id', 'in', [...customerIds]);
+  const only = customerIds ? sql`and customer_id = any(${[...customerIds]}::bigint[])` : sql``;
+  const rows = await sql<{ customer_id: number; product: string; operator: string; parts: number }>`
+    with dirty as (
+      select customer_id, day from daily_usage_dirty where day between ${monthStart}::date and ${lastDay}::date ${only}
+    ), rolled as (
+      select u.customer_id, u.product, u.operator, u.billable_parts as parts from daily_usage u
+      where u.day between ${monthStart}::date and ${lastDay}::date ${only}
+        and not exists (select 1 from dirty d where d.customer_id = u.customer_id and d.day = u.day)
+    ), live as (
+      select m.customer_id, m.product, m.operator, m.parts from dirty d
+      join messages m on m.customer_id = d.customer_id and m.billable
+        and m.sent_at >= (d.day::timestamp at time zone 'Asia/Jakarta')
+        and m.sent_at < ((d.day + 1)::timestamp at time zone 'Asia/Jakarta')
+    )
+    select customer_id, product, operator, sum(parts)::bigint as parts
+    from (select * from rolled union all select * from live) usage
+    group by customer_id, product, operator
+  `.execute(db);
   const byCustomer = new Map<number, PartsByProduct>();
-  for (const r of await q.execute()) {
+  for (const r of rows.rows) {
     if (r.parts === 0) continue;
     const products = byCustomer.get(r.customer_id) ?? new Map<string, Map<Operator, number>>();
     const operators = products.get(r.product) ?? new Map<Operator, number>();
@@ -113,7 +130,9 @@ async function applyQuota(db: Db, customerId: number, month: string, usage: Rupi
       .selectFrom('customers')
       .select(['quota_override'])
       .where('id', '=', customerId)
-      .forUpdate()
+      // NO KEY UPDATE, not UPDATE: an ingest batch's messages hold KEY SHARE on their customer until the batch
+      // commits, and the check must not wait for it (issue 17); two checks still serialise on this lock.
+      .forNoKeyUpdate()
       .executeTakeFirstOrThrow();
     const { balance } = await trx
       .selectFrom('deposit_balances')
