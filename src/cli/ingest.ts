@@ -1,7 +1,9 @@
 import { existsSync } from 'node:fs';
 import { Command } from 'commander';
+import { QuotaRechecker } from '../billing/quota-recheck.ts';
 import { type IngestSummary, ingestLogs, replayRejected } from '../ingest/ingest-log.ts';
 import { logSource } from '../ingest/read-lines.ts';
+import { createLogger } from '../log.ts';
 import { config, printJson, runProgram, UserError, withDatabase } from './run-command.ts';
 
 function report(summary: IngestSummary, listed: number): void {
@@ -40,7 +42,11 @@ const program = new Command('ingest')
     if (missing.length > 0) throw new UserError(`No such file: ${missing.join(', ')}. Nothing was loaded.`);
     const cfg = config();
     const summary = await withDatabase(cfg, async ({ database }) => {
+      // Issue 13 / R10: each committed batch has its customers' quota checked again at once, not at the next hour.
+      const log = createLogger({ level: 'warn', format: cfg.logFormat, destination: process.stderr });
+      const quota = new QuotaRechecker(database, log);
       const options = {
+        afterBatch: (ids: ReadonlySet<number>) => void quota.recheck(ids),
         storeMessageText: cfg.storeMessageText,
         maxListed: opts.json ? 100_000 : 50,
         onProgress:
@@ -48,15 +54,19 @@ const program = new Command('ingest')
             ? (n: number) => process.stderr.write(`\r${n} lines…`)
             : undefined,
       };
-      const result = opts.replay
-        ? await replayRejected(database.pool, options)
-        : await ingestLogs(
-            database.pool,
-            files.map((f) => logSource(f)),
-            options,
-          );
-      if (options.onProgress) process.stderr.write('\r');
-      return result;
+      try {
+        const result = opts.replay
+          ? await replayRejected(database.pool, options)
+          : await ingestLogs(
+              database.pool,
+              files.map((f) => logSource(f)),
+              options,
+            );
+        if (options.onProgress) process.stderr.write('\r');
+        return result;
+      } finally {
+        await quota.idle();
+      }
     });
     if (opts.json) printJson(summary);
     else report(summary, 50);

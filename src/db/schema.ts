@@ -268,6 +268,22 @@ export interface JobRunsTable {
   error: string | null;
 }
 
+export interface ApiKeysTable {
+  id: GeneratedAlways<number>;
+  kind: 'gateway' | 'customer';
+  name: string;
+  customer_id: number | null;
+  key_hash: Buffer;
+  key_prefix: string;
+  created_at: DefaultTimestamp;
+  revoked_at: Timestamp | null;
+  last_balance_check_at: Timestamp | null;
+}
+export interface CustomerApiIpsTable {
+  customer_id: number;
+  network: string;
+}
+
 export interface DB {
   operators: OperatorsTable;
   operator_prefixes: OperatorPrefixesTable;
@@ -297,4 +313,6 @@ export interface DB {
   sending_permission: SendingPermissionView;
   mail_outbox: MailOutboxTable;
   job_runs: JobRunsTable;
+  api_keys: ApiKeysTable;
+  customer_api_ips: CustomerApiIpsTable;
 }

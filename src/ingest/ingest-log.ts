@@ -41,7 +41,11 @@ export interface IngestOptions {
   readonly batchLines?: number;
   readonly maxListed?: number;
   readonly onProgress?: (linesRead: number) => void;
+  /** Called after each batch commits with the customers whose send records it held (issue 13: quota re-check). */
+  readonly afterBatch?: AfterBatch;
 }
+
+export type AfterBatch = (customerIds: ReadonlySet<number>) => void;
 
 const DEFAULT_BATCH_LINES = 10_000;
 const YIELD_EVERY_LINES = 256;
@@ -92,7 +96,8 @@ class Tally {
   }
 }
 
-async function loadContext(client: pg.PoolClient, storeMessageText: boolean): Promise<ParseContext> {
+/** What parseLine needs, read fresh from the database (customers, products, operator prefixes). */
+export async function loadContext(client: pg.PoolClient, storeMessageText: boolean): Promise<ParseContext> {
   const customers = await client.query<{ code: string; id: number }>('select code, id from customers');
   const products = await client.query<{ code: string }>('select code from products');
   const prefixes = await client.query<{ prefix: string; operator: Operator }>(
@@ -122,6 +127,7 @@ class Loader {
     private readonly batchLines: number,
     private readonly file: string,
     private readonly resolveEarlier: boolean,
+    private readonly afterBatch?: AfterBatch,
   ) {
     this.batch = newBatch(file);
   }
@@ -172,6 +178,7 @@ class Loader {
     this.inFlight = loadBatch(this.client, batch, this.resolveEarlier).then((r) => {
       this.tally.add(r);
       this.tally.databaseMs += performance.now() - t0;
+      this.afterBatch?.(new Set(batch.sends.map((s) => s.row.customerId)));
     });
   }
 
@@ -209,6 +216,7 @@ export async function ingestLogs(
         options.batchLines ?? DEFAULT_BATCH_LINES,
         file,
         await hasOpenRejections(client, file),
+        options.afterBatch,
       );
       tally.files += 1;
       for await (const { lineNo, text } of readLines(await source.open())) {
@@ -248,7 +256,15 @@ export async function replayRejected(pool: pg.Pool, options: IngestOptions): Pro
           await loader?.finish();
           currentFile = row.file;
           tally.files += 1;
-          loader = new Loader(client, ctx, tally, options.batchLines ?? DEFAULT_BATCH_LINES, row.file, true);
+          loader = new Loader(
+            client,
+            ctx,
+            tally,
+            options.batchLines ?? DEFAULT_BATCH_LINES,
+            row.file,
+            true,
+            options.afterBatch,
+          );
         }
         tally.linesRead += 1;
         await loader!.line(row.line_no, row.raw);
