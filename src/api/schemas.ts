@@ -29,7 +29,7 @@ export const callbackBodySchema = {
           sendingid: { anyOf: [{ type: 'integer' }, { type: 'string' }] },
           number: { type: 'string' },
           deliverystatus: {
-            type: ['string', 'integer'],
+            anyOf: [{ type: 'string' }, { type: 'integer' }],
             description: '2 Sent, 3 Delivered, 4 Read, 5 Cancel, 6 Reject, 7 Pending',
           },
           deliverystatustext: { type: 'string' },
