@@ -16,6 +16,8 @@ export interface ApiOptions {
   readonly maxBodyBytes: number;
   readonly storeMessageText: boolean;
   readonly quota: QuotaRechecker;
+  /** True once the server is closing: answers then end their connection, so keep-alive cannot hold the close. */
+  readonly closing?: () => boolean;
 }
 
 export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
@@ -29,6 +31,9 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
     return503OnClosing: true,
   });
   app.setErrorHandler(errorHandler(options.maxBodyBytes));
+  app.addHook('onSend', async (_request, reply) => {
+    if (options.closing?.()) reply.header('connection', 'close');
+  });
   app.addHook('onResponse', async (request, reply) => {
     request.log.info(
       {

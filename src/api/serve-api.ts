@@ -19,18 +19,21 @@ export async function startApi(
 ): Promise<RunningApi> {
   const apiLog = log.child({ component: 'api' });
   const quota = new QuotaRechecker(database, apiLog);
+  let closing = false;
   const app = await buildApi({
     database,
     log: apiLog,
     maxBodyBytes: config.apiMaxBodyBytes,
     storeMessageText: config.storeMessageText,
     quota,
+    closing: () => closing,
   });
-  const url = await app.listen({ host: listen.host, port: listen.port, listenTextResolver: () => '' });
+  const url = await app.listen({ host: listen.host, port: listen.port });
   apiLog.info({ url }, `API listening on ${url} (OpenAPI: ${url}/v1/openapi.json)`);
   return {
     url,
     close: async () => {
+      closing = true;
       await app.close();
       await quota.idle();
       apiLog.info('API stopped');
