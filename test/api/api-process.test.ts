@@ -32,10 +32,10 @@ async function until<T>(what: string, probe: () => T | null | undefined | false,
   }
 }
 
-async function startServer(): Promise<Server> {
+async function startServer(script = 'src/cli/api.ts', extra: Record<string, string> = {}): Promise<Server> {
   // node itself (not the tsx wrapper), so the signals reach the server's own process
-  const child = spawn(process.execPath, ['--import', 'tsx', path.resolve('src/cli/api.ts')], {
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
+  const child = spawn(process.execPath, ['--import', 'tsx', path.resolve(script)], {
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env, ...extra },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
@@ -161,5 +161,19 @@ describe('the API process', () => {
     expect(await loaded(3_000_000)).toBe(LINES);
     expect(server.output()).toContain('API stopped');
     expect(server.output()).not.toContain('918273');
+  });
+
+  it('issue 13: npm start serves the API too when TAGIH_API_LISTEN is set, and stops it on SIGTERM', async () => {
+    const off = Object.fromEntries(
+      ['ROLLUP', 'SETTLE', 'INVOICE', 'QUOTA', 'REMINDERS', 'MAIL'].map((j) => [`TAGIH_CRON_${j}`, 'off']),
+    );
+    const daemon = await startServer('src/cli/start.ts', off);
+    const permission = await fetch(`${daemon.url}/v1/customers/ACME/permission`, {
+      headers: { authorization: `Bearer ${gatewayKey}` },
+    });
+    expect(permission.status).toBe(200);
+    daemon.child.kill('SIGTERM');
+    expect((await daemon.exited).code).toBe(0);
+    expect(daemon.output()).toContain('API stopped');
   });
 });
