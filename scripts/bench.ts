@@ -1,5 +1,6 @@
 // npm run bench -- ingest --messages 1000000
 // npm run bench -- month --messages 1000000 --customers 1000
+// npm run bench -- api --lines 50000 --crossings 25
 // Runs on a database of its own (tagih_bench, recreated) on the configured server or the embedded default.
 import { spawnSync } from 'node:child_process';
 import { readdir, rm, stat } from 'node:fs/promises';
@@ -208,6 +209,16 @@ program
       await rm(outDir, { recursive: true, force: true });
       await database.close();
     }
+  });
+
+program
+  .command('api')
+  .option('--lines <n>', 'lines for the file ingest and for the API each', '50000')
+  .option('--crossings <n>', 'quota crossings to time', '25')
+  .action(async (o: { lines: string; crossings: string }) => {
+    // issue 13: the HTTP API (scripts/bench-api.ts)
+    const { benchApi } = await import('./bench-api.ts');
+    await benchApi({ lines: Number(o.lines), crossings: Number(o.crossings) });
   });
 
 await program.parseAsync();

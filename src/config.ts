@@ -69,6 +69,10 @@ export interface Config {
   };
   readonly bank: { readonly bankName: string; readonly accountName: string; readonly accountNumber: string };
   readonly logLevel: string;
+  /** Issue 13: where the HTTP API listens (`npm run api`, and `npm start` when set); null: not in `npm start`. */
+  readonly apiListen: { readonly host: string; readonly port: number } | null;
+  /** Issue 13: larger request bodies get 413. */
+  readonly apiMaxBodyBytes: number;
 }
 
 export type LogFormat = 'auto' | 'json' | 'pretty';
@@ -149,6 +153,17 @@ function oneOf<T extends string>(env: Env, key: string, allowed: ReadonlyArray<T
     throw new ConfigError(`${key}=${raw} is not allowed; expected one of ${allowed.join(', ')}`);
   }
   return raw as T;
+}
+
+/** host:port, e.g. 127.0.0.1:8418 or [::1]:8418 (port 0: any free port). */
+function listenAddress(env: Env, key: string): { host: string; port: number } | null {
+  const raw = optionalText(env, key);
+  if (!raw) return null;
+  const m = /^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+):(\d{1,5})$/.exec(raw);
+  const port = m ? Number(m[2]) : -1;
+  if (!m || port > 65535)
+    throw new ConfigError(`${key}=${raw} is not host:port; expected e.g. ${key}=127.0.0.1:8418`);
+  return { host: m[1]!.replace(/^\[|\]$/g, ''), port };
 }
 
 function timezoneOffset(key: string, timezone: string): number {
@@ -273,6 +288,8 @@ export function loadConfig(givenEnv: Env = process.env, cwd: string = process.cw
       accountNumber: text(env, 'TAGIH_BANK_ACCOUNT_NUMBER', '0123456789'),
     },
     logLevel: oneOf(env, 'TAGIH_LOG_LEVEL', LOG_LEVELS, 'info'),
+    apiListen: listenAddress(env, 'TAGIH_API_LISTEN'),
+    apiMaxBodyBytes: integer(env, 'TAGIH_API_MAX_BODY_BYTES', 8 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
   };
 }
 

@@ -1,5 +1,7 @@
 import { Command } from 'commander';
 import { sql } from 'kysely';
+import { ApiKeyError, issueCustomerKey } from '../api/api-keys.ts';
+import { setAllowedNetworks } from '../api/customer-ips.ts';
 import { parseCustomerInput } from '../customers/customer-input.ts';
 import { CustomerFileError, importCustomersCsv, saveCustomers } from '../customers/save-customers.ts';
 import { formatRupiah } from '../domain/money.ts';
@@ -172,6 +174,58 @@ program
         ),
       );
     });
+  });
+
+// Issue 13: the customer's key for POST /v1/balance, and its optional IP allow-list.
+program
+  .command('apikey')
+  .argument('<code>', 'customer code')
+  .option('--json', 'print as JSON')
+  .description("Issue the customer's API key for the balance check (shown once; replaces its earlier key)")
+  .action(async (code: string, opts: { json?: boolean }) => {
+    const issued = await withDatabase(config(), async ({ database }) => {
+      try {
+        return await issueCustomerKey(database.db, code);
+      } catch (error) {
+        if (error instanceof ApiKeyError) throw new UserError(error.message);
+        throw error;
+      }
+    });
+    if (opts.json) printJson({ code, key: issued.key, prefix: issued.prefix });
+    else {
+      console.log(`API key of ${code}:\n\n  ${issued.key}\n`);
+      console.log(
+        'It is shown only now (only its hash is kept); any earlier key of this customer is revoked.',
+      );
+    }
+  });
+
+program
+  .command('api-ips')
+  .argument('<code>', 'customer code')
+  .argument('[networks...]', 'IP addresses or networks, e.g. 203.0.113.7 203.0.113.0/24')
+  .option('--clear', 'remove the allow-list: any address may ask')
+  .option('--json', 'print as JSON')
+  .description("Set the addresses the customer's balance check may come from (others get global status 40)")
+  .action(async (code: string, networks: string[], opts: { clear?: boolean; json?: boolean }) => {
+    if (networks.length === 0 && !opts.clear)
+      throw new UserError('Name at least one address or network, or use --clear to allow any address.');
+    if (networks.length > 0 && opts.clear) throw new UserError('--clear takes no addresses.');
+    const list = await withDatabase(config(), async ({ database }) => {
+      try {
+        return await setAllowedNetworks(database.db, code, networks);
+      } catch (error) {
+        if (error instanceof ApiKeyError) throw new UserError(error.message);
+        throw error;
+      }
+    });
+    if (opts.json) printJson({ code, networks: list });
+    else
+      console.log(
+        list.length === 0
+          ? `${code}: no allow-list; the balance check is answered from any address.`
+          : `${code}: the balance check is answered only from ${list.join(', ')}.`,
+      );
   });
 
 await runProgram(program);

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { Command } from 'commander';
 import type pg from 'pg';
+import { QuotaRechecker } from '../billing/quota/quota-recheck.ts';
 import { type IngestOptions, type IngestSummary, ingestLogs, replayRejected } from '../ingest/ingest-log.ts';
 import { LogReadError, type LogSource, logSource } from '../ingest/read-lines.ts';
 import {
@@ -12,6 +13,7 @@ import {
   purgeExpiredLines,
   rejectedLineIds,
 } from '../ingest/rejected-lines.ts';
+import { createLogger } from '../log.ts';
 import { ingestProgress } from './ingest-progress.ts';
 import { config, printJson, runProgram, UserError, withDatabase } from './run-command.ts';
 
@@ -75,7 +77,13 @@ async function totalBytes(sources: ReadonlyArray<LogSource>): Promise<number | n
 }
 
 /** Loads the files (or replays), with progress on standard error; a file that cannot be read is a user error. */
-async function run(pool: pg.Pool, files: string[], opts: Options, storeMessageText: boolean) {
+async function run(
+  pool: pg.Pool,
+  files: string[],
+  opts: Options,
+  storeMessageText: boolean,
+  afterBatch: IngestOptions['afterBatch'],
+) {
   const sources = files.map((f) => logSource(f));
   const total = opts.replay ? null : await totalBytes(sources);
   const progress = opts.json
@@ -85,6 +93,7 @@ async function run(pool: pg.Pool, files: string[], opts: Options, storeMessageTe
         bytes: () => ({ done: sources.reduce((n, s) => n + s.bytesRead(), 0), total }),
       });
   const options: IngestOptions = {
+    afterBatch,
     storeMessageText,
     maxListed: opts.json ? 100_000 : LISTED,
     onProgress: progress ? (n) => progress.update(n) : undefined,
@@ -172,7 +181,16 @@ const program = new Command('ingest')
       const purged = await purgeExpiredLines(database.pool, cfg.rejectedRetentionDays, new Date());
       if (!opts.json) printPurge(purged);
       if (opts.discard !== undefined || opts.allUnfixable) return discard(database.pool, opts);
-      const summary = await run(database.pool, files, opts, cfg.storeMessageText);
+      // Issue 13 / R10: each committed batch has its customers' quota checked again at once, not at the next hour.
+      const log = createLogger({ level: 'warn', format: cfg.logFormat, destination: process.stderr });
+      const quota = new QuotaRechecker(database, log);
+      const summary = await run(
+        database.pool,
+        files,
+        opts,
+        cfg.storeMessageText,
+        (ids) => void quota.recheck(ids),
+      ).finally(() => quota.idle());
       const open = opts.replay ? await openRejectedLines(database.pool, LISTED) : null;
       if (opts.json) printJson({ ...summary, purged, ...(open ? { open } : {}) });
       else {

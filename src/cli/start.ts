@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { startApi } from '../api/serve-api.ts';
 import type { Config } from '../config.ts';
 import { createLogger, type Logger } from '../log.ts';
 import { Scheduler } from '../scheduler/daemon.ts';
@@ -65,6 +66,9 @@ async function runDaemon(cfg: Config, log: Logger): Promise<void> {
     const scheduler = new Scheduler({ database, config: cfg, log });
     scheduler.logSchedule();
     await scheduler.catchUp();
+    // Issue 13: the HTTP API in the same process when TAGIH_API_LISTEN is set.
+    const api =
+      cfg.apiListen && signalled === null ? await startApi(database, cfg, log, cfg.apiListen) : null;
     if (signalled === null) {
       scheduler.startTimers();
       scheduler.watchDatabase({
@@ -79,6 +83,7 @@ async function runDaemon(cfg: Config, log: Logger): Promise<void> {
       log.info('running; SIGTERM or Ctrl-C stops it');
     }
     const signal = await stopRequested;
+    await api?.close();
     await scheduler.stop(signal);
     await presence.release();
     log.info(

@@ -317,6 +317,21 @@ export interface FakturNumbersTable {
   source: string;
   imported_at: DefaultTimestamp;
 }
+export interface ApiKeysTable {
+  id: GeneratedAlways<number>;
+  kind: 'gateway' | 'customer';
+  name: string;
+  customer_id: number | null;
+  key_hash: Buffer;
+  key_prefix: string;
+  created_at: DefaultTimestamp;
+  revoked_at: Timestamp | null;
+  last_balance_check_at: Timestamp | null;
+}
+export interface CustomerApiIpsTable {
+  customer_id: number;
+  network: string;
+}
 
 export interface DB {
   operators: OperatorsTable;
@@ -349,4 +364,6 @@ export interface DB {
   job_runs: JobRunsTable;
   efaktur_exports: EfakturExportsTable;
   faktur_numbers: FakturNumbersTable;
+  api_keys: ApiKeysTable;
+  customer_api_ips: CustomerApiIpsTable;
 }

@@ -48,7 +48,11 @@ export interface IngestOptions {
   readonly onProgress?: (linesRead: number) => void;
   /** The run's clock, for odd send times (R1); default now. */
   readonly now?: Date;
+  /** Called after each batch commits with the customers whose send records it held (issue 13: quota re-check). */
+  readonly afterBatch?: AfterBatch;
 }
+
+export type AfterBatch = (customerIds: ReadonlySet<number>) => void;
 
 const DEFAULT_BATCH_LINES = 10_000;
 const YIELD_EVERY_LINES = 256;
@@ -112,7 +116,8 @@ class Tally {
   }
 }
 
-async function loadContext(
+/** What parseLine needs, read fresh from the database (customers, products, operator prefixes). */
+export async function loadContext(
   client: pg.PoolClient,
   storeMessageText: boolean,
   now: Date,
@@ -148,6 +153,7 @@ class Loader {
     private readonly batchLines: number,
     private readonly file: string,
     private readonly resolveEarlier: boolean,
+    private readonly afterBatch?: AfterBatch,
   ) {
     this.batch = newBatch(file);
   }
@@ -209,6 +215,7 @@ class Loader {
     this.inFlight = loadBatch(this.client, batch, this.resolveEarlier).then((r) => {
       this.tally.add(r);
       this.tally.databaseMs += performance.now() - t0;
+      this.afterBatch?.(new Set(batch.sends.map((s) => s.row.customerId)));
     });
   }
 
@@ -246,6 +253,7 @@ export async function ingestLogs(
         options.batchLines ?? DEFAULT_BATCH_LINES,
         file,
         await hasOpenRejections(client, file),
+        options.afterBatch,
       );
       tally.files += 1;
       try {
@@ -293,7 +301,15 @@ export async function replayRejected(pool: pg.Pool, options: IngestOptions): Pro
           await loader?.finish();
           currentFile = row.file;
           tally.files += 1;
-          loader = new Loader(client, ctx, tally, options.batchLines ?? DEFAULT_BATCH_LINES, row.file, true);
+          loader = new Loader(
+            client,
+            ctx,
+            tally,
+            options.batchLines ?? DEFAULT_BATCH_LINES,
+            row.file,
+            true,
+            options.afterBatch,
+          );
         }
         tally.linesRead += 1;
         await loader!.line(row.line_no, row.raw);

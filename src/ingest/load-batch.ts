@@ -40,6 +40,8 @@ export interface BatchResult {
   readonly reportsWaiting: number;
   /** Send records whose sendingid was already used with other content. */
   readonly conflicts: ReadonlyArray<StagedRejection>;
+  /** Line numbers of the send records counted in `duplicates` (for per-line answers, issue 13). */
+  readonly duplicateLines: ReadonlyArray<number>;
 }
 
 export function newBatch(file: string): Batch {
@@ -306,6 +308,7 @@ export async function loadBatch(
     let reportsApplied = 0;
     let reportsWaiting = 0;
     const conflictLines = new Set<number>();
+    const duplicateLines: number[] = [];
     const fast = batch.sends.length > 0 ? await loadNewSendsDirectly(client, batch) : null;
     if (fast) {
       loaded = fast.loaded;
@@ -330,8 +333,10 @@ export async function loadBatch(
         if (r.outcome === 'loaded') {
           loaded += r.n;
           reportsApplied += r.reports_applied;
-        } else if (r.outcome === 'duplicate') duplicates += 1;
-        else conflictLines.add(r.line_no);
+        } else if (r.outcome === 'duplicate') {
+          duplicates += 1;
+          duplicateLines.push(r.line_no);
+        } else conflictLines.add(r.line_no);
       }
     }
     if (batch.reports.length > 0) {
@@ -359,7 +364,7 @@ export async function loadBatch(
       );
     }
     await client.query('commit');
-    return { loaded, duplicates, reportsApplied, reportsWaiting, conflicts };
+    return { loaded, duplicates, reportsApplied, reportsWaiting, conflicts, duplicateLines };
   } catch (error) {
     await client.query('rollback').catch(() => {});
     throw error;

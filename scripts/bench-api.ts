@@ -1,0 +1,258 @@
+// npm run bench -- api [--lines 50000] [--crossings 25]
+// Issue 13: the HTTP API against a real server (npm run api in a child process) on a database of its own
+// (tagih_bench_api): /v1/gateway/log throughput in batches of 1 000 lines vs the file ingest in the same run,
+// permission latency at 500 req/s, and the quota delay from a crossing batch to sending_permission refusing,
+// under ingest load.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { rm, writeFile } from 'node:fs/promises';
+import { loadavg, tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import autocannon from 'autocannon';
+import { addGatewayKey } from '../src/api/api-keys.ts';
+import { QuotaRechecker } from '../src/billing/quota/quota-recheck.ts';
+import { loadConfig } from '../src/config.ts';
+import { saveCustomers } from '../src/customers/save-customers.ts';
+import { createDb, type Database, openDatabase } from '../src/db/connect.ts';
+import { migrateToLatest } from '../src/db/migrate.ts';
+import { ingestLogs } from '../src/ingest/ingest-log.ts';
+import { logSource } from '../src/ingest/read-lines.ts';
+
+const BATCH = 1000;
+const root = fileURLToPath(new URL('..', import.meta.url));
+
+async function benchDatabase(): Promise<{ database: Database; url: string }> {
+  const server = await openDatabase(loadConfig());
+  const admin = await server.pool.connect();
+  await admin.query('drop database if exists tagih_bench_api with (force)');
+  await admin.query('create database tagih_bench_api');
+  admin.release();
+  const url = new URL(
+    (server.pool as unknown as { options: { connectionString: string } }).options.connectionString,
+  );
+  url.pathname = '/tagih_bench_api';
+  const { db, pool } = createDb(url.toString(), 8);
+  await migrateToLatest(db);
+  const close = async () => {
+    await db.destroy();
+    await server.close();
+  };
+  return { database: { db, pool, safeUrl: 'tagih_bench_api', close }, url: url.toString() };
+}
+
+async function addCustomers(database: Database, codes: ReadonlyArray<string>, quotaOverride: number | null) {
+  await saveCustomers(
+    database.db,
+    codes.map((code, i) => ({
+      row: i + 2,
+      customer: {
+        code,
+        name: `PT ${code}`,
+        emails: [`${code.toLowerCase()}@example.id`],
+        deposit: 10_000_000,
+        address: 'Jl. Contoh 1, Jakarta',
+        npwp: null,
+        paperInvoice: false,
+        quotaOverride,
+      },
+    })),
+    '2026-09-01',
+    'bench',
+  );
+}
+
+/** One-part send records of now (the quota is checked as of now), `count` of them from `first`. */
+function lines(codes: ReadonlyArray<string>, first: number, count: number): string {
+  const sentAt = new Date().toISOString();
+  let out = '';
+  for (let i = 0; i < count; i++) {
+    const n = first + i;
+    out += `{"customer":"${codes[n % codes.length]}","sendingid":${n},"number":"0812${String(n % 1e8).padStart(8, '0')}","message":"Kode OTP Anda ${String(n % 1e6).padStart(6, '0')}","sent_at":"${sentAt}"}\n`;
+  }
+  return out;
+}
+
+async function startServer(url: string): Promise<{ child: ChildProcess; base: string }> {
+  const child = spawn(
+    process.execPath,
+    ['--max-old-space-size=160', '--import', 'tsx', path.join(root, 'src/cli/api.ts')],
+    {
+      cwd: root,
+      env: {
+        ...process.env,
+        DATABASE_URL: url,
+        TAGIH_API_LISTEN: '127.0.0.1:0',
+        TAGIH_LOG_FORMAT: 'json',
+        TAGIH_LOG_LEVEL: 'info',
+      },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
+  let out = '';
+  const base = await new Promise<string>((resolve, reject) => {
+    const listening = (d: Buffer) => {
+      out += String(d);
+      const m = /"url":"(http:[^"]+)"/.exec(out);
+      if (m) {
+        child.stdout!.off('data', listening);
+        resolve(m[1]!);
+      }
+    };
+    child.stdout!.on('data', listening);
+    child.on('exit', (code) => reject(new Error(`the API exited (${code}) before listening`)));
+  });
+  child.stdout!.resume();
+  return { child, base };
+}
+
+const ms = (n: number) => `${n.toFixed(1)} ms`;
+
+function percentile(sorted: ReadonlyArray<number>, p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+}
+
+async function fileIngest(database: Database, codes: ReadonlyArray<string>, count: number): Promise<number> {
+  const file = path.join(tmpdir(), `tagih-bench-api-${process.pid}.jsonl`);
+  await writeFile(file, lines(codes, 1, count));
+  const quota = new QuotaRechecker(database, null);
+  const t0 = performance.now();
+  // as `npm run ingest` does: each committed batch has its customers' quota re-checked
+  const summary = await ingestLogs(database.pool, [logSource(file)], {
+    storeMessageText: false,
+    afterBatch: (ids) => void quota.recheck(ids),
+  });
+  await quota.idle();
+  const rate = summary.messagesLoaded / ((performance.now() - t0) / 1000);
+  await rm(file);
+  console.log(
+    `  file ingest (npm run ingest path):   ${summary.messagesLoaded} lines, ${Math.round(rate)} lines/s`,
+  );
+  return rate;
+}
+
+function logBatches(base: string, key: string, codes: ReadonlyArray<string>, first: number) {
+  let next = first;
+  return {
+    url: `${base}/v1/gateway/log`,
+    method: 'POST' as const,
+    headers: { authorization: `Bearer ${key}`, 'content-type': 'application/x-ndjson' },
+    requests: [
+      {
+        setupRequest: (req: autocannon.Request) => {
+          const body = lines(codes, next, BATCH);
+          next += BATCH;
+          return { ...req, body };
+        },
+      },
+    ],
+  };
+}
+
+async function apiIngest(base: string, key: string, codes: ReadonlyArray<string>, count: number) {
+  const result = await autocannon({
+    ...logBatches(base, key, codes, 10_000_000),
+    connections: 4,
+    amount: Math.ceil(count / BATCH),
+    timeout: 120,
+  });
+  const rate = (result['2xx'] * BATCH) / result.duration;
+  console.log(
+    `  POST /v1/gateway/log, 4 connections: ${result['2xx']} batches of ${BATCH} (${result.non2xx} non-2xx), ${Math.round(rate)} lines/s; batch latency p50 ${ms(result.latency.p50)}, p99 ${ms(result.latency.p99)}`,
+  );
+  return rate;
+}
+
+async function permissionLatency(base: string, key: string, codes: ReadonlyArray<string>) {
+  let i = 0;
+  const result = await autocannon({
+    url: base,
+    connections: 10,
+    overallRate: 500,
+    duration: 10,
+    headers: { authorization: `Bearer ${key}` },
+    requests: [
+      { setupRequest: (req) => ({ ...req, path: `/v1/customers/${codes[i++ % codes.length]}/permission` }) },
+    ],
+  });
+  console.log(
+    `  GET permission at 500 req/s for 10 s: ${result['2xx']} answered (${result.non2xx} non-2xx), p50 ${ms(result.latency.p50)}, p99 ${ms(result.latency.p99)}, max ${ms(result.latency.max)}`,
+  );
+}
+
+/** Time from sending a batch that takes a customer past 100 % to sending_permission refusing it. */
+async function quotaDelays(
+  database: Database,
+  base: string,
+  key: string,
+  crossings: number,
+  loadCodes: string[],
+) {
+  const crossers = Array.from({ length: crossings }, (_, i) => `X${String(i + 1).padStart(3, '0')}`);
+  // R10: a quota of Rp 3.500 is 10 one-part messages at 350
+  await addCustomers(database, crossers, 3500);
+  let loadDone: (r: autocannon.Result) => void = () => {};
+  const loadResult = new Promise<autocannon.Result>((resolve) => {
+    loadDone = resolve;
+  });
+  const load = autocannon(
+    { ...logBatches(base, key, loadCodes, 50_000_000), connections: 2, duration: 600 },
+    (_error, result) => loadDone(result),
+  );
+  await new Promise((r) => setTimeout(r, 2000));
+  const delays: number[] = [];
+  for (const [i, code] of crossers.entries()) {
+    const t0 = performance.now();
+    const send = fetch(`${base}/v1/gateway/log`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/x-ndjson' },
+      body: lines([code], 90_000_000 + i * 10, 10),
+    });
+    for (;;) {
+      const r = await database.pool.query('select allowed from sending_permission where customer_code = $1', [
+        code,
+      ]);
+      if (r.rows[0]?.allowed === false) break;
+      await new Promise((res) => setTimeout(res, 5));
+    }
+    delays.push(performance.now() - t0);
+    await send;
+  }
+  load.stop();
+  const loaded = await loadResult;
+  delays.sort((a, b) => a - b);
+  console.log(
+    `  quota delay over ${crossings} crossings, under ${Math.round((loaded['2xx'] * BATCH) / loaded.duration)} lines/s of API ingest: p50 ${ms(percentile(delays, 50))}, p99 ${ms(percentile(delays, 99))}, max ${ms(delays.at(-1)!)}`,
+  );
+}
+
+export async function benchApi(options: {
+  readonly lines: number;
+  readonly crossings: number;
+}): Promise<void> {
+  const { database, url } = await benchDatabase();
+  let server: ChildProcess | null = null;
+  try {
+    const codes = Array.from({ length: 100 }, (_, i) => `C${String(i + 1).padStart(3, '0')}`);
+    await addCustomers(database, codes, null);
+    const { key } = await addGatewayKey(database.db, 'bench');
+    console.log(`api benchmark (${options.lines} lines each way; load average before: ${loadAverage()})`);
+    const fileRate = await fileIngest(database, codes, options.lines);
+    const started = await startServer(url);
+    server = started.child;
+    const apiRate = await apiIngest(started.base, key, codes, options.lines);
+    console.log(`  => API ${(apiRate / fileRate).toFixed(2)}× the file ingest's rate`);
+    await permissionLatency(started.base, key, codes);
+    await quotaDelays(database, started.base, key, options.crossings, codes);
+    console.log(`  load average after: ${loadAverage()}`);
+  } finally {
+    server?.kill('SIGTERM');
+    if (server) await new Promise((r) => server!.once('exit', r));
+    await database.close();
+  }
+}
+
+function loadAverage(): string {
+  return loadavg()
+    .map((n) => n.toFixed(2))
+    .join(' ');
+}

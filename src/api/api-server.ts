@@ -1,0 +1,73 @@
+// Issue 13: the HTTP API (Fastify). Routes call the same steps as the commands; every body is checked against its
+// JSON schema; the OpenAPI document is served at /v1/openapi.json.
+import swagger from '@fastify/swagger';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
+import type { QuotaRechecker } from '../billing/quota/quota-recheck.ts';
+import type { Database } from '../db/connect.ts';
+import type { Logger } from '../log.ts';
+import { errorHandler } from './api-errors.ts';
+import { balanceRoute } from './balance-route.ts';
+import { gatewayRoutes } from './gateway-routes.ts';
+import { permissionRoute } from './permission-route.ts';
+
+export interface ApiOptions {
+  readonly database: Database;
+  readonly log: Logger;
+  readonly maxBodyBytes: number;
+  readonly storeMessageText: boolean;
+  readonly quota: QuotaRechecker;
+  /** True once the server is closing: answers then end their connection, so keep-alive cannot hold the close. */
+  readonly closing?: () => boolean;
+}
+
+export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: options.log as FastifyBaseLogger,
+    bodyLimit: options.maxBodyBytes,
+    // One line per answer of our own (below): Fastify's would log the URL with its query (a ?key=…).
+    logController: new LogController({ disableRequestLogging: true }),
+    // A close waits for the requests in flight (their batches commit first) and ends idle keep-alive sockets.
+    forceCloseConnections: 'idle',
+    return503OnClosing: true,
+  });
+  app.setErrorHandler(errorHandler(options.maxBodyBytes));
+  app.addHook('onSend', async (_request, reply) => {
+    if (options.closing?.()) reply.header('connection', 'close');
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    request.log.info(
+      {
+        method: request.method,
+        route: request.routeOptions.url ?? 'unknown',
+        status: reply.statusCode,
+        ms: Math.round(reply.elapsedTime),
+      },
+      'answered',
+    );
+  });
+  await app.register(swagger, {
+    openapi: {
+      info: {
+        title: 'tagih',
+        version: '1',
+        description:
+          "tagih's HTTP interface for the gateway (log, callbacks, permission) and for customers (balance). DESIGN.md §2.",
+      },
+      components: {
+        securitySchemes: {
+          gatewayKey: { type: 'http', scheme: 'bearer', description: "'npm run api -- keys add NAME'" },
+          gatewayKeyQuery: { type: 'apiKey', in: 'query', name: 'key' },
+        },
+      },
+    },
+  });
+  app.get('/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  await app.register(gatewayRoutes, {
+    database: options.database,
+    storeMessageText: options.storeMessageText,
+    quota: options.quota,
+  });
+  await app.register(permissionRoute, { database: options.database });
+  await app.register(balanceRoute, { database: options.database });
+  return app;
+}

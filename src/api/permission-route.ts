@@ -1,0 +1,59 @@
+// Issue 13 / R10–R13: may this customer send now — the same sending_permission view the gateway reads today.
+import type { FastifyInstance } from 'fastify';
+import type { Database } from '../db/connect.ts';
+import { requireGatewayKey } from './gateway-auth.ts';
+import { errorSchema, permissionAnswerSchema } from './schemas.ts';
+
+const PERMISSION_SQL = {
+  name: 'tagih-api-permission',
+  text: 'select allowed, reason, usage, quota, updated_at from sending_permission where customer_code = $1',
+};
+
+interface PermissionRow {
+  readonly allowed: boolean;
+  readonly reason: string | null;
+  readonly usage: number;
+  readonly quota: number;
+  readonly updated_at: Date | null;
+}
+
+export async function permissionRoute(app: FastifyInstance, options: { database: Database }): Promise<void> {
+  app.addHook('onRequest', requireGatewayKey(options.database.db));
+  app.get<{ Params: { code: string } }>(
+    '/v1/customers/:code/permission',
+    {
+      schema: {
+        summary: 'May this customer send now, and why not (quota, unpaid, closed, balance)',
+        security: [{ gatewayKey: [] }],
+        params: {
+          type: 'object',
+          required: ['code'],
+          properties: { code: { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9_.-]{0,31}$' } },
+        },
+        response: { 200: permissionAnswerSchema, 404: errorSchema },
+      },
+    },
+    async (request, reply) => {
+      const { code } = request.params;
+      const result = await options.database.pool.query<PermissionRow>({ ...PERMISSION_SQL, values: [code] });
+      const p = result.rows[0];
+      if (!p) {
+        return reply.code(404).send({
+          error: `No postpaid customer '${code}' (prepaid accounts are not in sending_permission yet).`,
+        });
+      }
+      const usage = Number(p.usage);
+      const quota = Number(p.quota);
+      return {
+        customer: code,
+        may_send: p.allowed,
+        reason: p.reason,
+        reasons: p.reason === null ? [] : p.reason.split(','),
+        usage,
+        quota,
+        left: Math.max(0, quota - usage),
+        checked_at: p.updated_at?.toISOString() ?? null,
+      };
+    },
+  );
+}
