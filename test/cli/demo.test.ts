@@ -65,7 +65,7 @@ describe('npm run demo', { timeout: 600_000 }, () => {
       .where('invoices.period', '=', '2026-10-01')
       .execute();
     expect(october.length).toBeGreaterThan(0);
-    for (const row of october) expect(row).toEqual({ review_state: 'pending', status: 'held' });
+    for (const row of october) expect(row).toEqual({ review_state: 'awaiting_review', status: 'held' });
 
     // Nothing is left for the daemon to settle from deposits or to remind about.
     const open = await t.db
