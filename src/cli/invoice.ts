@@ -18,7 +18,7 @@ function printSummary(s: RunResult, holdMail: boolean): void {
   console.log(`  parked (not invoiced): ${s.parked.length}`);
   for (const p of s.parked) console.log(`    ${p.customerCode}: ${p.reason}`);
   console.log(
-    `  totals of the ${s.dryRun ? 'drafts' : 'invoices issued now'}: Harga Jual ${formatRupiah(s.totals.subtotal)}, PPN ${formatRupiah(s.totals.tax)}, total ${formatRupiah(s.totals.total)}`,
+    `  totals of the ${s.dryRun ? 'drafts' : 'invoices issued now'}: Penggantian ${formatRupiah(s.totals.subtotal)}, PPN ${formatRupiah(s.totals.tax)}, total ${formatRupiah(s.totals.total)}`,
   );
   console.log(`\nRegister: ${s.register}`);
   console.log(`PDFs and detail CSVs: ${s.folder} (${s.filesWritten} invoice(s) got files now)`);

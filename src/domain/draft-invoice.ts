@@ -4,8 +4,8 @@ import type { Rupiah } from './money.ts';
 import type { Operator } from './numbers.ts';
 import { priceListFor, type StoredPriceList, type StoredTaxRule } from './price-list.ts';
 import { quotaFor } from './quota.ts';
-import { dppHundredths, taxFor } from './tax.ts';
-import { priceVolumeLines } from './tiers.ts';
+import { dppFor, dppHundredths, taxFor } from './tax.ts';
+import { type PricingMode, priceVolumeLines, tierRangeFor } from './tiers.ts';
 
 /** What an invoice will say, computed but not yet issued. */
 export interface InvoiceDraft {
@@ -20,10 +20,24 @@ export interface InvoiceDraft {
   readonly total: Rupiah;
   readonly taxRule: StoredTaxRule;
   readonly dppHundredths: number | null;
+  /** R6: DPP Nilai Lain in whole rupiah when the rule rounds it first (from 22 May 2025), else null. */
+  readonly dpp: Rupiah | null;
   readonly depositBalance: Rupiah;
   readonly quota: Rupiah;
   /** Billable parts per WIB day, days with usage only, in date order. */
   readonly partsPerDay: ReadonlyArray<{ readonly date: string; readonly parts: number }>;
+  /** R18: per product, the price list in force and the tier the month reached (shown on the invoice). */
+  readonly priceLists: ReadonlyArray<PriceListUsed>;
+}
+
+/** R18: which list priced a product, and the tier (volume) or highest band (graduated) the month reached. */
+export interface PriceListUsed {
+  readonly product: string;
+  readonly name: string;
+  readonly mode: PricingMode;
+  readonly tierFrom: number;
+  /** Last part of the tier, inclusive; null for the open-ended last tier. */
+  readonly tierTo: number | null;
 }
 
 export interface DraftLine {
@@ -34,6 +48,8 @@ export interface DraftLine {
   readonly unitPrice: Rupiah;
   readonly amount: Rupiah;
   readonly priceListId: number;
+  /** R18: first part of the tier reached (volume) or of the band this line prices (graduated). */
+  readonly bandMinParts: number;
 }
 
 /** One customer's billable usage in the period, per (product, operator), and per WIB day. */
@@ -86,7 +102,7 @@ export function draftInvoiceFor(
   }
   const priced = priceLines(usage, priceLists);
   if ('problem' in priced) return { kind: 'parked', reason: priced.problem };
-  const { lines } = priced;
+  const { lines, priceLists: used } = priced;
   const subtotal = lines.reduce((s, l) => s + l.amount, 0);
   const tax = taxFor(subtotal, taxRule);
   return {
@@ -104,10 +120,12 @@ export function draftInvoiceFor(
       taxRule,
       dppHundredths:
         taxRule.dppNumerator === taxRule.dppDenominator ? null : dppHundredths(subtotal, taxRule),
+      dpp: dppFor(subtotal, taxRule),
       depositBalance: deposit.balance,
       // R10: the month's quota is 2 × the deposit, unless the customer has an override.
       quota: quotaFor(deposit.balance, deposit.quotaOverride),
       partsPerDay: [...usage.partsPerDay].sort((a, b) => a.date.localeCompare(b.date)),
+      priceLists: used,
     },
   };
 }
@@ -115,8 +133,9 @@ export function draftInvoiceFor(
 function priceLines(
   usage: CustomerUsage,
   priceLists: ReadonlyArray<StoredPriceList>,
-): { readonly lines: DraftLine[] } | { readonly problem: string } {
+): { readonly lines: DraftLine[]; readonly priceLists: PriceListUsed[] } | { readonly problem: string } {
   const lines: DraftLine[] = [];
+  const used: PriceListUsed[] = [];
   for (const product of [...new Set(usage.lines.map((r) => r.product))].sort()) {
     const productRows = usage.lines.filter((r) => r.product === product && r.parts > 0);
     if (productRows.length === 0) continue;
@@ -136,6 +155,11 @@ function priceLines(
         list,
         new Map(productRows.map((r) => [r.operator as Operator, r.parts])),
       );
+      const tier = tierRangeFor(
+        list,
+        productRows.reduce((s, r) => s + r.parts, 0),
+      );
+      used.push({ product, name: list.name, mode: list.mode, tierFrom: tier.from, tierTo: tier.to });
       for (const p of priced) {
         const row = productRows.find((r) => r.operator === p.operator)!;
         lines.push({
@@ -146,11 +170,12 @@ function priceLines(
           unitPrice: p.unitPrice,
           amount: p.amount,
           priceListId: list.id,
+          bandMinParts: tier.from,
         });
       }
     } catch (error) {
       return { problem: `price list '${list.name}' cannot price ${product}: ${(error as Error).message}` };
     }
   }
-  return { lines };
+  return { lines, priceLists: used };
 }

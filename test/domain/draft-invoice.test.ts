@@ -35,6 +35,8 @@ const ppn12: StoredTaxRule = {
   ratePercent: 12,
   dppNumerator: 11,
   dppDenominator: 12,
+  rounding: 'floor',
+  roundDppFirst: false,
 };
 
 function usageOf(customerId: number, lines: CustomerUsage['lines']): CustomerUsage {

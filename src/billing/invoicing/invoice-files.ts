@@ -17,6 +17,7 @@ import {
   writeInvoiceDocuments,
 } from '../../documents/write-invoice-documents.ts';
 import { addDays } from '../../domain/dates.ts';
+import { priceListsOfInvoice } from './invoice-price-lists.ts';
 
 export type { InvoiceFiles } from '../../documents/write-invoice-documents.ts';
 
@@ -47,6 +48,7 @@ async function loadInvoices(db: Db, which: { readonly period: string } | { reado
       'i.total',
       'i.tax_label',
       'i.dpp_hundredths',
+      'i.dpp',
       'i.deposit_balance',
       'i.quota',
       'i.snapshot',
@@ -127,7 +129,7 @@ function pdfDataOf(
       amount: l.amount,
     })),
     subtotal: inv.subtotal,
-    tax: { label: inv.tax_label, dppHundredths: inv.dpp_hundredths, amount: inv.tax },
+    tax: { label: inv.tax_label, dppHundredths: inv.dpp_hundredths, dpp: inv.dpp, amount: inv.tax },
     total: inv.total,
     deposit: { balance: inv.deposit_balance, quota: inv.quota, used: inv.subtotal },
     partsPerDay: everyDay(inv.period, inv.period_end, inv.parts_per_day),
@@ -160,7 +162,10 @@ function sourceOf(db: Db, config: Config, inv: InvoiceRow): DocumentSource {
     paths: pathsOf(config, inv),
     live: inv.status !== 'void',
     expectedRows: inv.messages,
-    pdfData: async () => pdfDataOf(config, inv, await linesOnce()),
+    pdfData: async () => ({
+      ...pdfDataOf(config, inv, await linesOnce()),
+      priceLists: await priceListsOfInvoice(db, inv.id),
+    }),
     detailQuery: async () => ({
       customerId: inv.customer_id,
       start: wibMidnight(inv.period),

@@ -353,9 +353,10 @@ async function draftPdfData(
       operator: labels.operators.get(l.operator) ?? l.operator,
     })),
     subtotal: d.subtotal,
-    tax: { label: d.taxRule.label, dppHundredths: d.dppHundredths, amount: d.tax },
+    tax: { label: d.taxRule.label, dppHundredths: d.dppHundredths, dpp: d.dpp, amount: d.tax },
     total: d.total,
     deposit: { balance: d.depositBalance, quota: d.quota, used: d.subtotal },
+    priceLists: d.priceLists,
     partsPerDay: everyDay(
       period,
       lastDayOf(opts.month),
