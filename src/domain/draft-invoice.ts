@@ -1,11 +1,11 @@
 // R5–R7, R10: what one customer's invoice for a period says, computed from its usage alone: no database, no
 // clock. billing/invoicing/compute-invoices.ts loads the usage and checks the drafts against the detail CSV.
-import type { Rupiah } from './money.ts';
-import type { Operator } from './numbers.ts';
+import { multiplyRupiah, type Rupiah } from './money.ts';
+import { OPERATORS, type Operator } from './numbers.ts';
 import { priceListFor, type StoredPriceList, type StoredTaxRule } from './price-list.ts';
 import { quotaFor } from './quota.ts';
 import { dppFor, dppHundredths, taxFor } from './tax.ts';
-import { type PricingMode, priceVolumeLines, tierRangeFor } from './tiers.ts';
+import { bandStartsOf, type PricingMode, priceVolumeLines, tierRangeFor, unitPriceFor } from './tiers.ts';
 
 /** What an invoice will say, computed but not yet issued. */
 export interface InvoiceDraft {
@@ -38,6 +38,8 @@ export interface PriceListUsed {
   readonly tierFrom: number;
   /** Last part of the tier, inclusive; null for the open-ended last tier. */
   readonly tierTo: number | null;
+  /** First part of every band of the list (the detail CSV splits graduated messages by them). */
+  readonly starts: ReadonlyArray<number>;
 }
 
 export interface DraftLine {
@@ -66,6 +68,8 @@ export interface CustomerUsage {
     readonly operator: string;
     readonly messages: number;
     readonly parts: number;
+    /** R18: set for a graduated product: the band these parts fall into (parts counted in send order). */
+    readonly bandMinParts?: number;
   }>;
   readonly partsPerDay: ReadonlyArray<{ readonly date: string; readonly parts: number }>;
 }
@@ -145,10 +149,12 @@ function priceLines(
         problem: `has usage of ${product} in the period but no price list in force on ${usage.periodStart}; add one and run the month again`,
       };
     }
-    if (list.mode !== 'volume') {
-      return {
-        problem: `price list '${list.name}' is graduated, which the invoice run cannot bill yet; bill this customer by hand or give it a volume list`,
-      };
+    if (list.mode === 'graduated') {
+      const graduated = priceGraduated(product, productRows, list);
+      if ('problem' in graduated) return graduated;
+      lines.push(...graduated.lines);
+      used.push(graduated.used);
+      continue;
     }
     try {
       const priced = priceVolumeLines(
@@ -159,7 +165,14 @@ function priceLines(
         list,
         productRows.reduce((s, r) => s + r.parts, 0),
       );
-      used.push({ product, name: list.name, mode: list.mode, tierFrom: tier.from, tierTo: tier.to });
+      used.push({
+        product,
+        name: list.name,
+        mode: list.mode,
+        tierFrom: tier.from,
+        tierTo: tier.to,
+        starts: bandStartsOf(list),
+      });
       for (const p of priced) {
         const row = productRows.find((r) => r.operator === p.operator)!;
         lines.push({
@@ -178,4 +191,52 @@ function priceLines(
     }
   }
   return { lines, priceLists: used };
+}
+
+/**
+ * R18 (graduated): one line per (operator, band), each band at its own price. The rows come banded already: which
+ * band a part falls into depends on the order the messages were sent, which only the loader (SQL) knows.
+ */
+function priceGraduated(
+  product: string,
+  rows: CustomerUsage['lines'],
+  list: StoredPriceList,
+): { readonly lines: DraftLine[]; readonly used: PriceListUsed } | { readonly problem: string } {
+  if (rows.some((r) => r.bandMinParts === undefined)) {
+    return {
+      problem: `price list '${list.name}' is graduated, but the usage of ${product} was not counted by band`,
+    };
+  }
+  try {
+    const lines = rows
+      .map((r) => {
+        const unitPrice = unitPriceFor(list, r.bandMinParts!, r.operator as Operator);
+        return {
+          product,
+          operator: r.operator as Operator,
+          messages: r.messages,
+          parts: r.parts,
+          unitPrice,
+          amount: multiplyRupiah(unitPrice, r.parts, `Amount for ${r.operator} from ${r.bandMinParts} parts`),
+          priceListId: list.id,
+          bandMinParts: r.bandMinParts!,
+        };
+      })
+      .sort(
+        (a, b) =>
+          a.bandMinParts - b.bandMinParts || OPERATORS.indexOf(a.operator) - OPERATORS.indexOf(b.operator),
+      );
+    const top = tierRangeFor(list, Math.max(...lines.map((l) => l.bandMinParts)));
+    const used = {
+      product,
+      name: list.name,
+      mode: list.mode,
+      tierFrom: top.from,
+      tierTo: top.to,
+      starts: bandStartsOf(list),
+    };
+    return { lines, used };
+  } catch (error) {
+    return { problem: `price list '${list.name}' cannot price ${product}: ${(error as Error).message}` };
+  }
 }

@@ -96,6 +96,11 @@ export function tierIndexFor(list: PriceList, totalParts: number): number {
   return indexIn(compile(list), requireParts(totalParts, 'Total parts'));
 }
 
+/** R18: the first part of every band (tier) of a list, ascending, starting at 0. */
+export function bandStartsOf(list: PriceList): ReadonlyArray<number> {
+  return compile(list).starts;
+}
+
 /** R5: the parts range of the tier a month's total reaches: from `from` up to `to` (null: no upper end). */
 export function tierRangeFor(list: PriceList, totalParts: number): { from: number; to: number | null } {
   const compiled = compile(list);

@@ -17,7 +17,7 @@ import {
   writeInvoiceDocuments,
 } from '../../documents/write-invoice-documents.ts';
 import { addDays } from '../../domain/dates.ts';
-import { priceListsOfInvoice } from './invoice-price-lists.ts';
+import { graduatedOf, priceListsOfInvoice } from './invoice-price-lists.ts';
 
 export type { InvoiceFiles } from '../../documents/write-invoice-documents.ts';
 
@@ -82,9 +82,11 @@ async function linesOf(db: Db, invoiceId: number) {
       'l.parts',
       'l.unit_price',
       'l.amount',
+      'l.band_min_parts',
     ])
     .where('l.invoice_id', '=', invoiceId)
     .orderBy('l.product')
+    .orderBy('l.band_min_parts')
     .orderBy('l.operator')
     .execute();
 }
@@ -156,6 +158,11 @@ function sourceOf(db: Db, config: Config, inv: InvoiceRow): DocumentSource {
     lines ??= linesOf(db, inv.id);
     return lines;
   };
+  let lists: ReturnType<typeof priceListsOfInvoice> | undefined;
+  const listsOnce = () => {
+    lists ??= priceListsOfInvoice(db, inv.id);
+    return lists;
+  };
   return {
     invoiceId: inv.id,
     number: inv.number,
@@ -164,7 +171,7 @@ function sourceOf(db: Db, config: Config, inv: InvoiceRow): DocumentSource {
     expectedRows: inv.messages,
     pdfData: async () => ({
       ...pdfDataOf(config, inv, await linesOnce()),
-      priceLists: await priceListsOfInvoice(db, inv.id),
+      priceLists: await listsOnce(),
     }),
     detailQuery: async () => ({
       customerId: inv.customer_id,
@@ -175,7 +182,9 @@ function sourceOf(db: Db, config: Config, inv: InvoiceRow): DocumentSource {
         product: l.product,
         operator: l.operator,
         unitPrice: l.unit_price ?? 0,
+        bandMinParts: l.band_min_parts,
       })),
+      graduated: graduatedOf(await listsOnce()),
     }),
   };
 }

@@ -23,6 +23,7 @@ import {
   sellerOf,
   writeMonthFiles,
 } from './invoice-files.ts';
+import { graduatedOf } from './invoice-price-lists.ts';
 import { issueInvoice } from './issue-invoice.ts';
 
 export class InvoiceRunRefused extends Error {
@@ -254,6 +255,7 @@ async function dryRun(
         endExclusive,
         snapshot: null,
         prices: d.lines,
+        graduated: graduatedOf(d.priceLists),
       }),
     })),
     {
