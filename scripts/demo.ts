@@ -4,6 +4,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { stringify } from 'csv-stringify/sync';
 import { runInvoiceMonth } from '../src/billing/invoicing/invoice-month.ts';
+import { importPriceLists } from '../src/billing/price-lists/import-price-lists.ts';
 import { withDatabase } from '../src/cli/run-command.ts';
 import { loadConfig } from '../src/config.ts';
 import { importCustomersCsv } from '../src/customers/save-customers.ts';
@@ -55,6 +56,13 @@ try {
     console.log(
       `1. Customers: ${imported.added} added, ${imported.unchanged} already there (${customersCsv})`,
     );
+    // R18: example SMS standard lists (the terms give no SMS prices) and TOKOKITA's graduated contract.
+    const prices = await importPriceLists(
+      database.db,
+      new URL('./demo-price-lists.csv', import.meta.url).pathname,
+    );
+    console.log(`   Price lists: ${prices.added.length} added, ${prices.unchanged.length} already there`);
+    for (const r of prices.rejected) console.log(`   price list row ${r.row}: ${r.reason}`);
 
     // The month before, already invoiced, so the review page can compare: other customers were the busy ones
     // then, and SALON sent that month but not this one.

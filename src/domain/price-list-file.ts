@@ -33,6 +33,8 @@ export interface PriceFileList {
   readonly customer: string | null;
   readonly mode: PricingMode;
   readonly effectiveFrom: string;
+  /** From the optional last column 'name', on the list's first row; else the import makes one up. */
+  readonly name?: string;
   readonly tiers: ReadonlyArray<PriceFileTier>;
 }
 
@@ -88,6 +90,7 @@ function readRow(
     operator = '',
     minParts = '',
     price = '',
+    name = '',
   ] = cells.map((c) => c.trim());
   const reasons: string[] = [];
   if (product === '') reasons.push('product is empty');
@@ -110,6 +113,7 @@ function readRow(
       customer: customer === '' ? null : customer,
       mode: mode as PricingMode,
       effectiveFrom,
+      ...(name === '' ? {} : { name }),
     },
     tier: { row, operator: operator as Operator, minParts: Number(minParts), unitPrice: Number(price) },
   };

@@ -38,7 +38,8 @@ async function readRows(file: string): Promise<string[][]> {
   }
   const [header, ...rows] = records;
   const found = (header ?? []).map((h) => h.trim().toLowerCase()).join(',');
-  if (found !== PRICE_FILE_HEADER.join(',')) {
+  // An optional last column 'name' names the list (e.g. to mark example prices); else a name is made up.
+  if (found !== PRICE_FILE_HEADER.join(',') && found !== `${PRICE_FILE_HEADER.join(',')},name`) {
     throw new PriceFileError(
       `${file} row 1: the header must be '${PRICE_FILE_HEADER.join(',')}', found '${found}'`,
     );
@@ -108,7 +109,9 @@ async function resolveLists(db: Db, lists: ReadonlyArray<PriceFileList>, rejecte
       });
       continue;
     }
-    const name = `${productName} ${list.customer === null ? 'standar' : `kontrak ${list.customer}`} ${list.mode} ${list.effectiveFrom}`;
+    const name =
+      list.name ??
+      `${productName} ${list.customer === null ? 'standar' : `kontrak ${list.customer}`} ${list.mode} ${list.effectiveFrom}`;
     const existing = await sameListInForce(db, list, customerId);
     if (existing === 'different') {
       rejected.push({

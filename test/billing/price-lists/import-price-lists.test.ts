@@ -212,3 +212,23 @@ describe('npm run prices', () => {
     expect(retired.stdout).toMatch(/retired\.$/m);
   });
 });
+
+describe('R18: the demo price lists', () => {
+  it('R18: example SMS OTP and SMS masking lists, marked as examples, and a graduated contract import cleanly', async () => {
+    const demo = await createTestDatabase();
+    try {
+      await addCustomers(demo.db, ['TOKOKITA']);
+      const file = new URL('../../../scripts/demo-price-lists.csv', import.meta.url).pathname;
+      const s = await importPriceLists(demo.db, file);
+      expect(s.rejected).toEqual([]);
+      expect(s.added.map((l) => l.name)).toEqual([
+        'CONTOH / EXAMPLE SMS OTP (the terms give no SMS prices)',
+        'CONTOH / EXAMPLE SMS Masking (the terms give no SMS prices)',
+        'Kontrak TOKOKITA WhatsApp OTP bertingkat 2026',
+      ]);
+      expect((await importPriceLists(demo.db, file)).unchanged).toHaveLength(3);
+    } finally {
+      await demo.close();
+    }
+  });
+});
