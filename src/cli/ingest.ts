@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { Command } from 'commander';
+import { reportInvoicedMonthArrivals, snapshotNow } from '../billing/invoiced-month-arrivals.ts';
 import { type IngestSummary, ingestLogs, replayRejected } from '../ingest/ingest-log.ts';
 import { logSource } from '../ingest/read-lines.ts';
 import { config, printJson, runProgram, UserError, withDatabase } from './run-command.ts';
@@ -48,6 +49,7 @@ const program = new Command('ingest')
             ? (n: number) => process.stderr.write(`\r${n} lines…`)
             : undefined,
       };
+      const before = await snapshotNow(database.db);
       const result = opts.replay
         ? await replayRejected(database.pool, options)
         : await ingestLogs(
@@ -56,10 +58,12 @@ const program = new Command('ingest')
             options,
           );
       if (options.onProgress) process.stderr.write('\r');
-      return result;
+      if (!opts.json) report(result, 50);
+      // R7: records for a month already invoiced are reported with their customers and value.
+      const invoicedMonths = await reportInvoicedMonthArrivals(database.db, before, !opts.json);
+      return { ...result, invoicedMonths };
     });
     if (opts.json) printJson(summary);
-    else report(summary, 50);
     process.exitCode = summary.rejected > 0 ? 2 : 0;
   });
 
