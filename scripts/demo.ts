@@ -7,6 +7,7 @@ import { Command } from 'commander';
 import { stringify } from 'csv-stringify/sync';
 import { runInvoiceMonth } from '../src/billing/invoicing/invoice-month.ts';
 import { recordPayment } from '../src/billing/payments/payments.ts';
+import { importPriceLists } from '../src/billing/price-lists/import-price-lists.ts';
 import { runProgram, withDatabase } from '../src/cli/run-command.ts';
 import { loadConfig } from '../src/config.ts';
 import { importCustomersCsv } from '../src/customers/save-customers.ts';
@@ -84,6 +85,13 @@ async function demo(): Promise<void> {
     console.log(
       `1. Customers: ${imported.added} added, ${imported.unchanged} already there (${customersCsv})`,
     );
+    // R18: example SMS standard lists (the terms give no SMS prices) and TOKOKITA's graduated contract.
+    const prices = await importPriceLists(
+      database.db,
+      new URL('./demo-price-lists.csv', import.meta.url).pathname,
+    );
+    console.log(`   Price lists: ${prices.added.length} added, ${prices.unchanged.length} already there`);
+    for (const r of prices.rejected) console.log(`   price list row ${r.row}: ${r.reason}`);
 
     // The month before, already invoiced, so the review page can compare: other customers were the busy ones
     // then, and SALON sent that month but not this one.

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { Command } from 'commander';
 import type pg from 'pg';
+import { reportInvoicedMonthArrivals, snapshotNow } from '../billing/invoiced-month-arrivals.ts';
 import { QuotaRechecker } from '../billing/quota/quota-recheck.ts';
 import { type IngestOptions, type IngestSummary, ingestLogs, replayRejected } from '../ingest/ingest-log.ts';
 import { LogReadError, type LogSource, logSource } from '../ingest/read-lines.ts';
@@ -184,6 +185,7 @@ const program = new Command('ingest')
       // Issue 13 / R10: each committed batch has its customers' quota checked again at once, not at the next hour.
       const log = createLogger({ level: 'warn', format: cfg.logFormat, destination: process.stderr });
       const quota = new QuotaRechecker(database, log);
+      const before = await snapshotNow(database.db);
       const summary = await run(
         database.pool,
         files,
@@ -192,11 +194,13 @@ const program = new Command('ingest')
         (ids) => void quota.recheck(ids),
       ).finally(() => quota.idle());
       const open = opts.replay ? await openRejectedLines(database.pool, LISTED) : null;
-      if (opts.json) printJson({ ...summary, purged, ...(open ? { open } : {}) });
-      else {
+      if (!opts.json) {
         report(summary, await rejectedLineIds(database.pool, summary.rejections.slice(0, LISTED)));
         if (open) printOpen(open);
       }
+      // R7: records for a month already invoiced are reported with their customers and value.
+      const invoicedMonths = await reportInvoicedMonthArrivals(database.db, before, !opts.json);
+      if (opts.json) printJson({ ...summary, purged, ...(open ? { open } : {}), invoicedMonths });
       // R2/issue 17: a replay succeeds when nothing a replay could load is left; a file run, when nothing was rejected.
       process.exitCode = (open ? open.fixable : summary.rejected) > 0 ? 2 : 0;
     });

@@ -18,7 +18,7 @@ function printSummary(s: RunResult, holdMail: boolean): void {
   console.log(`  parked (not invoiced): ${s.parked.length}`);
   for (const p of s.parked) console.log(`    ${p.customerCode}: ${p.reason}`);
   console.log(
-    `  totals of the ${s.dryRun ? 'drafts' : 'invoices issued now'}: Harga Jual ${formatRupiah(s.totals.subtotal)}, PPN ${formatRupiah(s.totals.tax)}, total ${formatRupiah(s.totals.total)}`,
+    `  totals of the ${s.dryRun ? 'drafts' : 'invoices issued now'}: Penggantian ${formatRupiah(s.totals.subtotal)}, PPN ${formatRupiah(s.totals.tax)}, total ${formatRupiah(s.totals.total)}`,
   );
   console.log(`\nRegister: ${s.register}`);
   console.log(`PDFs and detail CSVs: ${s.folder} (${s.filesWritten} invoice(s) got files now)`);
@@ -92,9 +92,18 @@ const program = new Command('invoice')
           throw error;
         }
       });
-      if (opts.json) printJson(summary);
-      else printSummary(summary, cfg.reviewBeforeSending);
+      // Cron must tell "nothing to bill" from "billed": a month without billable usage exits 3, saying so.
+      const nothingToBill =
+        summary.issued.length + summary.alreadyIssued.length + summary.parked.length === 0;
+      if (opts.json) printJson({ ...summary, nothingToBill });
+      else if (nothingToBill) {
+        const who = opts.customer === undefined ? 'No customer has' : `Customer ${opts.customer} has no`;
+        console.log(
+          `${who} billable usage in ${month}: nothing to bill, no invoice issued (exit code 3).${summary.skipped.length > 0 ? ` ${summary.skipped.length} customer(s) had only messages that are not billable (R2).` : ''}`,
+        );
+      } else printSummary(summary, cfg.reviewBeforeSending);
       if (summary.parked.length > 0) process.exitCode = 2;
+      else if (nothingToBill) process.exitCode = 3;
     },
   );
 

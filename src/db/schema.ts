@@ -52,6 +52,8 @@ export interface PriceListsTable {
   name: string;
   mode: Generated<'volume' | 'graduated'>;
   effective_from: DateText;
+  /** R18: set when finance retired the list; a retired list is no longer in force. */
+  retired_at: Timestamp | null;
 }
 export interface PriceTiersTable {
   price_list_id: number;
@@ -66,6 +68,8 @@ export interface TaxRulesTable {
   rate_percent: number;
   dpp_numerator: number;
   dpp_denominator: number;
+  rounding: Generated<'floor' | 'half_up'>;
+  round_dpp_first: Generated<boolean>;
 }
 export interface HolidaysTable {
   day: DateText;
@@ -168,6 +172,8 @@ export interface InvoicesTable {
   total: Int8;
   tax_label: string;
   dpp_hundredths: Int8 | null;
+  /** R6: DPP Nilai Lain in whole rupiah under a rule that rounds it first (from 22 May 2025), else null. */
+  dpp: Int8 | null;
   deposit_balance: Int8;
   quota: Int8;
   /** [['YYYY-MM-DD', parts], …] for the days with billable usage, as billed. */
@@ -192,6 +198,8 @@ export interface InvoiceLinesTable {
   unit_price: Int8 | null;
   amount: Int8;
   price_list_id: number;
+  /** R18: the first part of the band the line prices (graduated), or of the tier reached (volume). */
+  band_min_parts: ColumnType<number, number | string | undefined, number | string>;
 }
 export interface InvoiceEventsTable {
   id: GeneratedAlways<number>;

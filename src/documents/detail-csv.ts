@@ -17,7 +17,11 @@ export interface DetailQuery {
     readonly product: string;
     readonly operator: string;
     readonly unitPrice: number;
+    /** R18: graduated products only: the first part of the band this price is for. */
+    readonly bandMinParts?: number;
   }>;
+  /** R18: the products priced by a graduated list, with the first part of each band of that list. */
+  readonly graduated?: ReadonlyArray<{ readonly product: string; readonly starts: ReadonlyArray<number> }>;
 }
 
 const SNAPSHOT = /^\d+:\d+:(\d+(,\d+)*)?$/;
@@ -35,14 +39,22 @@ export function detailCopySql(q: DetailQuery): string {
     if (!WORD.test(p.product) || !WORD.test(p.operator) || !Number.isSafeInteger(p.unitPrice)) {
       throw new Error('detail: bad price row');
     }
+    if (p.bandMinParts !== undefined && !Number.isSafeInteger(p.bandMinParts))
+      throw new Error('detail: bad band');
+  }
+  for (const g of q.graduated ?? []) {
+    if (!WORD.test(g.product) || !g.starts.every(Number.isSafeInteger))
+      throw new Error('detail: bad band row');
   }
   const snap = q.snapshot === null ? null : `'${q.snapshot}'::pg_snapshot`;
   // R2: as billed in the invoice's snapshot; a dry run (no snapshot) bills what is billable now.
   const billed = q.snapshot === null ? 'm.billable' : billedPredicate(q.snapshot);
+  const graduated = new Set((q.graduated ?? []).map((g) => g.product));
+  const volumePrices = q.prices.filter((p) => !graduated.has(p.product));
   const prices =
-    q.prices.length === 0
+    volumePrices.length === 0
       ? `(select null::text as product, null::text as operator, null::bigint as unit_price where false)`
-      : `(values ${q.prices.map((p) => `('${p.product}', '${p.operator}', ${p.unitPrice}::bigint)`).join(', ')})`;
+      : `(values ${volumePrices.map((p) => `('${p.product}', '${p.operator}', ${p.unitPrice}::bigint)`).join(', ')})`;
   return `copy (
     select m.sending_id,
       to_char(m.sent_at at time zone 'Asia/Jakarta', 'YYYY-MM-DD"T"HH24:MI:SS"+07:00"') as sent_at,
@@ -55,13 +67,20 @@ export function detailCopySql(q: DetailQuery): string {
           when 7 then 'pending' else 'accepted' end
       end as status,
       m.characters, m.billable_characters, m.parts,
-      case when ${billed} then coalesce(p.unit_price, 0) else 0 end as unit_price,
-      case when ${billed} then m.parts * coalesce(p.unit_price, 0) else 0 end as amount
-    from messages m
+      case when m.billed then coalesce(p.unit_price, g.first_price, 0) else 0 end as unit_price,
+      case when m.billed then coalesce(m.parts * p.unit_price, g.amount, 0) else 0 end as amount
+    from (
+      select m.*, ${billed} as billed,
+        -- R18: parts counted in (sent_at, sending_id) order over the period, per product: the last part's number.
+        sum(case when ${billed} then m.parts else 0 end)
+          over (partition by m.product order by m.sent_at, m.sending_id rows unbounded preceding) as upto
+      from messages m
+      where m.customer_id = ${q.customerId}
+        and m.sent_at >= '${q.start.toISOString()}' and m.sent_at < '${q.endExclusive.toISOString()}'
+        ${snap ? `and pg_visible_in_snapshot(m.ingest_xid, ${snap})` : ''}
+    ) m
     left join ${prices} as p(product, operator, unit_price) on p.product = m.product and p.operator = m.operator
-    where m.customer_id = ${q.customerId}
-      and m.sent_at >= '${q.start.toISOString()}' and m.sent_at < '${q.endExclusive.toISOString()}'
-      ${snap ? `and pg_visible_in_snapshot(m.ingest_xid, ${snap})` : ''}
+    ${graduatedJoin(q, graduated)}
     order by m.sent_at, m.sending_id
   ) to stdout with (format csv, header true)`;
 }
@@ -102,4 +121,30 @@ export async function writeDetailCsv(
   }
   if (existsSync(gz)) await rm(gz);
   return file;
+}
+
+/**
+ * R18: a graduated product's message is priced part by part: part number k (1-based, counted over the period in
+ * (sent_at, sending_id) order) at the band holding k, so a message straddling a band boundary is split across the
+ * two bands. Its unit_price shows the band of its first part; its amount is the exact sum.
+ */
+function graduatedJoin(q: DetailQuery, graduated: ReadonlySet<string>): string {
+  const bands: string[] = [];
+  for (const g of q.graduated ?? []) {
+    const starts = [...g.starts].sort((a, b) => a - b);
+    for (const p of q.prices.filter((x) => x.product === g.product && x.bandMinParts !== undefined)) {
+      const next = starts.find((s) => s > p.bandMinParts!);
+      bands.push(
+        `('${p.product}', '${p.operator}', ${p.bandMinParts}::bigint, ${next ?? 'null'}::bigint, ${p.unitPrice}::bigint)`,
+      );
+    }
+  }
+  if (graduated.size === 0 || bands.length === 0)
+    return 'left join lateral (select null::bigint as first_price, null::bigint as amount) g on true';
+  return `left join lateral (
+      select max(b.unit_price) filter (where m.upto - m.parts + 1 >= b.lo and (b.hi is null or m.upto - m.parts + 1 < b.hi)) as first_price,
+        sum(greatest(0, least(m.upto, coalesce(b.hi - 1, m.upto)) - greatest(m.upto - m.parts + 1, b.lo) + 1) * b.unit_price)::bigint as amount
+      from (values ${bands.join(', ')}) as b(product, operator, lo, hi, unit_price)
+      where b.product = m.product and b.operator = m.operator
+    ) g on m.product in (${[...graduated].map((x) => `'${x}'`).join(', ')})`;
 }

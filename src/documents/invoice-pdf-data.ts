@@ -35,18 +35,31 @@ export interface InvoicePdfData {
     readonly unitPrice: number | null;
     readonly amount: number;
   }>;
-  /** Harga Jual */
+  /** Penggantian (Harga Jual in template version 1): the subtotal. */
   readonly subtotal: number;
   readonly tax: {
     /** 'PPN 12%' */
     readonly label: string;
     /** DPP Nilai Lain × 100; null when the tax rule has no DPP (PPN 11%). */
     readonly dppHundredths: number | null;
+    /** R6: DPP Nilai Lain in whole rupiah (PER-11, from 22 May 2025); shown instead of dppHundredths when set. */
+    readonly dpp?: number | null;
     readonly amount: number;
   };
   readonly total: number;
   /** Guarantee deposit, the month's quota (2 × deposit or the override), usage value of the period. */
   readonly deposit: { readonly balance: number; readonly quota: number; readonly used: number };
+  /**
+   * R18: per product, the price list in force and the tier the month reached ('WhatsApp OTP', 'WhatsApp OTP
+   * Pascabayar 1 Maret 2022', volume, 1000–4999). Shown by template version 2 and later.
+   */
+  readonly priceLists?: ReadonlyArray<{
+    readonly product: string;
+    readonly name: string;
+    readonly mode: 'volume' | 'graduated';
+    readonly tierFrom: number;
+    readonly tierTo: number | null;
+  }>;
   /** One entry for every day of the period. */
   readonly partsPerDay: ReadonlyArray<{ readonly date: string; readonly parts: number }>;
 }

@@ -88,16 +88,37 @@ export function drawLines(pen: Pen): void {
     pen.y += ROW_HEIGHT;
     rule(doc, LEFT, RIGHT, pen.y);
   }
+  drawPriceLists(pen);
   pen.y += 10;
 }
 
-/** R6: Harga Jual, DPP Nilai Lain (when the rule has one), PPN, Total; then the total in words. */
+/** R18: the price list in force per product and the tier reached (wording of version 2 and later only). */
+function drawPriceLists(pen: Pen): void {
+  const lists = pen.data.priceLists ?? [];
+  if (lists.length === 0 || wordOr('priceList.id', '') === '') return;
+  const style: Style = { size: 7, color: MUTED };
+  for (const l of lists) {
+    ensureSpace(pen, 11);
+    const tier =
+      l.tierTo === null
+        ? word('priceList.tierFrom', { from: formatNumberId(l.tierFrom) })
+        : word('priceList.tierRange', { from: formatNumberId(l.tierFrom), to: formatNumberId(l.tierTo) });
+    const text = `${word('priceList.id')} / ${word('priceList.en')} ${wordOr(`product.${l.product}`, l.product)}: ${l.name} · ${word(`priceList.mode.${l.mode}`)} · ${tier}`;
+    write(pen.doc, clip(pen.doc, text, WIDTH, style), LEFT, pen.y + 3, style, 'left', WIDTH);
+    pen.y += 11;
+  }
+}
+
+/** R6: Penggantian, DPP Nilai Lain (when the rule has one), PPN, Total; then the total in words. */
 export function drawTotals(pen: Pen): void {
   const { doc, data } = pen;
   const rows: Array<readonly [string, string, string]> = [
     [word('subtotal.id'), word('subtotal.en'), formatRupiah(data.subtotal)],
   ];
-  if (data.tax.dppHundredths !== null) {
+  // R6: from 22 May 2025 the DPP is the whole-rupiah figure the PPN was computed from (PER-11 art. 129).
+  if (data.tax.dpp !== undefined && data.tax.dpp !== null) {
+    rows.push([word('dpp.id'), word('dpp.en'), formatRupiah(data.tax.dpp)]);
+  } else if (data.tax.dppHundredths !== null) {
     rows.push([word('dpp.id'), word('dpp.en'), `Rp ${formatDpp(data.tax.dppHundredths)}`]);
   }
   const rate = /\d+(?:[.,]\d+)?\s*%/.exec(data.tax.label)?.[0];

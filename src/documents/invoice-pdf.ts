@@ -6,7 +6,7 @@ import { drawLines, drawTotals } from './invoice-pdf-lines.ts';
 import { drawFooters, startPage } from './invoice-pdf-pages.ts';
 import { drawHeader, drawParties } from './invoice-pdf-parties.ts';
 import { CURRENT_TEMPLATE_VERSION, wordingFileFor } from './invoice-template.ts';
-import { word } from './invoice-wording.ts';
+import { withWording, word } from './invoice-wording.ts';
 import { fontSource, fonts, LEFT, PAGE_WIDTH, type Pen, RIGHT, TOP } from './pdf-pen.ts';
 
 export { percentOfQuota } from '../domain/quota.ts';
@@ -15,7 +15,12 @@ export type { InvoicePdfData } from './invoice-pdf-data.ts';
 /** Renders one invoice to PDF bytes; the same data always gives the same bytes. */
 export async function renderInvoicePdf(data: InvoicePdfData): Promise<Buffer> {
   // An invoice renders with the wording it was issued with: one this release does not have is refused, named.
-  wordingFileFor(data.templateVersion ?? CURRENT_TEMPLATE_VERSION);
+  const version = data.templateVersion ?? CURRENT_TEMPLATE_VERSION;
+  wordingFileFor(version);
+  return withWording(version, () => drawInvoice(data));
+}
+
+function drawInvoice(data: InvoicePdfData): Promise<Buffer> {
   // The same data must give the same bytes: the file ID hashes this info dictionary.
   const fixedDate = new Date(`${data.invoiceDate}T00:00:00+07:00`);
   if (Number.isNaN(fixedDate.getTime())) {

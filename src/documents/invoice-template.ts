@@ -3,10 +3,12 @@
 // the file of one already issued.
 
 /** The version new invoices are issued with. */
-export const CURRENT_TEMPLATE_VERSION = 1;
+export const CURRENT_TEMPLATE_VERSION = 2;
 
 const WORDING_FILES: Readonly<Record<number, string>> = {
   1: 'invoice.id-en.json',
+  // R6 (PER-11): "Penggantian" for the subtotal of a service instead of "Harga Jual"; the price list in force.
+  2: 'invoice-v2.id-en.json',
 };
 
 /** The wording file (under templates/) of a template version; an unknown version is refused, naming it. */

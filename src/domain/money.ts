@@ -27,6 +27,25 @@ export function multiplyRupiah(unitPrice: Rupiah, quantity: number, what: string
   return rupiahFromBigInt(BigInt(unitPrice) * BigInt(quantity), what);
 }
 
+/** How a division to whole rupiah rounds: 'floor' (PPN before 22 May 2025) or 'half_up' (0,50 and more up). */
+export type RoundingMode = 'floor' | 'half_up';
+
+export const ROUNDING_MODES: ReadonlyArray<RoundingMode> = ['floor', 'half_up'];
+
+/**
+ * The one rounding of tagih (R6): numerator / denominator to a whole number, exact in BigInt, for a numerator
+ * >= 0 and a denominator > 0. divideRounded(641025n, 2n, 'half_up') === 320513n; with 'floor', 320512n.
+ */
+export function divideRounded(numerator: bigint, denominator: bigint, mode: RoundingMode): bigint {
+  if (numerator < 0n || denominator <= 0n) {
+    throw new RangeError(
+      `Cannot round ${numerator} / ${denominator}: only amounts >= 0 over a positive divisor.`,
+    );
+  }
+  // BigInt division truncates, which is floor for values >= 0.
+  return mode === 'floor' ? numerator / denominator : (2n * numerator + denominator) / (2n * denominator);
+}
+
 /** '1.234.567' — Indonesian thousands separators, for whole numbers (amounts, part counts). */
 export function formatNumberId(n: number): string {
   if (!Number.isSafeInteger(n)) throw new RangeError(`Cannot format ${n}: only whole numbers are shown.`);

@@ -1,7 +1,15 @@
 // R6: PPN (VAT). Tax rules are effective-dated data keyed on the invoice date (migrations/data/tax-rules.csv).
 import { isoDateToDays, pad2 } from './civil-days.ts';
 import { type CsvRow, field, readCsvWithHeader } from './csv-rows.ts';
-import { assertRupiah, formatNumberId, type Rupiah, rupiahFromBigInt } from './money.ts';
+import {
+  assertRupiah,
+  divideRounded,
+  formatNumberId,
+  ROUNDING_MODES,
+  type RoundingMode,
+  type Rupiah,
+  rupiahFromBigInt,
+} from './money.ts';
 
 export interface TaxRule {
   /** First invoice date the rule applies to, 'YYYY-MM-DD'. */
@@ -12,6 +20,10 @@ export interface TaxRule {
   /** DPP (tax base) = subtotal × dppNumerator / dppDenominator; 11/12 is "DPP Nilai Lain" (PMK 131/2024). */
   readonly dppNumerator: number;
   readonly dppDenominator: number;
+  /** How the PPN (and, when roundDppFirst, the DPP) is rounded to whole rupiah. */
+  readonly rounding: RoundingMode;
+  /** PER-11/PJ/2025 art. 129: the DPP is rounded to whole rupiah first and the PPN computed from it. */
+  readonly roundDppFirst: boolean;
 }
 
 /** R6: the rule in force on invoiceDate (latest effectiveFrom <= invoiceDate), or undefined before the first. */
@@ -40,21 +52,47 @@ function requireSubtotal(subtotal: Rupiah): bigint {
 }
 
 /**
- * R6: PPN = floor(subtotal × dppNumerator × rate / (dppDenominator × 100)), exact in BigInt, straight from
- * the subtotal. From 2025 (12% of 11/12) this is floor(subtotal × 11 / 100). Rounding the DPP first can be
- * 1 rupiah off: subtotal 1.238.000 → DPP 1.134.833,33 → 12% = 136.179,99…, but the PPN is 136.180.
+ * R6: the DPP Nilai Lain in whole rupiah when the rule rounds it first (from 22 May 2025:
+ * roundHalfUp(subtotal × 11 / 12)); null when the rule keeps the exact DPP (earlier rules).
+ * dppFor(349_650, per11) === 320_513.
  */
-export function taxFor(subtotal: Rupiah, rule: TaxRule): Rupiah {
-  const numerator = requireSubtotal(subtotal) * BigInt(rule.dppNumerator) * BigInt(rule.ratePercent);
-  const denominator = BigInt(rule.dppDenominator) * 100n;
-  return rupiahFromBigInt(numerator / denominator, `PPN on ${subtotal}`); // BigInt division floors for >= 0
+export function dppFor(subtotal: Rupiah, rule: TaxRule): Rupiah | null {
+  if (!rule.roundDppFirst) return null;
+  const dpp = divideRounded(
+    requireSubtotal(subtotal) * BigInt(rule.dppNumerator),
+    BigInt(rule.dppDenominator),
+    rule.rounding,
+  );
+  return rupiahFromBigInt(dpp, `DPP of ${subtotal}`);
 }
 
-/** R6: DPP Nilai Lain in hundredths of a rupiah, rounded half up (shown with 2 decimals on the invoice). */
+/**
+ * R6: the PPN of a subtotal under its rule, exact in BigInt, rounded by the rule's mode. A rule that rounds the DPP
+ * first computes the PPN from the rounded DPP (349.650 → DPP 320.513 → PPN 38.462); otherwise straight from the
+ * subtotal (PPN 12 % of 11/12 before 22 May 2025: floor(subtotal × 11 / 100) = 38.461).
+ */
+export function taxFor(subtotal: Rupiah, rule: TaxRule): Rupiah {
+  const rate = BigInt(rule.ratePercent);
+  const dpp = dppFor(subtotal, rule);
+  const tax =
+    dpp === null
+      ? divideRounded(
+          requireSubtotal(subtotal) * BigInt(rule.dppNumerator) * rate,
+          BigInt(rule.dppDenominator) * 100n,
+          rule.rounding,
+        )
+      : divideRounded(BigInt(dpp) * rate, 100n, rule.rounding);
+  return rupiahFromBigInt(tax, `PPN on ${subtotal}`);
+}
+
+/** R6: DPP Nilai Lain in hundredths of a rupiah, rounded half up (shown with 2 decimals by rules before 22 May 2025). */
 export function dppHundredths(subtotal: Rupiah, rule: TaxRule): number {
-  const numerator = requireSubtotal(subtotal) * BigInt(rule.dppNumerator) * 100n;
-  const denominator = BigInt(rule.dppDenominator);
-  return rupiahFromBigInt((2n * numerator + denominator) / (2n * denominator), `DPP of ${subtotal}`);
+  const hundredths = divideRounded(
+    requireSubtotal(subtotal) * BigInt(rule.dppNumerator) * 100n,
+    BigInt(rule.dppDenominator),
+    'half_up',
+  );
+  return rupiahFromBigInt(hundredths, `DPP of ${subtotal}`);
 }
 
 /** Hundredths as an Indonesian decimal: formatDpp(113483333) === '1.134.833,33'. */
@@ -66,11 +104,20 @@ export function formatDpp(hundredths: number): string {
   return hundredths < 0 ? `-${text}` : text;
 }
 
+const TAX_RULES_HEADER = [
+  'effective_from',
+  'label',
+  'rate_percent',
+  'dpp_numerator',
+  'dpp_denominator',
+  'rounding',
+  'round_dpp_first',
+];
+
 /** R6: reads migrations/data/tax-rules.csv; returns the rules sorted by effectiveFrom. */
 export function parseTaxRulesCsv(csv: string, source = 'tax rules'): ReadonlyArray<TaxRule> {
-  const header = ['effective_from', 'label', 'rate_percent', 'dpp_numerator', 'dpp_denominator'];
   const rules: TaxRule[] = [];
-  for (const row of readCsvWithHeader(csv, header, source)) {
+  for (const row of readCsvWithHeader(csv, TAX_RULES_HEADER, source)) {
     const effectiveFrom = field(row, 0);
     if (isoDateToDays(effectiveFrom) === null)
       fail(source, row, `effective_from '${effectiveFrom}' is not a YYYY-MM-DD date`);
@@ -83,7 +130,14 @@ export function parseTaxRulesCsv(csv: string, source = 'tax rules'): ReadonlyArr
     if (ratePercent > 100) fail(source, row, `rate_percent ${ratePercent} is above 100`);
     const dppNumerator = integer(row, 3, source, 'dpp_numerator', 1);
     const dppDenominator = integer(row, 4, source, 'dpp_denominator', 1);
-    rules.push({ effectiveFrom, label, ratePercent, dppNumerator, dppDenominator });
+    const rounding = field(row, 5) as RoundingMode;
+    if (!ROUNDING_MODES.includes(rounding))
+      fail(source, row, `rounding '${field(row, 5)}' must be one of ${ROUNDING_MODES.join(', ')}`);
+    const flag = field(row, 6);
+    if (flag !== 'true' && flag !== 'false')
+      fail(source, row, `round_dpp_first '${flag}' must be true or false`);
+    const roundDppFirst = flag === 'true';
+    rules.push({ effectiveFrom, label, ratePercent, dppNumerator, dppDenominator, rounding, roundDppFirst });
   }
   return rules.sort((a, b) => (a.effectiveFrom < b.effectiveFrom ? -1 : 1));
 }

@@ -96,6 +96,19 @@ export function tierIndexFor(list: PriceList, totalParts: number): number {
   return indexIn(compile(list), requireParts(totalParts, 'Total parts'));
 }
 
+/** R18: the first part of every band (tier) of a list, ascending, starting at 0. */
+export function bandStartsOf(list: PriceList): ReadonlyArray<number> {
+  return compile(list).starts;
+}
+
+/** R5: the parts range of the tier a month's total reaches: from `from` up to `to` (null: no upper end). */
+export function tierRangeFor(list: PriceList, totalParts: number): { from: number; to: number | null } {
+  const compiled = compile(list);
+  const index = indexIn(compiled, requireParts(totalParts, 'Total parts'));
+  const next = compiled.starts[index + 1];
+  return { from: compiled.starts[index]!, to: next === undefined ? null : next - 1 };
+}
+
 /**
  * R5 (volume): the price a part of `operator` costs when the month's total over all operators is
  * totalParts: every part is priced at the tier the total reaches. unitPriceFor(otp, 1000, 'xl') === 340.

@@ -1,4 +1,5 @@
 import { periodRangeLabelId } from '../domain/indonesian-dates.ts';
+import { formatDpp } from '../domain/tax.ts';
 import type { InvoiceDetail } from './load-invoice.ts';
 import type { Flag } from './review-flags.ts';
 import {
@@ -37,6 +38,8 @@ export function invoiceView(d: InvoiceDetail, ctx: InvoicePageContext) {
     parts: parts(d.parts),
     subtotal: rupiah(d.subtotal),
     tax: rupiah(d.tax),
+    // R6: the DPP as the invoice shows it (whole rupiah under PER-11, 2 decimals before 22 May 2025).
+    dpp: d.dpp === null ? null : 'whole' in d.dpp ? rupiah(d.dpp.whole) : `Rp ${formatDpp(d.dpp.hundredths)}`,
     taxLabel: d.taxLabel,
     total: rupiah(d.total),
     paid: d.paidAmount > 0 ? rupiah(d.paidAmount) : null,

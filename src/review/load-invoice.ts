@@ -45,6 +45,8 @@ export interface InvoiceDetail {
   readonly subtotal: number;
   readonly tax: number;
   readonly taxLabel: string;
+  /** R6: DPP Nilai Lain as on the invoice: whole rupiah (from 22 May 2025) or hundredths (before), else null. */
+  readonly dpp: { readonly whole: number } | { readonly hundredths: number } | null;
   readonly total: number;
   readonly paidAmount: number;
   readonly status: InvoiceStatus;
@@ -90,6 +92,8 @@ async function invoiceRow(db: Db, id: number) {
       'i.subtotal',
       'i.tax',
       'i.tax_label',
+      'i.dpp',
+      'i.dpp_hundredths',
       'i.total',
       'i.paid_amount',
       'i.status',
@@ -173,6 +177,12 @@ export async function loadInvoice(db: Db, outDir: string, id: number): Promise<I
     subtotal: inv.subtotal,
     tax: inv.tax,
     taxLabel: inv.tax_label,
+    dpp:
+      inv.dpp !== null
+        ? { whole: inv.dpp }
+        : inv.dpp_hundredths !== null
+          ? { hundredths: inv.dpp_hundredths }
+          : null,
     total: inv.total,
     paidAmount: inv.paid_amount,
     status: inv.status,

@@ -24,7 +24,7 @@ import {
 const COLUMNS: ReadonlyArray<{ key: SortKey; id: string; en: string; numeric: boolean }> = [
   { key: 'customer', id: 'Pelanggan', en: 'Customer · invoice', numeric: false },
   { key: 'parts', id: 'Bagian', en: 'Parts', numeric: true },
-  { key: 'subtotal', id: 'Harga Jual', en: 'Subtotal', numeric: true },
+  { key: 'subtotal', id: 'Penggantian', en: 'Subtotal', numeric: true },
   { key: 'tax', id: 'PPN', en: 'VAT', numeric: true },
   { key: 'total', id: 'Total', en: '', numeric: true },
   { key: 'due', id: 'Jatuh tempo', en: 'Due', numeric: false },
@@ -146,7 +146,7 @@ export function monthView(m: ReviewMonth, ctx: MonthPageContext) {
       voided: m.invoices.filter((i) => i.status === 'void').length,
     },
     amounts: [
-      money('Harga Jual', 'Subtotal', m.totals.subtotal, m.previousTotals.subtotal),
+      money('Penggantian', 'Subtotal', m.totals.subtotal, m.previousTotals.subtotal),
       money('PPN', 'VAT', m.totals.tax, m.previousTotals.tax),
       money('Total', '', m.totals.total, m.previousTotals.total),
     ],

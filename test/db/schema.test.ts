@@ -54,12 +54,14 @@ describe('schema', () => {
     expect(prefixes.n).toBe(9 + 7 + 5 + 11 + 9);
     const tax = await t.db
       .selectFrom('tax_rules')
-      .select(['effective_from', 'label'])
+      .select(['effective_from', 'label', 'rounding', 'round_dpp_first'])
       .orderBy('effective_from')
       .execute();
     expect(tax).toEqual([
-      { effective_from: '2022-04-01', label: 'PPN 11%' },
-      { effective_from: '2025-01-01', label: 'PPN 12%' },
+      { effective_from: '2022-04-01', label: 'PPN 11%', rounding: 'floor', round_dpp_first: false },
+      { effective_from: '2025-01-01', label: 'PPN 12%', rounding: 'floor', round_dpp_first: false },
+      // R6: PER-11/PJ/2025 art. 129 — DPP and PPN whole rupiah, half up, PPN from the rounded DPP.
+      { effective_from: '2025-05-22', label: 'PPN 12%', rounding: 'half_up', round_dpp_first: true },
     ]);
     const y2026 = await t.db
       .selectFrom('holidays')

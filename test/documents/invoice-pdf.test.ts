@@ -37,9 +37,14 @@ describe('invoice PDF', () => {
     expect(text).toContain('15 Desember 2026'); // R8: due date = invoice date + 14 days
     expect(text).toContain('1–30 November 2026');
     expect(text).toContain('Rp 524.960');
-    expect(text).toContain('Rp 1.207.000'); // Harga Jual
-    expect(text).toContain('DPP Nilai Lain');
-    expect(text).toContain('Rp 1.106.416,67');
+    expect(text).toContain('Penggantian Service charge Rp 1.207.000'); // R6: the subtotal of a service
+    expect(text).not.toContain('Harga Jual');
+    expect(text).toContain('DPP Nilai Lain Tax base, 11/12 of Penggantian Rp 1.106.417'); // R6: whole rupiah
+    expect(text).not.toContain('1.106.416,67');
+    // R18: the price list in force and the tier the month reached.
+    expect(text).toContain(
+      'Daftar harga / Price list WhatsApp OTP: WhatsApp OTP Pascabayar 1 Maret 2022 · volume · tingkat / tier 1.000–4.999 part',
+    );
     expect(text).toContain('PPN 12%');
     expect(text).toContain('Rp 132.770');
     expect(text).toContain('Rp 1.339.770');

@@ -35,6 +35,8 @@ const ppn12: StoredTaxRule = {
   ratePercent: 12,
   dppNumerator: 11,
   dppDenominator: 12,
+  rounding: 'floor',
+  roundDppFirst: false,
 };
 
 function usageOf(customerId: number, lines: CustomerUsage['lines']): CustomerUsage {
@@ -130,11 +132,21 @@ describe('R5–R7, R10: draftInvoiceFor', () => {
       reason: /has usage of sms in the period but no price list in force on 2026-10-01/,
     },
     {
-      name: 'R5: a graduated list → parked (the run bills volume lists only)',
+      name: 'R18: a graduated list whose usage was not counted by band → parked, saying so',
       usage: usageOf(8, [{ product: 'whatsapp_otp', operator: 'telkomsel', messages: 1, parts: 1 }]),
       taxRule: ppn12,
       kind: 'parked',
-      reason: /price list 'graduated 8' is graduated/,
+      reason: /price list 'graduated 8' is graduated, but the usage of whatsapp_otp was not counted by band/,
+    },
+    {
+      name: 'R18: a graduated list with usage counted by band → a draft, one line per band',
+      usage: usageOf(8, [
+        { product: 'whatsapp_otp', operator: 'telkomsel', messages: 1, parts: 999, bandMinParts: 0 },
+        { product: 'whatsapp_otp', operator: 'telkomsel', messages: 0, parts: 1, bandMinParts: 1000 },
+      ]),
+      taxRule: ppn12,
+      kind: 'draft',
+      reason: undefined,
     },
   ])('$name', ({ usage, taxRule, kind, reason }) => {
     const outcome = draftInvoiceFor(usage, lists, taxRule, { balance: 0, quotaOverride: null });

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
+  dppFor,
   dppHundredths,
   formatDpp,
   parseTaxRulesCsv,
@@ -15,6 +16,7 @@ const rules = parseTaxRulesCsv(
 );
 const ppn11 = taxRuleFor(rules, '2024-12-31')!;
 const ppn12 = taxRuleFor(rules, '2025-01-01')!;
+const per11 = taxRuleFor(rules, '2025-05-22')!;
 const MAX_SUBTOTAL = 9_000_000_000_000; // Rp 9 trillion, far beyond any month
 
 /** The rounding to avoid: the DPP first rounded to what the invoice shows (2 decimals), then 12% of it. */
@@ -24,16 +26,20 @@ function taxFromRoundedDpp(subtotal: number): number {
 }
 
 describe('R6 tax rules', () => {
-  it('R6: the data file holds PPN 11% from 2022-04-01 and PPN 12% of 11/12 from 2025-01-01', () => {
+  it('R6: the data file holds PPN 11% from 2022-04-01, PPN 12% of 11/12 from 2025-01-01, PER-11 from 2025-05-22', () => {
+    const pmk = { label: 'PPN 12%', ratePercent: 12, dppNumerator: 11, dppDenominator: 12 };
     expect(rules).toEqual([
-      { effectiveFrom: '2022-04-01', label: 'PPN 11%', ratePercent: 11, dppNumerator: 1, dppDenominator: 1 },
       {
-        effectiveFrom: '2025-01-01',
-        label: 'PPN 12%',
-        ratePercent: 12,
-        dppNumerator: 11,
-        dppDenominator: 12,
+        effectiveFrom: '2022-04-01',
+        label: 'PPN 11%',
+        ratePercent: 11,
+        dppNumerator: 1,
+        dppDenominator: 1,
+        rounding: 'floor',
+        roundDppFirst: false,
       },
+      { effectiveFrom: '2025-01-01', ...pmk, rounding: 'floor', roundDppFirst: false },
+      { effectiveFrom: '2025-05-22', ...pmk, rounding: 'half_up', roundDppFirst: true },
     ]);
   });
 
@@ -46,6 +52,14 @@ describe('R6 tax rules', () => {
     ['2026-11-01', 'PPN 12%'],
   ])('R6: an invoice dated %s is taxed by %s', (date, label) => {
     expect(taxRuleFor(rules, date)?.label).toBe(label);
+  });
+
+  it.each([
+    ['2025-05-21', 'floor', false],
+    ['2025-05-22', 'half_up', true],
+    ['2026-12-01', 'half_up', true],
+  ])('R6: an invoice dated %s rounds %s, DPP first: %s', (date, rounding, first) => {
+    expect(taxRuleFor(rules, date)).toMatchObject({ rounding, roundDppFirst: first });
   });
 
   it('R6: the rule is found whatever order the rules come in', () => {
@@ -125,6 +139,46 @@ describe('R6 PPN amounts', () => {
   });
 });
 
+describe('R6 PER-11/PJ/2025 art. 129 (from 22 May 2025)', () => {
+  it('R6: the example of DESIGN.md — subtotal 349.650 → DPP 320.513 → PPN 38.462 (the floor rule gave 38.461)', () => {
+    expect(dppFor(349_650, per11)).toBe(320_513);
+    expect(taxFor(349_650, per11)).toBe(38_462);
+    expect(taxFor(349_650, ppn12)).toBe(38_461);
+  });
+
+  it.each([
+    // [subtotal, DPP = roundHalfUp(subtotal × 11 / 12), PPN = roundHalfUp(DPP × 12 / 100)]
+    [0, 0, 0],
+    [1, 1, 0], // 0,9166… → 1; 0,12 → 0
+    [6, 6, 1], // 5,5 → 6 (half up); 0,72 → 1
+    [1_207_000, 1_106_417, 132_770],
+    [1_238_000, 1_134_833, 136_180],
+    [1_400, 1_283, 154],
+    [700, 642, 77],
+  ])('R6: subtotal %i → DPP %i → PPN %i, each whole rupiah rounded half up', (subtotal, dpp, tax) => {
+    expect(dppFor(subtotal, per11)).toBe(dpp);
+    expect(taxFor(subtotal, per11)).toBe(tax);
+  });
+
+  it('R6: the PPN is always computed from the DPP as shown', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: MAX_SUBTOTAL }), (subtotal) => {
+        const dpp = BigInt(dppFor(subtotal, per11)!);
+        const exact = BigInt(subtotal) * 11n; // DPP × 12
+        // half up: DPP − exact/12 lies in (−0,5; 0,5]
+        const roundedOk = 2n * (dpp * 12n - exact) <= 12n && 2n * (exact - dpp * 12n) < 12n;
+        return roundedOk && BigInt(taxFor(subtotal, per11)) === (dpp * 12n * 2n + 100n) / 200n;
+      }),
+      { numRuns: 5000 },
+    );
+  });
+
+  it('R6: rules before 22 May 2025 keep the exact DPP (no whole-rupiah DPP)', () => {
+    expect(dppFor(349_650, ppn12)).toBeNull();
+    expect(dppFor(349_650, ppn11)).toBeNull();
+  });
+});
+
 describe('R6 DPP Nilai Lain on the invoice', () => {
   it.each([
     [0, ppn12, 0, '0,00'],
@@ -160,28 +214,44 @@ describe('R6 DPP Nilai Lain on the invoice', () => {
 });
 
 describe('R6 reading tax rules', () => {
-  const header = 'effective_from,label,rate_percent,dpp_numerator,dpp_denominator';
+  const header = 'effective_from,label,rate_percent,dpp_numerator,dpp_denominator,rounding,round_dpp_first';
 
   it('R6: rules come back sorted by date', () => {
-    const parsed = parseTaxRulesCsv(`${header}\n2025-01-01,PPN 12%,12,11,12\n2022-04-01,PPN 11%,11,1,1\n`);
+    const parsed = parseTaxRulesCsv(
+      `${header}\n2025-01-01,PPN 12%,12,11,12,floor,false\n2022-04-01,PPN 11%,11,1,1,floor,false\n`,
+    );
     expect(parsed.map((rule) => rule.effectiveFrom)).toEqual(['2022-04-01', '2025-01-01']);
   });
 
   it.each([
     ['a wrong header', 'date,label,rate\n', /line 1: header must be/],
-    ['a bad date', `${header}\n2025-02-30,PPN,12,11,12\n`, /line 2: effective_from '2025-02-30'/],
+    ['a bad date', `${header}\n2025-02-30,PPN,12,11,12,floor,false\n`, /line 2: effective_from '2025-02-30'/],
     [
       'a repeated date',
-      `${header}\n2025-01-01,A,12,11,12\n2025-01-01,B,12,11,12\n`,
+      `${header}\n2025-01-01,A,12,11,12,floor,false\n2025-01-01,B,12,11,12,floor,false\n`,
       /line 3: a rule for 2025-01-01/,
     ],
-    ['an empty label', `${header}\n2025-01-01,,12,11,12\n`, /line 2: label is empty/],
-    ['a decimal rate', `${header}\n2025-01-01,PPN,11.5,1,1\n`, /line 2: rate_percent '11.5'/],
-    ['a rate above 100', `${header}\n2025-01-01,PPN,120,1,1\n`, /line 2: rate_percent 120 is above 100/],
+    ['an empty label', `${header}\n2025-01-01,,12,11,12,floor,false\n`, /line 2: label is empty/],
+    ['a decimal rate', `${header}\n2025-01-01,PPN,11.5,1,1,floor,false\n`, /line 2: rate_percent '11.5'/],
+    [
+      'a rate above 100',
+      `${header}\n2025-01-01,PPN,120,1,1,floor,false\n`,
+      /line 2: rate_percent 120 is above 100/,
+    ],
     [
       'a zero denominator',
-      `${header}\n2025-01-01,PPN,12,11,0\n`,
+      `${header}\n2025-01-01,PPN,12,11,0,floor,false\n`,
       /line 2: dpp_denominator '0' must be a whole number >= 1/,
+    ],
+    [
+      'an unknown rounding',
+      `${header}\n2025-05-22,PPN,12,11,12,ceil,true\n`,
+      /line 2: rounding 'ceil' must be one of floor, half_up/,
+    ],
+    [
+      'a bad flag',
+      `${header}\n2025-05-22,PPN,12,11,12,half_up,yes\n`,
+      /line 2: round_dpp_first 'yes' must be true or false/,
     ],
   ])('R6: %s is an error naming the line', (_name, csv, message) => {
     expect(() => parseTaxRulesCsv(csv)).toThrow(message);

@@ -76,6 +76,7 @@ table invoice_lines.parts bigint not null
 table invoice_lines.unit_price bigint
 table invoice_lines.amount bigint not null
 table invoice_lines.price_list_id bigint not null
+table invoice_lines.band_min_parts bigint not null default 0
 table invoice_parks.period date not null
 table invoice_parks.customer_id bigint not null
 table invoice_parks.reason text not null
@@ -109,6 +110,7 @@ table invoices.replaces_invoice_id bigint
 table invoices.issued_at timestamp with time zone not null default now()
 table invoices.parts_per_day jsonb not null default '[]'::jsonb
 table invoices.template_version integer not null default 1
+table invoices.dpp bigint
 table job_runs.id bigint not null identity
 table job_runs.job text not null
 table job_runs.trigger text not null
@@ -170,6 +172,7 @@ table price_lists.customer_id bigint
 table price_lists.name text not null
 table price_lists.mode text not null default 'volume'::text
 table price_lists.effective_from date not null
+table price_lists.retired_at timestamp with time zone
 table price_tiers.price_list_id bigint not null
 table price_tiers.operator text not null
 table price_tiers.min_parts bigint not null
@@ -226,6 +229,8 @@ table tax_rules.label text not null
 table tax_rules.rate_percent integer not null
 table tax_rules.dpp_numerator integer not null
 table tax_rules.dpp_denominator integer not null
+table tax_rules.rounding text not null default 'floor'::text
+table tax_rules.round_dpp_first boolean not null default false
 
 constraint customers.customers_billing_check CHECK ((billing = ANY (ARRAY['postpaid'::text, 'prepaid'::text])))
 constraint customers.customers_buyer_country_check CHECK ((buyer_country ~ '^[A-Z]{3}$'::text))
@@ -272,11 +277,12 @@ constraint invoice_events.invoice_events_event_check CHECK ((event = ANY (ARRAY[
 constraint invoice_events.invoice_events_invoice_id_fkey FOREIGN KEY (invoice_id) REFERENCES invoices(id)
 constraint invoice_events.invoice_events_pkey PRIMARY KEY (id)
 constraint invoice_lines.invoice_lines_amount_check CHECK ((amount >= 0))
+constraint invoice_lines.invoice_lines_band_min_parts_check CHECK ((band_min_parts >= 0))
 constraint invoice_lines.invoice_lines_invoice_id_fkey FOREIGN KEY (invoice_id) REFERENCES invoices(id)
 constraint invoice_lines.invoice_lines_messages_check CHECK ((messages >= 0))
 constraint invoice_lines.invoice_lines_operator_fkey FOREIGN KEY (operator) REFERENCES operators(id)
 constraint invoice_lines.invoice_lines_parts_check CHECK ((parts >= 0))
-constraint invoice_lines.invoice_lines_pkey PRIMARY KEY (invoice_id, product, operator)
+constraint invoice_lines.invoice_lines_pkey PRIMARY KEY (invoice_id, product, operator, band_min_parts)
 constraint invoice_lines.invoice_lines_price_list_id_fkey FOREIGN KEY (price_list_id) REFERENCES price_lists(id)
 constraint invoice_lines.invoice_lines_product_fkey FOREIGN KEY (product) REFERENCES products(code)
 constraint invoice_lines.invoice_lines_unit_price_check CHECK ((unit_price >= 0))
@@ -288,6 +294,7 @@ constraint invoices.invoices_check2 CHECK ((due_date >= invoice_date))
 constraint invoices.invoices_check3 CHECK ((period_end >= period))
 constraint invoices.invoices_customer_id_fkey FOREIGN KEY (customer_id) REFERENCES customers(id)
 constraint invoices.invoices_deposit_balance_check CHECK ((deposit_balance >= 0))
+constraint invoices.invoices_dpp_check CHECK ((dpp >= 0))
 constraint invoices.invoices_kind_check CHECK ((kind = ANY (ARRAY['monthly'::text, 'final'::text])))
 constraint invoices.invoices_messages_check CHECK ((messages >= 0))
 constraint invoices.invoices_number_key UNIQUE (number)
@@ -336,7 +343,6 @@ constraint pending_reports.pending_reports_pkey PRIMARY KEY (sending_id)
 constraint price_lists.price_lists_customer_id_fkey FOREIGN KEY (customer_id) REFERENCES customers(id)
 constraint price_lists.price_lists_mode_check CHECK ((mode = ANY (ARRAY['volume'::text, 'graduated'::text])))
 constraint price_lists.price_lists_pkey PRIMARY KEY (id)
-constraint price_lists.price_lists_product_customer_id_effective_from_key UNIQUE NULLS NOT DISTINCT (product, customer_id, effective_from)
 constraint price_lists.price_lists_product_fkey FOREIGN KEY (product) REFERENCES products(code)
 constraint price_tiers.price_tiers_min_parts_check CHECK ((min_parts >= 0))
 constraint price_tiers.price_tiers_operator_fkey FOREIGN KEY (operator) REFERENCES operators(id)
@@ -369,6 +375,7 @@ constraint tax_rules.tax_rules_dpp_numerator_check CHECK ((dpp_numerator > 0))
 constraint tax_rules.tax_rules_effective_from_key UNIQUE (effective_from)
 constraint tax_rules.tax_rules_pkey PRIMARY KEY (id)
 constraint tax_rules.tax_rules_rate_percent_check CHECK (((rate_percent >= 0) AND (rate_percent <= 100)))
+constraint tax_rules.tax_rules_rounding_check CHECK ((rounding = ANY (ARRAY['floor'::text, 'half_up'::text])))
 
 index CREATE UNIQUE INDEX customers_code_key ON customers USING btree (code)
 index CREATE UNIQUE INDEX customers_pkey ON customers USING btree (id)
@@ -385,7 +392,7 @@ index CREATE UNIQUE INDEX holidays_pkey ON holidays USING btree (day)
 index CREATE UNIQUE INDEX invoice_counters_pkey ON invoice_counters USING btree (year)
 index CREATE INDEX invoice_events_invoice ON invoice_events USING btree (invoice_id, id)
 index CREATE UNIQUE INDEX invoice_events_pkey ON invoice_events USING btree (id)
-index CREATE UNIQUE INDEX invoice_lines_pkey ON invoice_lines USING btree (invoice_id, product, operator)
+index CREATE UNIQUE INDEX invoice_lines_pkey ON invoice_lines USING btree (invoice_id, product, operator, band_min_parts)
 index CREATE UNIQUE INDEX invoice_parks_pkey ON invoice_parks USING btree (period, customer_id)
 index CREATE UNIQUE INDEX invoices_number_key ON invoices USING btree (number)
 index CREATE UNIQUE INDEX invoices_one_per_period ON invoices USING btree (customer_id, period) WHERE (status <> 'void'::text)
@@ -407,8 +414,8 @@ index CREATE UNIQUE INDEX payments_bank_ref ON payments USING btree (invoice_id,
 index CREATE UNIQUE INDEX payments_one_deposit_per_invoice ON payments USING btree (invoice_id) WHERE (method = 'deposit'::text)
 index CREATE UNIQUE INDEX payments_pkey ON payments USING btree (id)
 index CREATE UNIQUE INDEX pending_reports_pkey ON pending_reports USING btree (sending_id)
+index CREATE UNIQUE INDEX price_lists_one_in_force ON price_lists USING btree (product, COALESCE(customer_id, (0)::bigint), effective_from) WHERE (retired_at IS NULL)
 index CREATE UNIQUE INDEX price_lists_pkey ON price_lists USING btree (id)
-index CREATE UNIQUE INDEX price_lists_product_customer_id_effective_from_key ON price_lists USING btree (product, customer_id, effective_from) NULLS NOT DISTINCT
 index CREATE UNIQUE INDEX price_tiers_pkey ON price_tiers USING btree (price_list_id, operator, min_parts)
 index CREATE UNIQUE INDEX products_pkey ON products USING btree (code)
 index CREATE UNIQUE INDEX quota_status_pkey ON quota_status USING btree (customer_id)

@@ -2,9 +2,11 @@ import { sql, type Transaction } from 'kysely';
 import type { Db } from '../../db/connect.ts';
 import type { DB } from '../../db/schema.ts';
 import { type CustomerUsage, draftInvoiceFor, type InvoiceDraft } from '../../domain/draft-invoice.ts';
-import type { StoredTaxRule } from '../../domain/price-list.ts';
+import { priceListFor, type StoredPriceList, type StoredTaxRule } from '../../domain/price-list.ts';
 import { taxRuleFor } from '../../domain/tax.ts';
+import { bandStartsOf } from '../../domain/tiers.ts';
 import { billedIn } from '../billed-sql.ts';
+import { graduatedUsage } from './graduated-usage.ts';
 import { loadPriceLists, loadTaxRules } from './reference-data.ts';
 
 export type { DraftLine, InvoiceDraft } from '../../domain/draft-invoice.ts';
@@ -67,7 +69,7 @@ export async function computeInvoices(db: Db, window: BillingWindow): Promise<Mo
   const loaded = await db
     .transaction()
     .setIsolationLevel('repeatable read')
-    .execute((trx) => loadPeriod(trx, window));
+    .execute((trx) => loadPeriod(trx, window, graduatedStartsOf(priceLists, window.periodStart)));
   const taxRule = taxRuleFor(taxRules, window.invoiceDate) as StoredTaxRule | undefined;
   const drafts: InvoiceDraft[] = [];
   const parked: Parked[] = [];
@@ -97,7 +99,11 @@ export async function computeInvoices(db: Db, window: BillingWindow): Promise<Mo
  * day. Beside the figures it counts what the detail CSV will bill — its own predicate, as of the snapshot — so
  * the invariant checks need no second pass over the month. Customers come in code order.
  */
-async function loadPeriod(trx: Transaction<DB>, window: BillingWindow): Promise<LoadedPeriod> {
+async function loadPeriod(
+  trx: Transaction<DB>,
+  window: BillingWindow,
+  graduatedStarts: GraduatedStarts,
+): Promise<LoadedPeriod> {
   const snapshot = (await sql<{ s: string }>`select pg_current_snapshot()::text as s`.execute(trx)).rows[0]!
     .s;
   const only = window.customerIds;
@@ -137,6 +143,7 @@ async function loadPeriod(trx: Transaction<DB>, window: BillingWindow): Promise<
       { ...line, messages: r.billed_messages, parts: r.billed_parts },
     ]);
   }
+  await countByBand(trx, window, snapshot, graduatedStarts, lines, billed);
   const customers = lines.size
     ? await trx
         .selectFrom('customers as c')
@@ -169,6 +176,56 @@ export interface BilledLine {
   readonly operator: string;
   readonly messages: number;
   readonly parts: number;
+  /** R18: graduated products are billed per band. */
+  readonly bandMinParts?: number;
+}
+
+/** R18: the band starts of the graduated list in force for a customer's product, or null (volume or none). */
+type GraduatedStarts = (customerId: number, product: string) => ReadonlyArray<number> | null;
+
+function graduatedStartsOf(lists: ReadonlyArray<StoredPriceList>, day: string): GraduatedStarts {
+  return (customerId, product) => {
+    const list = priceListFor(lists, product, customerId, day);
+    if (list?.mode !== 'graduated') return null;
+    try {
+      return bandStartsOf(list);
+    } catch {
+      return null; // a broken list is reported by the draft, which prices it
+    }
+  };
+}
+
+/** R18: replaces the per-operator figures of each graduated product by its per-(operator, band) figures. */
+async function countByBand(
+  trx: Transaction<DB>,
+  window: BillingWindow,
+  snapshot: string,
+  graduatedStarts: GraduatedStarts,
+  lines: Map<number, CustomerUsage['lines'][number][]>,
+  billed: Map<number, BilledLine[]>,
+): Promise<void> {
+  for (const [customerId, rows] of lines) {
+    for (const product of new Set(rows.map((r) => r.product))) {
+      const starts = graduatedStarts(customerId, product);
+      if (starts === null) continue;
+      const bands = await graduatedUsage(trx, window, snapshot, customerId, product, starts);
+      const others = <T extends { product: string }>(xs: ReadonlyArray<T>) =>
+        xs.filter((x) => x.product !== product);
+      const banded = (m: 'messages' | 'billed_messages', p: 'parts' | 'billed_parts') =>
+        bands.map((b) => ({
+          product,
+          operator: b.operator,
+          messages: b[m],
+          parts: b[p],
+          bandMinParts: b.band_min_parts,
+        }));
+      lines.set(customerId, [...others(lines.get(customerId) ?? []), ...banded('messages', 'parts')]);
+      billed.set(customerId, [
+        ...others(billed.get(customerId) ?? []),
+        ...banded('billed_messages', 'billed_parts'),
+      ]);
+    }
+  }
 }
 export type BilledFigures = ReadonlyMap<number, ReadonlyArray<BilledLine>>;
 
@@ -188,7 +245,11 @@ export function checkInvariants(
     if (linesTotal !== d.subtotal) problems.push(`Σ lines ${linesTotal} ≠ subtotal ${d.subtotal}`);
     if (d.total !== d.subtotal + d.tax)
       problems.push(`total ${d.total} ≠ subtotal ${d.subtotal} + tax ${d.tax}`);
-    const price = new Map(d.lines.map((l) => [`${l.product}|${l.operator}`, l]));
+    // R18: a graduated product is priced per band, so its detail is matched per (operator, band).
+    const graduated = new Set(d.priceLists.filter((p) => p.mode === 'graduated').map((p) => p.product));
+    const keyOf = (l: { product: string; operator: string; bandMinParts?: number }) =>
+      `${l.product}|${l.operator}|${graduated.has(l.product) ? l.bandMinParts : ''}`;
+    const price = new Map(d.lines.map((l) => [keyOf(l), l]));
     for (const l of d.lines) {
       if (l.amount !== l.parts * l.unitPrice) {
         problems.push(`${l.product}/${l.operator}: ${l.parts} × ${l.unitPrice} ≠ ${l.amount}`);
@@ -200,7 +261,7 @@ export function checkInvariants(
     for (const b of billed.get(d.customerId) ?? []) {
       detailParts += b.parts;
       detailMessages += b.messages;
-      detailAmount += b.parts * (price.get(`${b.product}|${b.operator}`)?.unitPrice ?? 0);
+      detailAmount += b.parts * (price.get(keyOf(b))?.unitPrice ?? 0);
     }
     if (detailParts !== d.parts) problems.push(`parts ${d.parts} ≠ Σ message parts ${detailParts}`);
     if (detailMessages !== d.messages)

@@ -17,6 +17,7 @@ import {
   writeInvoiceDocuments,
 } from '../../documents/write-invoice-documents.ts';
 import { addDays } from '../../domain/dates.ts';
+import { graduatedOf, priceListsOfInvoice } from './invoice-price-lists.ts';
 
 export type { InvoiceFiles } from '../../documents/write-invoice-documents.ts';
 
@@ -47,6 +48,7 @@ async function loadInvoices(db: Db, which: { readonly period: string } | { reado
       'i.total',
       'i.tax_label',
       'i.dpp_hundredths',
+      'i.dpp',
       'i.deposit_balance',
       'i.quota',
       'i.snapshot',
@@ -80,9 +82,11 @@ async function linesOf(db: Db, invoiceId: number) {
       'l.parts',
       'l.unit_price',
       'l.amount',
+      'l.band_min_parts',
     ])
     .where('l.invoice_id', '=', invoiceId)
     .orderBy('l.product')
+    .orderBy('l.band_min_parts')
     .orderBy('l.operator')
     .execute();
 }
@@ -127,7 +131,7 @@ function pdfDataOf(
       amount: l.amount,
     })),
     subtotal: inv.subtotal,
-    tax: { label: inv.tax_label, dppHundredths: inv.dpp_hundredths, amount: inv.tax },
+    tax: { label: inv.tax_label, dppHundredths: inv.dpp_hundredths, dpp: inv.dpp, amount: inv.tax },
     total: inv.total,
     deposit: { balance: inv.deposit_balance, quota: inv.quota, used: inv.subtotal },
     partsPerDay: everyDay(inv.period, inv.period_end, inv.parts_per_day),
@@ -154,13 +158,21 @@ function sourceOf(db: Db, config: Config, inv: InvoiceRow): DocumentSource {
     lines ??= linesOf(db, inv.id);
     return lines;
   };
+  let lists: ReturnType<typeof priceListsOfInvoice> | undefined;
+  const listsOnce = () => {
+    lists ??= priceListsOfInvoice(db, inv.id);
+    return lists;
+  };
   return {
     invoiceId: inv.id,
     number: inv.number,
     paths: pathsOf(config, inv),
     live: inv.status !== 'void',
     expectedRows: inv.messages,
-    pdfData: async () => pdfDataOf(config, inv, await linesOnce()),
+    pdfData: async () => ({
+      ...pdfDataOf(config, inv, await linesOnce()),
+      priceLists: await listsOnce(),
+    }),
     detailQuery: async () => ({
       customerId: inv.customer_id,
       start: wibMidnight(inv.period),
@@ -170,7 +182,9 @@ function sourceOf(db: Db, config: Config, inv: InvoiceRow): DocumentSource {
         product: l.product,
         operator: l.operator,
         unitPrice: l.unit_price ?? 0,
+        bandMinParts: l.band_min_parts,
       })),
+      graduated: graduatedOf(await listsOnce()),
     }),
   };
 }

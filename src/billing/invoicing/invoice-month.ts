@@ -23,6 +23,7 @@ import {
   sellerOf,
   writeMonthFiles,
 } from './invoice-files.ts';
+import { graduatedOf } from './invoice-price-lists.ts';
 import { issueInvoice } from './issue-invoice.ts';
 
 export class InvoiceRunRefused extends Error {
@@ -254,6 +255,7 @@ async function dryRun(
         endExclusive,
         snapshot: null,
         prices: d.lines,
+        graduated: graduatedOf(d.priceLists),
       }),
     })),
     {
@@ -353,9 +355,10 @@ async function draftPdfData(
       operator: labels.operators.get(l.operator) ?? l.operator,
     })),
     subtotal: d.subtotal,
-    tax: { label: d.taxRule.label, dppHundredths: d.dppHundredths, amount: d.tax },
+    tax: { label: d.taxRule.label, dppHundredths: d.dppHundredths, dpp: d.dpp, amount: d.tax },
     total: d.total,
     deposit: { balance: d.depositBalance, quota: d.quota, used: d.subtotal },
+    priceLists: d.priceLists,
     partsPerDay: everyDay(
       period,
       lastDayOf(opts.month),

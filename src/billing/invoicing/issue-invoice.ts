@@ -71,6 +71,7 @@ export async function issueInvoice(db: Db, draft: InvoiceDraft, ctx: IssueContex
           total: draft.total,
           tax_label: draft.taxRule.label,
           dpp_hundredths: draft.dppHundredths,
+          dpp: draft.dpp,
           deposit_balance: draft.depositBalance,
           quota: draft.quota,
           parts_per_day: JSON.stringify(draft.partsPerDay.map((d) => [d.date, d.parts])),
@@ -93,6 +94,7 @@ export async function issueInvoice(db: Db, draft: InvoiceDraft, ctx: IssueContex
             unit_price: l.unitPrice,
             amount: l.amount,
             price_list_id: l.priceListId,
+            band_min_parts: l.bandMinParts,
           })),
         )
         .execute();

@@ -5,7 +5,12 @@ import type { PricingMode } from '../../domain/tiers.ts';
 
 /** Every price list with its tiers (a few dozen rows). */
 export async function loadPriceLists(db: Db): Promise<ReadonlyArray<StoredPriceList>> {
-  const lists = await db.selectFrom('price_lists').selectAll().orderBy('id').execute();
+  const lists = await db
+    .selectFrom('price_lists')
+    .selectAll()
+    .where('retired_at', 'is', null)
+    .orderBy('id')
+    .execute();
   const tiers = await db.selectFrom('price_tiers').selectAll().execute();
   return lists.map((l) => ({
     id: l.id,
@@ -30,6 +35,8 @@ export async function loadTaxRules(db: Db): Promise<ReadonlyArray<StoredTaxRule>
     ratePercent: r.rate_percent,
     dppNumerator: r.dpp_numerator,
     dppDenominator: r.dpp_denominator,
+    rounding: r.rounding,
+    roundDppFirst: r.round_dpp_first,
   }));
 }
 

@@ -12,6 +12,8 @@ const rule = {
   ratePercent: 12,
   dppNumerator: 11,
   dppDenominator: 12,
+  rounding: 'floor' as const,
+  roundDppFirst: false,
 };
 
 function draft(over: Partial<InvoiceDraft> = {}): InvoiceDraft {
@@ -28,6 +30,7 @@ function draft(over: Partial<InvoiceDraft> = {}): InvoiceDraft {
         unitPrice: 340,
         amount: 340_000,
         priceListId: 1,
+        bandMinParts: 1000,
       },
       {
         product: 'whatsapp_otp',
@@ -37,6 +40,7 @@ function draft(over: Partial<InvoiceDraft> = {}): InvoiceDraft {
         unitPrice: 340,
         amount: 3_400,
         priceListId: 1,
+        bandMinParts: 1000,
       },
     ],
     messages: 910,
@@ -46,9 +50,11 @@ function draft(over: Partial<InvoiceDraft> = {}): InvoiceDraft {
     total: 381_174,
     taxRule: rule,
     dppHundredths: 31_478_333,
+    dpp: null,
     depositBalance: 10_000_000,
     quota: 20_000_000,
     partsPerDay: [],
+    priceLists: [],
     ...over,
   };
 }

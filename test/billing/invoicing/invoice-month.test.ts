@@ -122,7 +122,10 @@ describe('R5: tier boundaries end to end (volume pricing)', () => {
       .executeTakeFirstOrThrow();
     expect(inv.parts).toBe(parts);
     expect(inv.subtotal).toBe(parts * price);
-    expect(inv.tax).toBe(Math.floor((parts * price * 11) / 100));
+    // R6 (PER-11, issued 2026-08-01): DPP = roundHalfUp(subtotal × 11 / 12), PPN = roundHalfUp(DPP × 12 / 100).
+    const dpp = Math.floor((parts * price * 11 * 2 + 12) / 24);
+    expect(inv.dpp).toBe(dpp);
+    expect(inv.tax).toBe(Math.floor((dpp * 12 * 2 + 100) / 200));
     const lines = await t.db
       .selectFrom('invoice_lines')
       .selectAll()
