@@ -137,6 +137,7 @@ export type InvoiceEvent =
   | 'issued'
   | 'approved'
   | 'held'
+  | 'released'
   | 'voided'
   | 'reissued'
   | 'replaced'
@@ -174,6 +175,10 @@ export interface InvoicesTable {
   void_reason: string | null;
   replaces_invoice_id: number | null;
   issued_at: DefaultTimestamp;
+  /** The buyer as on the invoice when it was issued (a later customer change does not reach it). */
+  buyer_name: string;
+  buyer_address: string | null;
+  buyer_npwp: string | null;
 }
 export interface InvoiceLinesTable {
   invoice_id: number;
@@ -310,6 +315,19 @@ export interface FakturNumbersTable {
   imported_at: DefaultTimestamp;
 }
 
+/** Issue 10: one changed field of a customer, with who changed it and when. */
+export interface CustomerChangesTable {
+  id: GeneratedAlways<number>;
+  customer_id: number;
+  field: string;
+  old_value: string | null;
+  new_value: string | null;
+  actor: string;
+  /** 'customers update' or 'customers import FILE --update'. */
+  source: string;
+  changed_at: DefaultTimestamp;
+}
+
 export interface DB {
   operators: OperatorsTable;
   operator_prefixes: OperatorPrefixesTable;
@@ -341,4 +359,5 @@ export interface DB {
   job_runs: JobRunsTable;
   efaktur_exports: EfakturExportsTable;
   faktur_numbers: FakturNumbersTable;
+  customer_changes: CustomerChangesTable;
 }

@@ -6,6 +6,14 @@ function forbid_change() returns trigger: begin raise exception '% is append-onl
 function merge_delivery_status(cur smallint, inc smallint) returns smallint: select case when cur is null then inc when inc is null then cur when cur in (5, 6) then cur when inc in (5, 6) then inc when delivery_status_rank(inc) > delivery_status_rank(cur) then inc else cur end
 function quota_for(deposit_balance bigint, quota_override bigint) returns bigint: select coalesce(quota_override, 2 * deposit_balance)
 
+table customer_changes.id bigint not null identity
+table customer_changes.customer_id bigint not null
+table customer_changes.field text not null
+table customer_changes.old_value text
+table customer_changes.new_value text
+table customer_changes.actor text not null
+table customer_changes.source text not null
+table customer_changes.changed_at timestamp with time zone not null default now()
 table customers.id bigint not null identity
 table customers.code text not null
 table customers.name text not null
@@ -109,6 +117,9 @@ table invoices.replaces_invoice_id bigint
 table invoices.issued_at timestamp with time zone not null default now()
 table invoices.parts_per_day jsonb not null default '[]'::jsonb
 table invoices.template_version integer not null default 1
+table invoices.buyer_name text not null
+table invoices.buyer_address text
+table invoices.buyer_npwp text
 table job_runs.id bigint not null identity
 table job_runs.job text not null
 table job_runs.trigger text not null
@@ -221,6 +232,8 @@ table tax_rules.rate_percent integer not null
 table tax_rules.dpp_numerator integer not null
 table tax_rules.dpp_denominator integer not null
 
+constraint customer_changes.customer_changes_customer_id_fkey FOREIGN KEY (customer_id) REFERENCES customers(id)
+constraint customer_changes.customer_changes_pkey PRIMARY KEY (id)
 constraint customers.customers_billing_check CHECK ((billing = ANY (ARRAY['postpaid'::text, 'prepaid'::text])))
 constraint customers.customers_buyer_country_check CHECK ((buyer_country ~ '^[A-Z]{3}$'::text))
 constraint customers.customers_buyer_document_check CHECK ((buyer_document = ANY (ARRAY['TIN'::text, 'NIK'::text, 'passport'::text, 'other'::text])))
@@ -262,7 +275,7 @@ constraint holidays.holidays_kind_check CHECK ((kind = ANY (ARRAY['holiday'::tex
 constraint holidays.holidays_pkey PRIMARY KEY (day)
 constraint invoice_counters.invoice_counters_last_number_check CHECK ((last_number >= 0))
 constraint invoice_counters.invoice_counters_pkey PRIMARY KEY (year)
-constraint invoice_events.invoice_events_event_check CHECK ((event = ANY (ARRAY['issued'::text, 'approved'::text, 'held'::text, 'voided'::text, 'reissued'::text, 'replaced'::text, 'payment'::text, 'settled_from_deposit'::text])))
+constraint invoice_events.invoice_events_event_check CHECK ((event = ANY (ARRAY['issued'::text, 'approved'::text, 'held'::text, 'released'::text, 'voided'::text, 'reissued'::text, 'replaced'::text, 'payment'::text, 'settled_from_deposit'::text])))
 constraint invoice_events.invoice_events_invoice_id_fkey FOREIGN KEY (invoice_id) REFERENCES invoices(id)
 constraint invoice_events.invoice_events_pkey PRIMARY KEY (id)
 constraint invoice_lines.invoice_lines_amount_check CHECK ((amount >= 0))
@@ -362,6 +375,8 @@ constraint tax_rules.tax_rules_effective_from_key UNIQUE (effective_from)
 constraint tax_rules.tax_rules_pkey PRIMARY KEY (id)
 constraint tax_rules.tax_rules_rate_percent_check CHECK (((rate_percent >= 0) AND (rate_percent <= 100)))
 
+index CREATE INDEX customer_changes_customer ON customer_changes USING btree (customer_id, id)
+index CREATE UNIQUE INDEX customer_changes_pkey ON customer_changes USING btree (id)
 index CREATE UNIQUE INDEX customers_code_key ON customers USING btree (code)
 index CREATE UNIQUE INDEX customers_pkey ON customers USING btree (id)
 index CREATE UNIQUE INDEX daily_usage_pkey ON daily_usage USING btree (customer_id, day, product, operator)

@@ -78,6 +78,10 @@ export async function issueInvoice(db: Db, draft: InvoiceDraft, ctx: IssueContex
           template_version: CURRENT_TEMPLATE_VERSION,
           review_state: ctx.holdMail ? 'awaiting_review' : 'approved',
           replaces_invoice_id: ctx.replacesInvoiceId ?? null,
+          // R7: the buyer as it is at issue stays on the invoice; a later customer change does not reach it.
+          buyer_name: sql<string>`(select c.name from customers c where c.id = ${draft.customerId})`,
+          buyer_address: sql<string | null>`(select c.address from customers c where c.id = ${draft.customerId})`,
+          buyer_npwp: sql<string | null>`(select c.npwp from customers c where c.id = ${draft.customerId})`,
         })
         .returning('id')
         .executeTakeFirstOrThrow();
