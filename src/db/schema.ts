@@ -175,8 +175,9 @@ export interface InvoicesTable {
   void_reason: string | null;
   replaces_invoice_id: number | null;
   issued_at: DefaultTimestamp;
-  /** The buyer as on the invoice when it was issued (a later customer change does not reach it). */
-  buyer_name: string;
+  /** The buyer as on the invoice when it was issued (a later customer change does not reach it); a trigger fills
+   * the three from the customer when an insert leaves buyer_name out. */
+  buyer_name: ColumnType<string, string | undefined, string>;
   buyer_address: string | null;
   buyer_npwp: string | null;
 }

@@ -3,6 +3,7 @@
 function delivery_status_rank(s smallint) returns integer: select case s when 7 then 1 when 2 then 2 when 3 then 3 when 4 then 4 else null end
 function deposit_ledger_balance() returns trigger: begin -- Serialise entries per customer, so racing settlements cannot both spend the same rupiah. perform 1 from customers where id = new.customer_id for update; new.balance_after := coalesce( (select balance_after from deposit_ledger where customer_id = new.customer_id order by id desc limit 1), 0 ) + new.amount; return new; end
 function forbid_change() returns trigger: begin raise exception '% is append-only: add a correcting entry instead', tg_table_name; end
+function invoices_buyer_snapshot() returns trigger: begin if new.buyer_name is null then select c.name, c.address, c.npwp into new.buyer_name, new.buyer_address, new.buyer_npwp from customers c where c.id = new.customer_id; end if; return new; end
 function merge_delivery_status(cur smallint, inc smallint) returns smallint: select case when cur is null then inc when inc is null then cur when cur in (5, 6) then cur when inc in (5, 6) then inc when delivery_status_rank(inc) > delivery_status_rank(cur) then inc else cur end
 function quota_for(deposit_balance bigint, quota_override bigint) returns bigint: select coalesce(quota_override, 2 * deposit_balance)
 
@@ -432,6 +433,7 @@ index CREATE UNIQUE INDEX tax_rules_pkey ON tax_rules USING btree (id)
 
 trigger deposit_ledger.deposit_ledger_append_only CREATE TRIGGER deposit_ledger_append_only BEFORE DELETE OR UPDATE ON public.deposit_ledger FOR EACH ROW EXECUTE FUNCTION forbid_change()
 trigger deposit_ledger.deposit_ledger_balance CREATE TRIGGER deposit_ledger_balance BEFORE INSERT ON public.deposit_ledger FOR EACH ROW EXECUTE FUNCTION deposit_ledger_balance()
+trigger invoices.invoices_buyer_snapshot CREATE TRIGGER invoices_buyer_snapshot BEFORE INSERT ON public.invoices FOR EACH ROW EXECUTE FUNCTION invoices_buyer_snapshot()
 
 view deposit_balances as SELECT c.id AS customer_id, c.code AS customer_code, COALESCE(( SELECT l.balance_after FROM deposit_ledger l WHERE l.customer_id = c.id ORDER BY l.id DESC LIMIT 1), 0::bigint) AS balance FROM customers c;
 view sending_permission as SELECT c.code AS customer_code, c.status = 'active'::text AND NOT (EXISTS ( SELECT 1 FROM suspensions s WHERE s.customer_id = c.id AND s.lifted_at IS NULL)) AS allowed, CASE WHEN c.status = 'closed'::text THEN 'closed'::text ELSE ( SELECT string_agg(s.reason, ','::text ORDER BY s.reason) AS string_agg FROM suspensions s WHERE s.customer_id = c.id AND s.lifted_at IS NULL) END AS reason, COALESCE(q.usage, 0::bigint) AS usage, COALESCE(q.quota, quota_for(b.balance, c.quota_override)) AS quota, GREATEST(q.updated_at, ( SELECT max(GREATEST(s.since, s.lifted_at)) AS max FROM suspensions s WHERE s.customer_id = c.id)) AS updated_at FROM customers c JOIN deposit_balances b ON b.customer_id = c.id LEFT JOIN quota_status q ON q.customer_id = c.id WHERE c.billing = 'postpaid'::text;
