@@ -4,6 +4,7 @@ import * as referenceData from './2026-11-27-02-reference-data.ts';
 import * as invoicePartsPerDay from './2026-11-27-03-invoice-parts-per-day.ts';
 import * as oneHome from './2026-12-01-01-one-home.ts';
 import * as priceListsTaxRules from './2026-12-01-10-price-lists-tax-rules.ts';
+import * as customerHistory from './2026-12-01-10c-customer-history.ts';
 import * as efaktur from './2026-12-01-12-efaktur.ts';
 import * as apiKeys from './2026-12-01-13-api-keys.ts';
 import * as hardening from './2026-12-01-17-hardening.ts';
@@ -15,6 +16,7 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '2026-11-27-02-reference-data': referenceData,
   '2026-11-27-03-invoice-parts-per-day': invoicePartsPerDay,
   '2026-12-01-01-one-home': oneHome,
+  '2026-12-01-10c-customer-history': customerHistory,
   '2026-12-01-12-efaktur': efaktur,
   '2026-12-01-17-hardening': hardening,
   '2026-12-01-17b-interrupted-runs': interruptedRuns,

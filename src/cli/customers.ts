@@ -2,8 +2,13 @@ import { Command } from 'commander';
 import { sql } from 'kysely';
 import { ApiKeyError, issueCustomerKey } from '../api/api-keys.ts';
 import { setAllowedNetworks } from '../api/customer-ips.ts';
+import { recheckQuota } from '../billing/quota/quota-changed.ts';
+import { type ChangeAuthor, changeText } from '../customers/customer-changes.ts';
+import { customerHistory } from '../customers/customer-history.ts';
 import { parseCustomerInput } from '../customers/customer-input.ts';
 import { CustomerFileError, importCustomersCsv, saveCustomers } from '../customers/save-customers.ts';
+import { CustomerUpdateRefused, updateCustomer } from '../customers/update-customer.ts';
+import type { Db } from '../db/connect.ts';
 import { formatRupiah } from '../domain/money.ts';
 import { wibDateOf } from '../domain/period.ts';
 import { table } from './options.ts';
@@ -17,30 +22,38 @@ program
     '<file>',
     'CSV with header code,name,email,deposit[,address,npwp,paper_invoice,quota_override,buyer_document,buyer_document_number,buyer_nitku,buyer_country]',
   )
+  .option(
+    '--update',
+    'apply changed rows of existing customers (each change reported old → new, kept in the history)',
+  )
   .option('--json', 'print the result as JSON')
   .description(
     'Add the customers of a CSV file; bad rows are reported, good rows load; a second import changes nothing',
   )
-  .action(async (file: string, opts: { json?: boolean }) => {
+  .action(async (file: string, opts: { json?: boolean; update?: boolean }) => {
     const cfg = config();
     await withDatabase(cfg, async ({ database }) => {
       let summary: Awaited<ReturnType<typeof importCustomersCsv>>;
+      const who = opts.update ? authorOf(cfg.operatorName, `customers import ${file} --update`) : undefined;
       try {
-        summary = await importCustomersCsv(database.db, file, wibDateOf(new Date()), cfg.minimumDeposit);
+        summary = await importCustomersCsv(database.db, file, wibDateOf(new Date()), cfg.minimumDeposit, who);
       } catch (error) {
         if (error instanceof CustomerFileError) throw new UserError(error.message);
         throw error;
       }
       if (opts.json) printJson(summary);
       else {
+        const updated = opts.update ? `, ${summary.updated} updated` : '';
         console.log(
-          `${file}: ${summary.rows} rows, ${summary.added} added, ${summary.unchanged} unchanged, ${summary.rejected.length} rejected.`,
+          `${file}: ${summary.rows} rows, ${summary.added} added${updated}, ${summary.unchanged} unchanged, ${summary.rejected.length} rejected.`,
         );
         for (const w of summary.warnings) console.log(`  note: ${w}`);
+        for (const c of summary.changes) console.log(`  row ${c.row} (${c.code}): ${changeText(c)}`);
         for (const r of summary.rejected)
           console.log(`  row ${r.row}${r.code ? ` (${r.code})` : ''}: ${r.reason}`);
       }
       if (summary.rejected.length > 0) process.exitCode = 2;
+      await recheckChangedQuotas(database.db, summary.changes);
     });
   });
 
@@ -104,6 +117,122 @@ program
             ? `Added ${parsed.customer.code}.`
             : `${parsed.customer.code} already exists, unchanged.`,
         );
+    });
+  });
+
+function authorOf(actor: string, source: string): ChangeAuthor {
+  return { actor, source, at: new Date() };
+}
+
+/** R10: a changed quota override is checked at once (a suspension the new quota covers is lifted). */
+async function recheckChangedQuotas(
+  db: Db,
+  changes: ReadonlyArray<{ readonly code: string; readonly field: string }>,
+): Promise<void> {
+  const codes = [...new Set(changes.filter((c) => c.field === 'quota_override').map((c) => c.code))];
+  for (const code of codes) {
+    const { id } = await db
+      .selectFrom('customers')
+      .select('id')
+      .where('code', '=', code)
+      .executeTakeFirstOrThrow();
+    const q = await recheckQuota(db, id, new Date());
+    if (q?.lifted_now) console.log(`  ${code}: quota suspension lifted (${q.lifted_now}).`);
+  }
+}
+
+/** `customers update` options: the option, the customer field it sets. Add a field here and in CHANGEABLE_FIELDS. */
+const UPDATE_OPTIONS = [
+  ['--name <name>', 'name', 'company name as it appears on new invoices'],
+  ['--email <email...>', 'email', 'billing email address(es); replaces the list'],
+  ['--address <address>', 'address', "billing address ('' clears it)"],
+  ['--npwp <npwp>', 'npwp', "tax number (NPWP, 16 digits or the old 15-digit form; '' clears it)"],
+  ['--paper-invoice <yes|no>', 'paper_invoice', 'also send a paper invoice by courier'],
+  [
+    '--quota-override <rupiah>',
+    'quota_override',
+    "monthly usage quota instead of 2 × deposit ('' clears it)",
+  ],
+  ['--buyer-document <type>', 'buyer_document', 'R17: TIN, NIK, passport or other'],
+  [
+    '--buyer-document-number <number>',
+    'buyer_document_number',
+    'the NPWP (TIN), NIK (16 digits), passport or other ID',
+  ],
+  ['--nitku <nitku>', 'buyer_nitku', "the buyer's NITKU, 22 digits"],
+  ['--country <code>', 'buyer_country', "the buyer's country, ISO 3166 alpha-3 (IDN)"],
+] as const;
+
+const update = program
+  .command('update')
+  .argument('<code>', 'customer code, e.g. ACME')
+  .option('--json', 'print the changes as JSON')
+  .description(
+    'Change a customer: each change is kept in the history (npm run customers -- history CODE); issued invoices keep the buyer they were issued to',
+  );
+for (const [flags, , help] of UPDATE_OPTIONS) update.option(flags, help);
+update.action(async (code: string, opts: Record<string, string | string[] | boolean | undefined>) => {
+  const cfg = config();
+  const given: Record<string, string> = {};
+  for (const [flags, field] of UPDATE_OPTIONS) {
+    const key = update.getOptionValueSource(optionKey(flags)) === undefined ? undefined : optionKey(flags);
+    if (key === undefined) continue;
+    const value = opts[key];
+    given[field] = Array.isArray(value) ? value.join(';') : String(value);
+  }
+  await withDatabase(cfg, async ({ database }) => {
+    let result: Awaited<ReturnType<typeof updateCustomer>>;
+    try {
+      result = await updateCustomer(database.db, code, given, authorOf(cfg.operatorName, 'customers update'));
+    } catch (error) {
+      if (error instanceof CustomerUpdateRefused) throw new UserError(error.message);
+      throw error;
+    }
+    if (opts.json) printJson({ code: result.code, changes: result.changes });
+    else if (result.changes.length === 0)
+      console.log(`${code} unchanged: the values given are already stored.`);
+    else {
+      console.log(`${code} changed:`);
+      for (const c of result.changes) console.log(`  ${changeText(c)}`);
+    }
+    await recheckChangedQuotas(
+      database.db,
+      result.changes.map((c) => ({ code, field: c.field })),
+    );
+  });
+});
+
+/** '--buyer-document-number <number>' → 'buyerDocumentNumber' (commander's attribute name). */
+function optionKey(flags: string): string {
+  return flags
+    .split(' ')[0]!
+    .slice(2)
+    .replace(/-([a-z])/g, (_, ch: string) => ch.toUpperCase());
+}
+
+program
+  .command('history')
+  .argument('<code>', 'customer code')
+  .option('--json', 'print as JSON')
+  .description("A customer's changes, oldest first: when, who, which field, old → new")
+  .action(async (code: string, opts: { json?: boolean }) => {
+    await withDatabase(config(), async ({ database }) => {
+      const rows = await customerHistory(database.db, code);
+      if (rows === null)
+        throw new UserError(`No customer with code '${code}'. See 'npm run customers -- list'.`);
+      if (opts.json) return printJson(rows);
+      if (rows.length === 0) return console.log(`${code} has not been changed since it was added.`);
+      console.log(
+        table(
+          ['changed_at', 'actor', 'source', 'change'],
+          rows.map((r) => [
+            r.changed_at,
+            r.actor,
+            r.source,
+            changeText({ field: r.field, old: r.old_value, new: r.new_value }),
+          ]),
+        ),
+      );
     });
   });
 

@@ -1,3 +1,4 @@
+import { parseEmailList } from '../domain/email-address.ts';
 import { formatRupiah, parseRupiah } from '../domain/money.ts';
 import type { BuyerTaxIdentity } from '../domain/tax-ids.ts';
 import { BUYER_TAX_COLUMNS, parseBuyerTaxColumns, sameBuyerTax } from './buyer-tax-input.ts';
@@ -25,7 +26,6 @@ export const OPTIONAL_COLUMNS = [
   ...BUYER_TAX_COLUMNS,
 ] as const;
 
-const EMAIL = /^[^\s@<>,;"]+@[^\s@<>,;"]+\.[^\s@<>,;"]+$/;
 const CODE = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,31}$/;
 
 function yesNo(raw: string | undefined): boolean | null {
@@ -50,12 +50,9 @@ export function parseCustomerInput(
     reasons.push(`code '${code}' may hold only letters, digits, '.', '_' and '-' (at most 32)`);
   const name = (row.name ?? '').replace(/\s+/g, ' ').trim();
   if (name === '') reasons.push('name is missing');
-  const emails = (row.email ?? '')
-    .split(/[;\s]+/)
-    .map((e) => e.trim())
-    .filter(Boolean);
-  if (emails.length === 0) reasons.push('email is missing');
-  for (const e of emails) if (!EMAIL.test(e)) reasons.push(`email '${e}' is not an email address`);
+  const email = parseEmailList(row.email ?? '');
+  if (!email.ok) reasons.push(...email.problems);
+  const emails = email.ok ? email.emails : [];
   const deposit = parseRupiah((row.deposit ?? '').trim());
   if (deposit === null)
     reasons.push(`deposit '${row.deposit ?? ''}' is not a whole rupiah amount (e.g. 10000000)`);

@@ -2,7 +2,15 @@ import { readFile } from 'node:fs/promises';
 import { parse } from 'csv-parse/sync';
 import { sql } from 'kysely';
 import type { Db } from '../db/connect.ts';
+import { formatRupiah } from '../domain/money.ts';
 import { buyerTaxColumnsOf, buyerTaxIdentityFrom } from './buyer-tax-input.ts';
+import {
+  CHANGEABLE_FIELDS,
+  type ChangeAuthor,
+  type ChangeableField,
+  type FieldChange,
+  saveCustomerChanges,
+} from './customer-changes.ts';
 import {
   type CustomerInput,
   differences,
@@ -10,11 +18,15 @@ import {
   parseCustomerInput,
   REQUIRED_COLUMNS,
 } from './customer-input.ts';
+import { planUpdate, rowOf } from './update-customer.ts';
 
 export interface CustomerImportSummary {
   readonly rows: number;
   readonly added: number;
   readonly unchanged: number;
+  /** Existing customers changed by an import with --update, and each change (old → new). */
+  readonly updated: number;
+  readonly changes: ReadonlyArray<FieldChange & { readonly row: number; readonly code: string }>;
   readonly rejected: ReadonlyArray<{ readonly row: number; readonly code: string; readonly reason: string }>;
   readonly warnings: ReadonlyArray<string>;
 }
@@ -24,7 +36,10 @@ export class CustomerFileError extends Error {
 }
 
 /** The customer as stored, with the deposit that opened its ledger. */
-async function existing(db: Db, codes: ReadonlyArray<string>): Promise<Map<string, CustomerInput>> {
+export async function storedCustomers(
+  db: Db,
+  codes: ReadonlyArray<string>,
+): Promise<Map<string, CustomerInput>> {
   if (codes.length === 0) return new Map();
   const rows = await db
     .selectFrom('customers as c')
@@ -91,31 +106,85 @@ async function insertCustomer(db: Db, c: CustomerInput, today: string, ref: stri
   });
 }
 
-/** Adds new customers; the same customer again is 'unchanged', the same code with other values is refused. */
+type Rejected = { row: number; code: string; reason: string };
+type SaveInput = {
+  readonly row: number;
+  readonly customer: CustomerInput;
+  /** The row's own cells of the changeable fields (an import's columns); all fields when absent. */
+  readonly given?: Readonly<Partial<Record<ChangeableField, string>>>;
+};
+
+/** Issue 10: an existing customer's row with --update: its changes saved with their history, or why not. */
+async function updateFromRow(
+  db: Db,
+  before: CustomerInput,
+  input: SaveInput,
+  who: ChangeAuthor,
+): Promise<{ readonly changes: ReadonlyArray<FieldChange> } | { readonly reason: string }> {
+  const { customer } = input;
+  if (before.deposit !== customer.deposit) {
+    return {
+      reason: `deposit ${formatRupiah(customer.deposit)} differs from the opening deposit ${formatRupiah(before.deposit)}; a deposit is changed with 'npm run deposits -- add', not by import (nothing of this row was changed)`,
+    };
+  }
+  const plan = planUpdate(before, input.given ?? rowOf(customer));
+  if (!plan.ok) return { reason: plan.reasons.join('; ') };
+  const id = (
+    await db.selectFrom('customers').select('id').where('code', '=', customer.code).executeTakeFirstOrThrow()
+  ).id;
+  await saveCustomerChanges(db, id, plan.after, plan.changes, who);
+  return { changes: plan.changes };
+}
+
+/** Issue 10: the changeable fields a CSV row holds (a column left out of the file changes nothing). */
+function givenOf(
+  record: Readonly<Record<string, string | undefined>>,
+): Partial<Record<ChangeableField, string>> {
+  return Object.fromEntries(
+    CHANGEABLE_FIELDS.filter((f) => record[f] !== undefined).map((f) => [f, record[f]!]),
+  );
+}
+
+/**
+ * Adds new customers; the same customer again is 'unchanged'. The same code with other values is refused, or,
+ * with `update` (import --update), changed field by field with a history row per change.
+ */
 export async function saveCustomers(
   db: Db,
-  inputs: ReadonlyArray<{ readonly row: number; readonly customer: CustomerInput }>,
+  inputs: ReadonlyArray<SaveInput>,
   today: string,
   ref: string,
+  update?: ChangeAuthor,
 ): Promise<Omit<CustomerImportSummary, 'rows' | 'warnings'>> {
-  const known = await existing(
+  const known = await storedCustomers(
     db,
     inputs.map((i) => i.customer.code),
   );
-  const rejected: Array<{ row: number; code: string; reason: string }> = [];
+  const rejected: Rejected[] = [];
+  const changes: Array<FieldChange & { row: number; code: string }> = [];
   let added = 0;
   let unchanged = 0;
-  for (const { row, customer } of inputs) {
+  let updated = 0;
+  for (const input of inputs) {
+    const { row, customer } = input;
     const before = known.get(customer.code);
     if (before) {
       const diff = differences(before, customer);
       if (diff.length === 0) unchanged += 1;
-      else {
+      else if (!update) {
         rejected.push({
           row,
           code: customer.code,
-          reason: `customer ${customer.code} already exists with a different ${diff.join(', ')}; nothing was changed (correct the row, or use another code)`,
+          reason: `customer ${customer.code} already exists with a different ${diff.join(', ')}; nothing was changed (correct the row, use another code, or import with --update to apply the change)`,
         });
+      } else {
+        const done = await updateFromRow(db, before, input, update);
+        if ('reason' in done) rejected.push({ row, code: customer.code, reason: done.reason });
+        else if (done.changes.length === 0) unchanged += 1;
+        else {
+          updated += 1;
+          changes.push(...done.changes.map((c) => ({ ...c, row, code: customer.code })));
+        }
       }
       continue;
     }
@@ -126,7 +195,7 @@ export async function saveCustomers(
       unchanged += 1;
     }
   }
-  return { added, unchanged, rejected };
+  return { added, unchanged, updated, changes, rejected };
 }
 
 /**
@@ -138,6 +207,7 @@ export async function importCustomersCsv(
   file: string,
   today: string,
   minimumDeposit: number,
+  update?: ChangeAuthor,
 ): Promise<CustomerImportSummary> {
   let records: string[][];
   try {
@@ -162,7 +232,7 @@ export async function importCustomersCsv(
   const known = new Set<string>([...REQUIRED_COLUMNS, ...OPTIONAL_COLUMNS]);
   const warnings = columns.filter((c) => !known.has(c)).map((c) => `column '${c}' is not used`);
   const rejected: Array<{ row: number; code: string; reason: string }> = [];
-  const good: Array<{ row: number; customer: CustomerInput }> = [];
+  const good: SaveInput[] = [];
   const seen = new Map<string, { row: number; customer: CustomerInput }>();
   let repeated = 0;
   rows.forEach((cells, i) => {
@@ -196,13 +266,15 @@ export async function importCustomersCsv(
       return;
     }
     seen.set(parsed.customer.code, { row: rowNo, customer: parsed.customer });
-    good.push({ row: rowNo, customer: parsed.customer });
+    good.push({ row: rowNo, customer: parsed.customer, given: givenOf(record) });
   });
-  const saved = await saveCustomers(db, good, today, `opening deposit (${file.split('/').pop()})`);
+  const saved = await saveCustomers(db, good, today, `opening deposit (${file.split('/').pop()})`, update);
   return {
     rows: rows.length,
     added: saved.added,
     unchanged: saved.unchanged + repeated,
+    updated: saved.updated,
+    changes: saved.changes,
     rejected: [...rejected, ...saved.rejected].sort((a, b) => a.row - b.row),
     warnings,
   };

@@ -149,6 +149,7 @@ export type InvoiceEvent =
   | 'issued'
   | 'approved'
   | 'held'
+  | 'released'
   | 'voided'
   | 'reissued'
   | 'replaced'
@@ -188,6 +189,11 @@ export interface InvoicesTable {
   void_reason: string | null;
   replaces_invoice_id: number | null;
   issued_at: DefaultTimestamp;
+  /** The buyer as on the invoice when it was issued (a later customer change does not reach it); a trigger fills
+   * the three from the customer when an insert leaves buyer_name out. */
+  buyer_name: ColumnType<string, string | undefined, string>;
+  buyer_address: string | null;
+  buyer_npwp: string | null;
 }
 export interface InvoiceLinesTable {
   invoice_id: number;
@@ -341,6 +347,19 @@ export interface CustomerApiIpsTable {
   network: string;
 }
 
+/** Issue 10: one changed field of a customer, with who changed it and when. */
+export interface CustomerChangesTable {
+  id: GeneratedAlways<number>;
+  customer_id: number;
+  field: string;
+  old_value: string | null;
+  new_value: string | null;
+  actor: string;
+  /** 'customers update' or 'customers import FILE --update'. */
+  source: string;
+  changed_at: DefaultTimestamp;
+}
+
 export interface DB {
   operators: OperatorsTable;
   operator_prefixes: OperatorPrefixesTable;
@@ -374,4 +393,5 @@ export interface DB {
   faktur_numbers: FakturNumbersTable;
   api_keys: ApiKeysTable;
   customer_api_ips: CustomerApiIpsTable;
+  customer_changes: CustomerChangesTable;
 }

@@ -32,8 +32,18 @@ export function holdInvoice(
   reason: string,
   actor: string,
   now: Date,
-): Promise<{ readonly number: string; readonly mailAlreadySent: boolean }> {
+): Promise<{ readonly number: string }> {
   return refusalsAs(refused, () => review.holdInvoice(db, id, reason, actor, now));
+}
+
+/** Releases a held invoice back to review (see billing's releaseInvoice). */
+export function releaseInvoice(
+  db: Db,
+  id: number,
+  actor: string,
+  now: Date,
+): Promise<{ readonly number: string; readonly heldFor: string | null }> {
+  return refusalsAs(refused, () => review.releaseInvoice(db, id, actor, now));
 }
 
 /** Voids an invoice and issues its period again under the next number (see billing's voidAndReissue). */

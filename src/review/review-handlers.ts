@@ -4,12 +4,14 @@ import type { Database } from '../db/connect.ts';
 import { parseYearMonth } from '../domain/period.ts';
 import { invoiceView } from './invoice-page.ts';
 import { loadInvoice } from './load-invoice.ts';
-import { loadReviewMonth } from './load-review-month.ts';
+import { loadReviewMonth, type ReviewInvoice } from './load-review-month.ts';
 import { monthView } from './month-page.ts';
 import { crossSiteReason } from './request-guard.ts';
 import { approveInvoices, holdInvoice, voidAndReissue } from './review-actions.ts';
 import { HttpError, idOf, readForm, redirect, sendFile, sendHtml } from './review-http.ts';
+import { rupiah } from './review-labels.ts';
 import { noticeOf } from './review-notices.ts';
+import { unflaggedAwaiting } from './review-selection.ts';
 import type { ReviewSettings } from './review-settings.ts';
 import { parseTableQuery } from './review-table.ts';
 import { type loadReviewTemplates, renderPage } from './review-templates.ts';
@@ -112,9 +114,13 @@ async function approve(ctx: ReviewContext, res: ServerResponse, form: URLSearchP
   let ids: number[];
   if (form.get('scope') === 'unflagged') {
     const data = await loadReviewMonth(ctx.database.db, month, ctx.settings);
-    ids = data.invoices
-      .filter((i) => i.status !== 'void' && i.reviewState === 'awaiting_review' && i.flags.length === 0)
-      .map((i) => i.id);
+    const chosen = unflaggedAwaiting(data);
+    // "Approve all" mails many customers in one click: a second form with the count confirms it. A count that
+    // changed meanwhile (an invoice reissued, a flag raised) asks again.
+    if (chosen.length > 0 && form.get('confirm') !== String(chosen.length)) {
+      return confirmPage(ctx, res, month, chosen);
+    }
+    ids = chosen.map((i) => i.id);
   } else {
     ids = form
       .getAll('id')
@@ -127,6 +133,26 @@ async function approve(ctx: ReviewContext, res: ServerResponse, form: URLSearchP
   redirect(
     res,
     `${back}?done=approved&n=${result.approved.length}&sent=${result.mail.sent}&failed=${failed}`,
+  );
+}
+
+function confirmPage(
+  ctx: ReviewContext,
+  res: ServerResponse,
+  month: string,
+  chosen: ReadonlyArray<ReviewInvoice>,
+): void {
+  const title = `Setujui ${chosen.length} faktur?`;
+  const view = {
+    count: chosen.length,
+    month,
+    csrf: ctx.csrf,
+    invoices: chosen.map((i) => ({ number: i.number, customerCode: i.customerCode, total: rupiah(i.total) })),
+  };
+  sendHtml(
+    res,
+    200,
+    renderPage(ctx.templates, 'confirm', { title, operator: ctx.actor, notice: null, month }, view),
   );
 }
 

@@ -37,6 +37,7 @@ export const EVENT_LABELS: Readonly<Record<string, Label>> = {
   issued: { id: 'Diterbitkan', en: 'Issued' },
   approved: { id: 'Disetujui', en: 'Approved' },
   held: { id: 'Ditahan', en: 'Held' },
+  released: { id: 'Dilepas dari tahanan', en: 'Released to review' },
   voided: { id: 'Dibatalkan', en: 'Voided' },
   replaced: { id: 'Diganti', en: 'Replaced' },
   reissued: { id: 'Diterbitkan ulang', en: 'Reissued' },

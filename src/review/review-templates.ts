@@ -4,7 +4,7 @@ import Mustache from 'mustache';
 // The page's wording and look are data (templates/review/, see its README): edited without touching the code.
 const templateUrl = (file: string): URL => new URL(`../../templates/review/${file}`, import.meta.url);
 
-export type PageName = 'month' | 'invoice' | 'message';
+export type PageName = 'month' | 'invoice' | 'message' | 'confirm';
 
 export interface ReviewTemplates {
   readonly layout: string;
@@ -22,6 +22,7 @@ export function loadReviewTemplates(): ReviewTemplates {
       month: read('month.mustache'),
       invoice: read('invoice.mustache'),
       message: read('message.mustache'),
+      confirm: read('confirm.mustache'),
     },
     css: read('review.css'),
     js: read('review.js'),

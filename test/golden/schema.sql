@@ -3,9 +3,18 @@
 function delivery_status_rank(s smallint) returns integer: select case s when 7 then 1 when 2 then 2 when 3 then 3 when 4 then 4 else null end
 function deposit_ledger_balance() returns trigger: begin -- Serialise entries per customer, so racing settlements cannot both spend the same rupiah. perform 1 from customers where id = new.customer_id for update; new.balance_after := coalesce( (select balance_after from deposit_ledger where customer_id = new.customer_id order by id desc limit 1), 0 ) + new.amount; return new; end
 function forbid_change() returns trigger: begin raise exception '% is append-only: add a correcting entry instead', tg_table_name; end
+function invoices_buyer_snapshot() returns trigger: begin if new.buyer_name is null then select c.name, c.address, c.npwp into new.buyer_name, new.buyer_address, new.buyer_npwp from customers c where c.id = new.customer_id; end if; return new; end
 function merge_delivery_status(cur smallint, inc smallint) returns smallint: select case when cur is null then inc when inc is null then cur when cur in (5, 6) then cur when inc in (5, 6) then inc when delivery_status_rank(inc) > delivery_status_rank(cur) then inc else cur end
 function quota_for(deposit_balance bigint, quota_override bigint) returns bigint: select coalesce(quota_override, 2 * deposit_balance)
 
+table customer_changes.id bigint not null identity
+table customer_changes.customer_id bigint not null
+table customer_changes.field text not null
+table customer_changes.old_value text
+table customer_changes.new_value text
+table customer_changes.actor text not null
+table customer_changes.source text not null
+table customer_changes.changed_at timestamp with time zone not null default now()
 table customers.id bigint not null identity
 table customers.code text not null
 table customers.name text not null
@@ -111,6 +120,9 @@ table invoices.issued_at timestamp with time zone not null default now()
 table invoices.parts_per_day jsonb not null default '[]'::jsonb
 table invoices.template_version integer not null default 1
 table invoices.dpp bigint
+table invoices.buyer_name text not null
+table invoices.buyer_address text
+table invoices.buyer_npwp text
 table job_runs.id bigint not null identity
 table job_runs.job text not null
 table job_runs.trigger text not null
@@ -232,6 +244,8 @@ table tax_rules.dpp_denominator integer not null
 table tax_rules.rounding text not null default 'floor'::text
 table tax_rules.round_dpp_first boolean not null default false
 
+constraint customer_changes.customer_changes_customer_id_fkey FOREIGN KEY (customer_id) REFERENCES customers(id)
+constraint customer_changes.customer_changes_pkey PRIMARY KEY (id)
 constraint customers.customers_billing_check CHECK ((billing = ANY (ARRAY['postpaid'::text, 'prepaid'::text])))
 constraint customers.customers_buyer_country_check CHECK ((buyer_country ~ '^[A-Z]{3}$'::text))
 constraint customers.customers_buyer_document_check CHECK ((buyer_document = ANY (ARRAY['TIN'::text, 'NIK'::text, 'passport'::text, 'other'::text])))
@@ -273,7 +287,7 @@ constraint holidays.holidays_kind_check CHECK ((kind = ANY (ARRAY['holiday'::tex
 constraint holidays.holidays_pkey PRIMARY KEY (day)
 constraint invoice_counters.invoice_counters_last_number_check CHECK ((last_number >= 0))
 constraint invoice_counters.invoice_counters_pkey PRIMARY KEY (year)
-constraint invoice_events.invoice_events_event_check CHECK ((event = ANY (ARRAY['issued'::text, 'approved'::text, 'held'::text, 'voided'::text, 'reissued'::text, 'replaced'::text, 'payment'::text, 'settled_from_deposit'::text])))
+constraint invoice_events.invoice_events_event_check CHECK ((event = ANY (ARRAY['issued'::text, 'approved'::text, 'held'::text, 'released'::text, 'voided'::text, 'reissued'::text, 'replaced'::text, 'payment'::text, 'settled_from_deposit'::text])))
 constraint invoice_events.invoice_events_invoice_id_fkey FOREIGN KEY (invoice_id) REFERENCES invoices(id)
 constraint invoice_events.invoice_events_pkey PRIMARY KEY (id)
 constraint invoice_lines.invoice_lines_amount_check CHECK ((amount >= 0))
@@ -377,6 +391,8 @@ constraint tax_rules.tax_rules_pkey PRIMARY KEY (id)
 constraint tax_rules.tax_rules_rate_percent_check CHECK (((rate_percent >= 0) AND (rate_percent <= 100)))
 constraint tax_rules.tax_rules_rounding_check CHECK ((rounding = ANY (ARRAY['floor'::text, 'half_up'::text])))
 
+index CREATE INDEX customer_changes_customer ON customer_changes USING btree (customer_id, id)
+index CREATE UNIQUE INDEX customer_changes_pkey ON customer_changes USING btree (id)
 index CREATE UNIQUE INDEX customers_code_key ON customers USING btree (code)
 index CREATE UNIQUE INDEX customers_pkey ON customers USING btree (id)
 index CREATE UNIQUE INDEX daily_usage_pkey ON daily_usage USING btree (customer_id, day, product, operator)
@@ -434,6 +450,7 @@ index CREATE UNIQUE INDEX tax_rules_pkey ON tax_rules USING btree (id)
 
 trigger deposit_ledger.deposit_ledger_append_only CREATE TRIGGER deposit_ledger_append_only BEFORE DELETE OR UPDATE ON public.deposit_ledger FOR EACH ROW EXECUTE FUNCTION forbid_change()
 trigger deposit_ledger.deposit_ledger_balance CREATE TRIGGER deposit_ledger_balance BEFORE INSERT ON public.deposit_ledger FOR EACH ROW EXECUTE FUNCTION deposit_ledger_balance()
+trigger invoices.invoices_buyer_snapshot CREATE TRIGGER invoices_buyer_snapshot BEFORE INSERT ON public.invoices FOR EACH ROW EXECUTE FUNCTION invoices_buyer_snapshot()
 
 view deposit_balances as SELECT c.id AS customer_id, c.code AS customer_code, COALESCE(( SELECT l.balance_after FROM deposit_ledger l WHERE l.customer_id = c.id ORDER BY l.id DESC LIMIT 1), 0::bigint) AS balance FROM customers c;
 view sending_permission as SELECT c.code AS customer_code, c.status = 'active'::text AND NOT (EXISTS ( SELECT 1 FROM suspensions s WHERE s.customer_id = c.id AND s.lifted_at IS NULL)) AS allowed, CASE WHEN c.status = 'closed'::text THEN 'closed'::text ELSE ( SELECT string_agg(s.reason, ','::text ORDER BY s.reason) AS string_agg FROM suspensions s WHERE s.customer_id = c.id AND s.lifted_at IS NULL) END AS reason, COALESCE(q.usage, 0::bigint) AS usage, COALESCE(q.quota, quota_for(b.balance, c.quota_override)) AS quota, GREATEST(q.updated_at, ( SELECT max(GREATEST(s.since, s.lifted_at)) AS max FROM suspensions s WHERE s.customer_id = c.id)) AS updated_at FROM customers c JOIN deposit_balances b ON b.customer_id = c.id LEFT JOIN quota_status q ON q.customer_id = c.id WHERE c.billing = 'postpaid'::text;

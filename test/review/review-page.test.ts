@@ -294,8 +294,16 @@ describe('review page in a real browser', { timeout: 240_000 }, () => {
 
     await page.goto(server.url);
     expect(await text(page.locator('tr.row-void[data-customer="BETA"]'))).toContain(old.number);
-    // The reissued invoice is the only one pending and unflagged: "approve all unflagged" sends it.
-    await submit(page.getByRole('button', { name: /Setujui semua tanpa tanda \(1\)/ }));
+    // The reissued invoice is the only one pending and unflagged: "approve all unflagged" asks first, then sends it.
+    await Promise.all([
+      page.waitForURL(/\/approve$/),
+      page.getByRole('button', { name: /Setujui semua tanpa tanda \(1\)/ }).click(),
+    ]);
+    expect(await text(page.locator('h1'))).toContain('Setujui 1 faktur tanpa tanda?');
+    expect(await text(page.locator('.confirm-list'))).toContain(fresh.number);
+    expect((await mailOf(fresh.id)).status).toBe('held');
+    await page.screenshot({ path: path.join(shots, 'review-confirm.png') });
+    await submit(page.getByRole('button', { name: /Ya, setujui & kirim 1 surel/ }));
     expect(await text(page.locator('.notice'))).toContain('1 faktur disetujui · 1 surel terkirim');
     expect((await mailOf(fresh.id)).status).toBe('sent');
     expect((await mailOf((await invoiceOf('GAMA')).id)).status).toBe('held');

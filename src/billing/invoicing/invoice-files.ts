@@ -56,9 +56,10 @@ async function loadInvoices(db: Db, which: { readonly period: string } | { reado
       'i.template_version',
       'i.status',
       'c.code',
-      'c.name',
-      'c.address',
-      'c.npwp',
+      // R7: the buyer as the invoice was issued to, not as the customer is now.
+      'i.buyer_name as name',
+      'i.buyer_address as address',
+      'i.buyer_npwp as npwp',
       'c.paper_invoice',
     ])
     .orderBy('i.year')

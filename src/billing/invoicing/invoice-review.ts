@@ -1,5 +1,5 @@
-// R7, R8: finance's review of a month's invoices, as billing steps the review page calls: approve (release the
-// held mail), hold, and void-and-reissue. Refusals are BillingRefused with what to do.
+// R7, R8: finance's review of a month's invoices, as billing steps the review page and `npm run review` call:
+// approve (release the held mail), hold, release a hold, and void-and-reissue. Refusals are BillingRefused with what to do.
 import type { Config } from '../../config.ts';
 import type { Database, Db } from '../../db/connect.ts';
 import { addDays } from '../../domain/dates.ts';
@@ -91,30 +91,32 @@ export async function approveInvoices(
   return { approved: outcome.approved, unchanged: outcome.unchanged, mail };
 }
 
-/** Holds an invoice back with a reason: its mail that has not gone out yet stays (or goes back to) held. */
+/**
+ * Holds an invoice back with a reason: its mail stays (or goes back to) held. Refused when holding would stop
+ * nothing: the invoice is paid, or its mail has already gone out.
+ */
 export async function holdInvoice(
   db: Db,
   id: number,
   reason: string,
   actor: string,
   now: Date,
-): Promise<{ readonly number: string; readonly mailAlreadySent: boolean }> {
+): Promise<{ readonly number: string }> {
   const why = requireReason(reason, 'Holding an invoice');
   return db.transaction().execute(async (trx) => {
     const inv = await trx
       .selectFrom('invoices')
-      .select(['id', 'number', 'status'])
+      .select(['id', 'number', 'status', 'paid_amount'])
       .where('id', '=', id)
       .forUpdate()
       .executeTakeFirst();
     if (!inv) throw new BillingRefused(`There is no invoice ${id}.`);
     if (inv.status === 'void') throw new BillingRefused(`${inv.number} is void; there is nothing to hold.`);
-    await trx
-      .updateTable('invoices')
-      .set({ review_state: 'held', review_note: why })
-      .where('id', '=', id)
-      .execute();
-    await holdInvoiceMail(trx, id);
+    if (inv.paid_amount > 0 || inv.status === 'paid' || inv.status === 'settled_from_deposit') {
+      throw new BillingRefused(
+        `${inv.number} was not held: ${formatRupiah(inv.paid_amount)} has been paid on it (${inv.status.replaceAll('_', ' ')}), so there is nothing left to hold back.`,
+      );
+    }
     const sent = await trx
       .selectFrom('mail_outbox')
       .select('sent_at')
@@ -122,17 +124,63 @@ export async function holdInvoice(
       .where('kind', '=', 'invoice_issued')
       .where('status', '=', 'sent')
       .executeTakeFirst();
+    if (sent) {
+      throw new BillingRefused(
+        `${inv.number} was not held: its mail was already sent${sent.sent_at ? ` on ${sent.sent_at.toISOString()}` : ''}, and holding cannot call it back. Void and reissue it if it is wrong.`,
+      );
+    }
+    await trx
+      .updateTable('invoices')
+      .set({ review_state: 'held', review_note: why })
+      .where('id', '=', id)
+      .execute();
+    await holdInvoiceMail(trx, id);
+    await trx
+      .insertInto('invoice_events')
+      .values({ invoice_id: id, event: 'held', actor, at: now, detail: why })
+      .execute();
+    return { number: inv.number };
+  });
+}
+
+/** Releases a held invoice back to review: it awaits approval again, and its mail stays held until then. */
+export async function releaseInvoice(
+  db: Db,
+  id: number,
+  actor: string,
+  now: Date,
+): Promise<{ readonly number: string; readonly heldFor: string | null }> {
+  return db.transaction().execute(async (trx) => {
+    const inv = await trx
+      .selectFrom('invoices')
+      .select(['id', 'number', 'status', 'review_state', 'review_note'])
+      .where('id', '=', id)
+      .forUpdate()
+      .executeTakeFirst();
+    if (!inv) throw new BillingRefused(`There is no invoice ${id}.`);
+    if (inv.status === 'void')
+      throw new BillingRefused(`${inv.number} is void; there is nothing to release.`);
+    if (inv.review_state !== 'held') {
+      throw new BillingRefused(
+        `${inv.number} is not held (it is ${inv.review_state.replaceAll('_', ' ')}); there is nothing to release.`,
+      );
+    }
+    await trx
+      .updateTable('invoices')
+      .set({ review_state: 'awaiting_review', review_note: null })
+      .where('id', '=', id)
+      .execute();
     await trx
       .insertInto('invoice_events')
       .values({
         invoice_id: id,
-        event: 'held',
+        event: 'released',
         actor,
         at: now,
-        detail: sent ? `${why} (its mail had already been sent)` : why,
+        detail: `was held (${inv.review_note ?? 'no reason'}); awaits approval again`,
       })
       .execute();
-    return { number: inv.number, mailAlreadySent: sent !== undefined };
+    return { number: inv.number, heldFor: inv.review_note };
   });
 }
 

@@ -24,6 +24,11 @@ export type IssueOutcome =
   | { readonly status: 'issued'; readonly invoiceId: number; readonly number: string }
   | { readonly status: 'already_issued'; readonly invoiceId: number; readonly number: string };
 
+/** One column of the customer's row, read inside the insert (the same transaction as the invoice). */
+function customerColumn<T>(customerId: number, column: 'name' | 'address' | 'npwp') {
+  return sql<T>`(select ${sql.ref(column)} from customers where id = ${customerId})`;
+}
+
 async function liveInvoice(db: Db, customerId: number, period: string) {
   return db
     .selectFrom('invoices')
@@ -79,6 +84,10 @@ export async function issueInvoice(db: Db, draft: InvoiceDraft, ctx: IssueContex
           template_version: CURRENT_TEMPLATE_VERSION,
           review_state: ctx.holdMail ? 'awaiting_review' : 'approved',
           replaces_invoice_id: ctx.replacesInvoiceId ?? null,
+          // R7: the buyer as it is at issue stays on the invoice; a later customer change does not reach it.
+          buyer_name: customerColumn<string>(draft.customerId, 'name'),
+          buyer_address: customerColumn<string | null>(draft.customerId, 'address'),
+          buyer_npwp: customerColumn<string | null>(draft.customerId, 'npwp'),
         })
         .returning('id')
         .executeTakeFirstOrThrow();
