@@ -4,6 +4,7 @@ import { CURRENT_TEMPLATE_VERSION } from '../../documents/invoice-template.ts';
 import { dueDateFor } from '../../domain/dates.ts';
 import { invoiceNumber } from '../../domain/invoice-number.ts';
 import { queueMail } from '../../mail/outbox.ts';
+import { useCustomerCredit } from '../credit-notes/use-customer-credit.ts';
 import type { InvoiceDraft } from './compute-invoices.ts';
 
 export interface IssueContext {
@@ -105,6 +106,13 @@ export async function issueInvoice(db: Db, draft: InvoiceDraft, ctx: IssueContex
           detail: `${number}, total ${draft.total}`,
         })
         .execute();
+      // R16: customer credit is used first by the next invoice.
+      await useCustomerCredit(trx, {
+        id: invoice.id,
+        customerId: draft.customerId,
+        total: draft.total,
+        date: ctx.invoiceDate,
+      });
       await trx
         .deleteFrom('invoice_parks')
         .where('period', '=', ctx.period)
