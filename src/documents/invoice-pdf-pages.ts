@@ -1,3 +1,4 @@
+import { cnWord } from './credit-note-wording.ts';
 import { word } from './invoice-wording.ts';
 import {
   ACCENT,
@@ -20,6 +21,7 @@ import {
 export function startPage(pen: Pen, continuation: boolean): void {
   pen.doc.addPage();
   if (pen.data.draft) drawWatermark(pen.doc);
+  else if (pen.data.voided) drawWatermark(pen.doc, cnWord('void.watermark'), 84, 0.16); // R16
   pen.y = TOP;
   if (continuation) drawContinuationHeader(pen);
 }
@@ -29,12 +31,15 @@ export function ensureSpace(pen: Pen, height: number): void {
   if (pen.y + height > CONTENT_BOTTOM) startPage(pen, true);
 }
 
-export function drawWatermark(doc: PDFKit.PDFDocument): void {
-  const text = word('draft.watermark');
-  const size = 120;
+export function drawWatermark(
+  doc: PDFKit.PDFDocument,
+  text = word('draft.watermark'),
+  size = 120,
+  opacity = 0.1,
+): void {
   doc.save();
   doc.rotate(-35, { origin: [PAGE_WIDTH / 2, PAGE_HEIGHT / 2] });
-  doc.fillOpacity(0.1);
+  doc.fillOpacity(opacity);
   setStyle(doc, { size, bold: true, color: WATERMARK });
   const width = doc.widthOfString(text);
   doc.text(text, (PAGE_WIDTH - width) / 2, PAGE_HEIGHT / 2 - size * 0.6, { lineBreak: false });
