@@ -115,13 +115,16 @@ const COLUMNS = [
 
 function drawLines(doc: Doc, data: CreditNotePdfData, top: number): number {
   let y = top;
-  doc.rect(LEFT, y, WIDTH, 18).fillColor(FILL).fill();
+  doc.rect(LEFT, y, WIDTH, 27).fillColor(FILL).fill();
   let x = LEFT;
   for (const [key, width, align] of COLUMNS) {
-    write(doc, cnWord(`column.${key}`), x + 6, y + 5, { size: 7.5, bold: true }, align, width - 12);
+    const id = cnWord(`column.${key}.id`);
+    const en = cnWord(`column.${key}.en`);
+    write(doc, id, x + 6, y + 5, { size: 8, bold: true }, align, width - 12);
+    if (en !== id) write(doc, en, x + 6, y + 15.5, { size: 6.5, color: MUTED }, align, width - 12);
     x += width;
   }
-  y += 18;
+  y += 27;
   rule(doc, LEFT, RIGHT, y, ACCENT, 0.8);
   const rows =
     data.lines.length > 0

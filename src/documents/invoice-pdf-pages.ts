@@ -23,7 +23,7 @@ export function startPage(pen: Pen, continuation: boolean): void {
   if (pen.data.draft) drawWatermark(pen.doc);
   else if (pen.data.voided) {
     // R16: a void invoice's PDF says so on every page, across it and in a line above the header.
-    drawWatermark(pen.doc, cnWord('void.watermark'), 84, 0.16);
+    drawWatermark(pen.doc, cnWord('void.watermark'), 72, 0.16);
     write(pen.doc, cnWord('void.banner'), LEFT, TOP - 24, { size: 8, bold: true, color: WATERMARK });
   }
   pen.y = TOP;
