@@ -34,6 +34,8 @@ export interface InvoiceFacts {
   readonly dueDate: string;
   readonly total: number;
   readonly paidAmount: number;
+  /** R16: credit that reduced the open amount (credit notes and customer credit used). */
+  readonly credited?: number;
   readonly taxLabel: string;
 }
 
@@ -147,7 +149,7 @@ class Payload {
 }
 
 function invoiceView(invoice: InvoiceFacts) {
-  const open = invoice.total - invoice.paidAmount;
+  const open = Math.max(invoice.total - invoice.paidAmount - (invoice.credited ?? 0), 0);
   const month = invoice.period.slice(0, 7);
   const final = invoice.kind === 'final';
   return {

@@ -73,6 +73,8 @@ async function loadInvoice(database: Database, row: OutboxRow): Promise<InvoiceF
       'due_date',
       'total',
       'paid_amount',
+      'credit_reduced',
+      'credit_used',
       'tax_label',
       'status',
     ])
@@ -87,6 +89,7 @@ async function loadInvoice(database: Database, row: OutboxRow): Promise<InvoiceF
     dueDate: i.due_date,
     total: i.total,
     paidAmount: i.paid_amount,
+    credited: i.credit_reduced + i.credit_used,
     taxLabel: i.tax_label,
     status: i.status,
   };

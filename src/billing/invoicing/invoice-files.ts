@@ -137,6 +137,7 @@ function pdfDataOf(
     subtotal: inv.subtotal,
     tax: { label: inv.tax_label, dppHundredths: inv.dpp_hundredths, amount: inv.tax },
     total: inv.total,
+    creditUsed: inv.credit_used,
     deposit: { balance: inv.deposit_balance, quota: inv.quota, used: inv.subtotal },
     partsPerDay: everyDay(inv.period, inv.period_end, inv.parts_per_day),
   };

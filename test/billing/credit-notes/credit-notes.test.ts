@@ -1,3 +1,6 @@
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { promisify } from 'node:util';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BillingRefused } from '../../../src/billing/billing-refused.ts';
@@ -10,6 +13,7 @@ import { runInvoiceMonth } from '../../../src/billing/invoicing/invoice-month.ts
 import { recordPayment } from '../../../src/billing/payments/payments.ts';
 import { type Config, loadConfig } from '../../../src/config.ts';
 import type { Database } from '../../../src/db/connect.ts';
+import { formatNumberId } from '../../../src/domain/money.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/database.ts';
 import { addCustomers, customerId, insertMessages, tempDir } from '../../support/fixtures.ts';
 
@@ -128,6 +132,13 @@ describe('R16 credit notes', () => {
     await run('2026-11', '2026-12-01'); // a rerun issues nothing and uses nothing again
     const next = await invoiceOf('PAID', '2026-11-01');
     expect(next.credit_used).toBe(note.total);
+    // The new invoice shows it: "Kredit digunakan", then what is left to pay.
+    const pdf = path.join(config.outDir, '2026-11', `${next.number.replaceAll('/', '-')}_PAID.pdf`);
+    const { stdout } = await promisify(execFile)('pdftotext', ['-layout', pdf, '-']);
+    expect(stdout).toMatch(new RegExp(`Kredit digunakan.*-Rp ${formatNumberId(note.total)}`));
+    expect(stdout).toMatch(
+      new RegExp(`Sisa yang harus dibayar.*Rp ${formatNumberId(next.total - note.total)}`),
+    );
     expect(await customerCreditBalance(t.db, customer)).toBe(0);
     const used = await t.db
       .selectFrom('customer_credit_ledger')
