@@ -5,6 +5,7 @@ import * as invoicePartsPerDay from './2026-11-27-03-invoice-parts-per-day.ts';
 import * as oneHome from './2026-12-01-01-one-home.ts';
 import * as priceListsTaxRules from './2026-12-01-10-price-lists-tax-rules.ts';
 import * as customerHistory from './2026-12-01-10c-customer-history.ts';
+import * as creditNotes from './2026-12-01-11-credit-notes.ts';
 import * as efaktur from './2026-12-01-12-efaktur.ts';
 import * as apiKeys from './2026-12-01-13-api-keys.ts';
 import * as hardening from './2026-12-01-17-hardening.ts';
@@ -22,4 +23,5 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '2026-12-01-17b-interrupted-runs': interruptedRuns,
   '2026-12-01-13-api-keys': apiKeys,
   '2026-12-01-10-price-lists-tax-rules': priceListsTaxRules,
+  '2026-12-01-11-credit-notes': creditNotes,
 };

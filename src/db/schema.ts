@@ -141,7 +141,13 @@ export interface InvoiceCountersTable {
   year: number;
   last_number: number;
 }
-export type InvoiceStatus = 'issued' | 'partially_paid' | 'paid' | 'settled_from_deposit' | 'void';
+export type InvoiceStatus =
+  | 'issued'
+  | 'partially_paid'
+  | 'paid'
+  | 'settled_from_deposit'
+  | 'credited'
+  | 'void';
 /** An invoice's review: 'awaiting_review' until approved or held (not mail's 'pending', which means queued). */
 export type ReviewState = 'awaiting_review' | 'approved' | 'held';
 /** What happened to an invoice (the invoice_events_event_check constraint). */
@@ -154,7 +160,9 @@ export type InvoiceEvent =
   | 'reissued'
   | 'replaced'
   | 'payment'
-  | 'settled_from_deposit';
+  | 'settled_from_deposit'
+  | 'credit_note'
+  | 'credit_used';
 export interface InvoicesTable {
   id: GeneratedAlways<number>;
   number: string;
@@ -182,6 +190,13 @@ export interface InvoicesTable {
   /** pg_snapshot the invoice was computed on, as text. */
   snapshot: string;
   paid_amount: ColumnType<number, number | undefined, number>;
+  /** R16: what credit notes took off (set by the credit_note_apply trigger). */
+  credited_subtotal: ColumnType<number, never, number>;
+  credited_total: ColumnType<number, never, number>;
+  /** R16: the part of the credit notes that reduced the open amount. */
+  credit_reduced: ColumnType<number, never, number>;
+  /** R16: customer credit used on this invoice ("Kredit digunakan"). */
+  credit_used: ColumnType<number, number | undefined, number>;
   status: Generated<InvoiceStatus>;
   review_state: Generated<ReviewState>;
   review_note: string | null;
@@ -360,7 +375,62 @@ export interface CustomerChangesTable {
   changed_at: DefaultTimestamp;
 }
 
+export type CreditNoteKind = 'lines' | 'amount' | 'void';
+export interface CreditNoteCountersTable {
+  year: number;
+  last_number: number;
+}
+export interface CreditNotesTable {
+  id: GeneratedAlways<number>;
+  number: string;
+  year: number;
+  sequence: number;
+  invoice_id: number;
+  customer_id: number;
+  credit_date: DateText;
+  kind: CreditNoteKind;
+  reason: string;
+  subtotal: Int8;
+  tax: Int8;
+  total: Int8;
+  tax_label: string;
+  dpp_hundredths: Int8 | null;
+  /** Set by the credit_note_apply trigger. */
+  reduced_open: ColumnType<number, never, never>;
+  to_credit: ColumnType<number, never, never>;
+  actor: string;
+  created_at: DefaultTimestamp;
+}
+export interface CreditNoteLinesTable {
+  credit_note_id: number;
+  product: ProductCode;
+  operator: Operator;
+  parts: Int8;
+  unit_price: Int8 | null;
+  amount: Int8;
+}
+export interface CustomerCreditLedgerTable {
+  id: GeneratedAlways<number>;
+  customer_id: number;
+  entry_date: DateText;
+  kind: 'credit_note' | 'used' | 'refund';
+  amount: Int8;
+  balance_after: ColumnType<number, never, never>;
+  credit_note_id: number | null;
+  invoice_id: number | null;
+  created_at: DefaultTimestamp;
+}
+export interface CustomerCreditBalancesView {
+  customer_id: number;
+  customer_code: string;
+  balance: number;
+}
 export interface DB {
+  credit_note_counters: CreditNoteCountersTable;
+  credit_notes: CreditNotesTable;
+  credit_note_lines: CreditNoteLinesTable;
+  customer_credit_ledger: CustomerCreditLedgerTable;
+  customer_credit_balances: CustomerCreditBalancesView;
   operators: OperatorsTable;
   operator_prefixes: OperatorPrefixesTable;
   products: ProductsTable;

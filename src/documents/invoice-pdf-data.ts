@@ -2,6 +2,10 @@
 export interface InvoicePdfData {
   /** DRAFT watermark, and 'DRAFT' instead of a number. */
   readonly draft: boolean;
+  /** R16: a void invoice re-rendered with the BATAL / VOID mark (its number and amounts as issued). */
+  readonly voided?: boolean;
+  /** R16: customer credit used on this invoice ("Kredit digunakan"); absent or 0: none. */
+  readonly creditUsed?: number;
   /** The template version the invoice was issued with (invoices.template_version); a draft: the current one. */
   readonly templateVersion?: number;
   readonly seller: {

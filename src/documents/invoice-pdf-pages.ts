@@ -1,3 +1,4 @@
+import { cnWord } from './credit-note-wording.ts';
 import { word } from './invoice-wording.ts';
 import {
   ACCENT,
@@ -20,6 +21,11 @@ import {
 export function startPage(pen: Pen, continuation: boolean): void {
   pen.doc.addPage();
   if (pen.data.draft) drawWatermark(pen.doc);
+  else if (pen.data.voided) {
+    // R16: a void invoice's PDF says so on every page, across it and in a line above the header.
+    drawWatermark(pen.doc, cnWord('void.watermark'), 72, 0.16);
+    write(pen.doc, cnWord('void.banner'), LEFT, TOP - 24, { size: 8, bold: true, color: WATERMARK });
+  }
   pen.y = TOP;
   if (continuation) drawContinuationHeader(pen);
 }
@@ -29,12 +35,15 @@ export function ensureSpace(pen: Pen, height: number): void {
   if (pen.y + height > CONTENT_BOTTOM) startPage(pen, true);
 }
 
-export function drawWatermark(doc: PDFKit.PDFDocument): void {
-  const text = word('draft.watermark');
-  const size = 120;
+export function drawWatermark(
+  doc: PDFKit.PDFDocument,
+  text = word('draft.watermark'),
+  size = 120,
+  opacity = 0.1,
+): void {
   doc.save();
   doc.rotate(-35, { origin: [PAGE_WIDTH / 2, PAGE_HEIGHT / 2] });
-  doc.fillOpacity(0.1);
+  doc.fillOpacity(opacity);
   setStyle(doc, { size, bold: true, color: WATERMARK });
   const width = doc.widthOfString(text);
   doc.text(text, (PAGE_WIDTH - width) / 2, PAGE_HEIGHT / 2 - size * 0.6, { lineBreak: false });

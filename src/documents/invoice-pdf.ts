@@ -1,5 +1,6 @@
 import PDFDocument from 'pdfkit';
 import { drawDailyChart, drawTerms } from './invoice-pdf-chart.ts';
+import { drawCreditUsed } from './invoice-pdf-credit.ts';
 import type { InvoicePdfData } from './invoice-pdf-data.ts';
 import { drawPaymentAndDeposit } from './invoice-pdf-deposit.ts';
 import { drawLines, drawTotals } from './invoice-pdf-lines.ts';
@@ -58,6 +59,7 @@ function drawInvoice(data: InvoicePdfData): Promise<Buffer> {
   drawParties(pen);
   drawLines(pen);
   drawTotals(pen);
+  drawCreditUsed(pen);
   drawPaymentAndDeposit(pen);
   drawDailyChart(pen);
   drawTerms(pen);

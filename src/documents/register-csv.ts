@@ -16,6 +16,9 @@ export const REGISTER_COLUMNS = [
   'status',
   'pdf',
   'detail_csv',
+  // R16: added at the end, so DESIGN §2's header stays a prefix.
+  'credited',
+  'open',
 ] as const;
 
 export type RegisterRow = Readonly<Record<(typeof REGISTER_COLUMNS)[number], string | number>>;

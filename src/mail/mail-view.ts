@@ -34,6 +34,8 @@ export interface InvoiceFacts {
   readonly dueDate: string;
   readonly total: number;
   readonly paidAmount: number;
+  /** R16: credit that reduced the open amount (credit notes and customer credit used). */
+  readonly credited?: number;
   readonly taxLabel: string;
 }
 
@@ -104,6 +106,10 @@ class Payload {
     );
   }
 
+  has(key: string): boolean {
+    return this.values[key] !== undefined;
+  }
+
   rupiah(key: string): number {
     const v = this.values[key];
     return typeof v === 'number' && Number.isSafeInteger(v) ? v : this.fail(key, 'whole rupiah');
@@ -143,7 +149,7 @@ class Payload {
 }
 
 function invoiceView(invoice: InvoiceFacts) {
-  const open = invoice.total - invoice.paidAmount;
+  const open = Math.max(invoice.total - invoice.paidAmount - (invoice.credited ?? 0), 0);
   const month = invoice.period.slice(0, 7);
   const final = invoice.kind === 'final';
   return {
@@ -232,9 +238,37 @@ function noticeView(kind: MailKind, values: Readonly<Record<string, unknown>>): 
         refundDueDate: dateLabels(p.date('refund_due_date')),
       };
     }
+    case 'credit_note_issued':
+    case 'invoice_replaced':
+      return creditNoteView(p);
     default:
       throw new MailPayloadError(`No view for mail kind '${kind}'.`);
   }
+}
+
+/** R16: a credit note's facts; for a void-and-reissue also the void invoice and its replacement. */
+function creditNoteView(p: Payload): Record<string, unknown> {
+  const reducedOpen = p.rupiah('reduced_open');
+  const toCredit = p.rupiah('to_credit');
+  const view: Record<string, unknown> = {
+    creditNoteNumber: p.text('credit_note_number'),
+    creditDate: dateLabels(p.date('credit_date')),
+    invoiceNumber: p.text('invoice_number'),
+    total: formatRupiah(p.rupiah('total')),
+    reducedOpen: formatRupiah(reducedOpen),
+    toCredit: formatRupiah(toCredit),
+    hasReducedOpen: reducedOpen > 0,
+    hasCredit: toCredit > 0,
+    reason: p.text('reason'),
+  };
+  if (p.has('new_invoice_number')) {
+    view.voidInvoiceNumber = p.text('void_invoice_number');
+    view.newInvoiceNumber = p.text('new_invoice_number');
+    view.newTotal = formatRupiah(p.rupiah('new_total'));
+    view.newDueDate = dateLabels(p.date('new_due_date'));
+    view.payment = payment(p.rupiah('new_total'), p.text('new_invoice_number'), p.date('new_due_date'));
+  }
+  return view;
 }
 
 /** The template view of one mail. Throws MailPayloadError when the facts do not fit the kind. */

@@ -11,7 +11,9 @@ export type MailKind =
   | 'payment_received'
   | 'account_closed'
   | 'reminder_before_due'
-  | 'reminder_overdue';
+  | 'reminder_overdue'
+  | 'credit_note_issued'
+  | 'invoice_replaced';
 
 /**
  * The payload each notice kind's template needs (amounts whole rupiah, dates 'YYYY-MM-DD', months 'YYYY-MM').
@@ -36,6 +38,10 @@ export interface MailPayloads {
     refund_amount: number;
     refund_due_date: string;
   };
+  /** R16: the credit note's PDF is attached; the mail's invoice is the one it corrects. */
+  readonly credit_note_issued: { credit_note_id: number };
+  /** R16: void and reissue: the mail's invoice is the new one; the void one's PDF and the credit note ride along. */
+  readonly invoice_replaced: { void_invoice_id: number; credit_note_id: number };
 }
 
 /** Invoice kinds: built from their invoice, no payload. */
@@ -55,6 +61,8 @@ export interface MailSubjects {
   readonly suspended_unpaid: `unpaid:${number}:${string}`;
   readonly payment_received: `payment:${number}`;
   readonly account_closed: `closed:${number}`;
+  readonly credit_note_issued: `credit-note:${number}`;
+  readonly invoice_replaced: `invoice:${number}`;
 }
 
 interface QueuedMailOf<K extends MailKind> {

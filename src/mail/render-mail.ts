@@ -2,6 +2,7 @@ import type { Selectable } from 'kysely';
 import type { Config } from '../config.ts';
 import type { Database } from '../db/connect.ts';
 import type { MailOutboxTable } from '../db/schema.ts';
+import { creditNoteMailParts, isCreditNoteKind } from './credit-note-mail.ts';
 import { invoiceAttachments, type MailAttachment } from './mail-attachments.ts';
 import { oneLine, renderTemplate } from './mail-templates.ts';
 import { type InvoiceFacts, isInvoiceKind, MailPayloadError, mailView } from './mail-view.ts';
@@ -42,6 +43,8 @@ const KINDS: ReadonlySet<string> = new Set<MailKind>([
   'suspended_unpaid',
   'payment_received',
   'account_closed',
+  'credit_note_issued',
+  'invoice_replaced',
 ]);
 
 async function loadCustomer(database: Database, row: OutboxRow) {
@@ -70,6 +73,8 @@ async function loadInvoice(database: Database, row: OutboxRow): Promise<InvoiceF
       'due_date',
       'total',
       'paid_amount',
+      'credit_reduced',
+      'credit_used',
       'tax_label',
       'status',
     ])
@@ -84,6 +89,7 @@ async function loadInvoice(database: Database, row: OutboxRow): Promise<InvoiceF
     dueDate: i.due_date,
     total: i.total,
     paidAmount: i.paid_amount,
+    credited: i.credit_reduced + i.credit_used,
     taxLabel: i.tax_label,
     status: i.status,
   };
@@ -124,6 +130,12 @@ export async function renderMail(database: Database, config: Config, row: Outbox
       attachments: files.facts,
       payload,
     });
+  } else if (isCreditNoteKind(kind)) {
+    // R16: the facts come from the credit note and its invoices, the PDFs ride along.
+    const parts = await creditNoteMailParts(database, config, row, payload);
+    attachments = parts.attachments;
+    notes.push(...parts.notes);
+    view = mailView({ kind, config, customer: { code: customer.code, name }, payload: parts.facts });
   } else {
     view = mailView({ kind, config, customer: { code: customer.code, name }, payload });
   }

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { Config } from '../config.ts';
 import type { Db } from '../db/connect.ts';
-import { OPEN_STATUSES, openAmount } from '../domain/invoice-balance.ts';
+import { creditedOf, OPEN_STATUSES, openAmount } from '../domain/invoice-balance.ts';
 import { wibDateOf } from '../domain/period.ts';
 import { previousRunAtOrBefore } from '../schedule/cron.ts';
 import { JOB_DEFAULTS, type JobName } from '../schedule/job-names.ts';
@@ -135,11 +135,13 @@ export async function readStatus(db: Db, config: Config, now: Date): Promise<Sta
       'i.due_date',
       'i.total',
       'i.paid_amount',
+      'i.credit_reduced',
+      'i.credit_used',
       sql<number>`(${today}::date - i.due_date)::int`.as('days'),
     ])
     .where('i.status', 'in', OPEN_STATUSES)
     .where('i.due_date', '<', today)
-    .whereRef('i.paid_amount', '<', 'i.total')
+    .where(sql<boolean>`i.paid_amount + i.credit_reduced + i.credit_used < i.total`)
     .orderBy('i.due_date')
     .orderBy('i.number')
     .execute();
@@ -171,7 +173,7 @@ export async function readStatus(db: Db, config: Config, now: Date): Promise<Sta
       customer_code: i.code,
       due_date: i.due_date,
       days_overdue: i.days,
-      open: openAmount({ total: i.total, paidAmount: i.paid_amount }),
+      open: openAmount({ total: i.total, paidAmount: i.paid_amount, credited: creditedOf(i) }),
     })),
   };
 }

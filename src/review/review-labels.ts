@@ -21,6 +21,7 @@ export const PAYMENT_LABELS: Readonly<Record<string, Label>> = {
   partially_paid: { id: 'Dibayar sebagian', en: 'Partly paid' },
   paid: { id: 'Lunas', en: 'Paid' },
   settled_from_deposit: { id: 'Lunas dari deposit', en: 'Settled from deposit' },
+  credited: { id: 'Dikreditkan', en: 'Credited' },
   void: { id: 'Batal', en: 'Void' },
 };
 
@@ -44,6 +45,9 @@ export const EVENT_LABELS: Readonly<Record<string, Label>> = {
   mailed: { id: 'Surel terkirim', en: 'Mailed' },
   payment: { id: 'Pembayaran', en: 'Payment' },
   settled_from_deposit: { id: 'Dilunasi dari deposit', en: 'Settled from deposit' },
+  // R16: the invoice's credit notes stand in its history.
+  credit_note: { id: 'Nota kredit', en: 'Credit note' },
+  credit_used: { id: 'Kredit digunakan', en: 'Credit used' },
 };
 
 export function eventLabel(event: string): Label {

@@ -1,5 +1,8 @@
 -- The schema the migrations build (test/db/schema-golden.test.ts). UPDATE_GOLDEN=1 rewrites it.
 
+function credit_note_apply() returns trigger: declare inv invoices%rowtype; open_amount bigint; begin select * into inv from invoices where id = new.invoice_id for update; if inv.status = 'void' then raise exception 'invoice % is void; a credit note can only correct a live invoice', inv.number using errcode = 'check_violation', constraint = 'credit_notes_live_invoice'; end if; if inv.customer_id <> new.customer_id then raise exception 'credit note customer differs from the customer of invoice %', inv.number; end if; open_amount := greatest(inv.total - inv.paid_amount - inv.credit_reduced - inv.credit_used, 0); new.reduced_open := least(new.total, open_amount); new.to_credit := new.total - new.reduced_open; update invoices set credited_subtotal = credited_subtotal + new.subtotal, credited_total = credited_total + new.total, credit_reduced = credit_reduced + new.reduced_open, status = case when status in ('issued', 'partially_paid') and new.reduced_open = open_amount then (case when paid_amount > 0 then 'paid' else 'credited' end) else status end where id = new.invoice_id; return new; end
+function credit_note_excess() returns trigger: begin if new.to_credit > 0 then insert into customer_credit_ledger (customer_id, entry_date, kind, amount, credit_note_id) values (new.customer_id, new.credit_date, 'credit_note', new.to_credit, new.id); end if; return null; end
+function customer_credit_balance() returns trigger: begin perform 1 from customers where id = new.customer_id for update; new.balance_after := coalesce( (select balance_after from customer_credit_ledger where customer_id = new.customer_id order by id desc limit 1), 0 ) + new.amount; return new; end
 function delivery_status_rank(s smallint) returns integer: select case s when 7 then 1 when 2 then 2 when 3 then 3 when 4 then 4 else null end
 function deposit_ledger_balance() returns trigger: begin -- Serialise entries per customer, so racing settlements cannot both spend the same rupiah. perform 1 from customers where id = new.customer_id for update; new.balance_after := coalesce( (select balance_after from deposit_ledger where customer_id = new.customer_id order by id desc limit 1), 0 ) + new.amount; return new; end
 function forbid_change() returns trigger: begin raise exception '% is append-only: add a correcting entry instead', tg_table_name; end
@@ -15,6 +18,44 @@ table customer_changes.new_value text
 table customer_changes.actor text not null
 table customer_changes.source text not null
 table customer_changes.changed_at timestamp with time zone not null default now()
+table credit_note_counters.year integer not null
+table credit_note_counters.last_number integer not null
+table credit_note_lines.credit_note_id bigint not null
+table credit_note_lines.product text not null
+table credit_note_lines.operator text not null
+table credit_note_lines.parts bigint not null
+table credit_note_lines.unit_price bigint
+table credit_note_lines.amount bigint not null
+table credit_notes.id bigint not null identity
+table credit_notes.number text not null
+table credit_notes.year integer not null
+table credit_notes.sequence integer not null
+table credit_notes.invoice_id bigint not null
+table credit_notes.customer_id bigint not null
+table credit_notes.credit_date date not null
+table credit_notes.kind text not null
+table credit_notes.reason text not null
+table credit_notes.subtotal bigint not null
+table credit_notes.tax bigint not null
+table credit_notes.total bigint not null
+table credit_notes.tax_label text not null
+table credit_notes.dpp_hundredths bigint
+table credit_notes.reduced_open bigint not null default 0
+table credit_notes.to_credit bigint not null default 0
+table credit_notes.actor text not null
+table credit_notes.created_at timestamp with time zone not null default now()
+view customer_credit_balances.customer_id bigint
+view customer_credit_balances.customer_code text
+view customer_credit_balances.balance bigint
+table customer_credit_ledger.id bigint not null identity
+table customer_credit_ledger.customer_id bigint not null
+table customer_credit_ledger.entry_date date not null
+table customer_credit_ledger.kind text not null
+table customer_credit_ledger.amount bigint not null
+table customer_credit_ledger.balance_after bigint not null
+table customer_credit_ledger.credit_note_id bigint
+table customer_credit_ledger.invoice_id bigint
+table customer_credit_ledger.created_at timestamp with time zone not null default now()
 table customers.id bigint not null identity
 table customers.code text not null
 table customers.name text not null
@@ -123,6 +164,10 @@ table invoices.dpp bigint
 table invoices.buyer_name text not null
 table invoices.buyer_address text
 table invoices.buyer_npwp text
+table invoices.credited_subtotal bigint not null default 0
+table invoices.credited_total bigint not null default 0
+table invoices.credit_reduced bigint not null default 0
+table invoices.credit_used bigint not null default 0
 table job_runs.id bigint not null identity
 table job_runs.job text not null
 table job_runs.trigger text not null
@@ -246,6 +291,37 @@ table tax_rules.round_dpp_first boolean not null default false
 
 constraint customer_changes.customer_changes_customer_id_fkey FOREIGN KEY (customer_id) REFERENCES customers(id)
 constraint customer_changes.customer_changes_pkey PRIMARY KEY (id)
+constraint credit_note_counters.credit_note_counters_last_number_check CHECK ((last_number >= 0))
+constraint credit_note_counters.credit_note_counters_pkey PRIMARY KEY (year)
+constraint credit_note_lines.credit_note_lines_amount_check CHECK ((amount > 0))
+constraint credit_note_lines.credit_note_lines_credit_note_id_fkey FOREIGN KEY (credit_note_id) REFERENCES credit_notes(id)
+constraint credit_note_lines.credit_note_lines_operator_fkey FOREIGN KEY (operator) REFERENCES operators(id)
+constraint credit_note_lines.credit_note_lines_parts_check CHECK ((parts >= 0))
+constraint credit_note_lines.credit_note_lines_pkey PRIMARY KEY (credit_note_id, product, operator)
+constraint credit_note_lines.credit_note_lines_product_fkey FOREIGN KEY (product) REFERENCES products(code)
+constraint credit_note_lines.credit_note_lines_unit_price_check CHECK ((unit_price >= 0))
+constraint credit_notes.credit_notes_check CHECK ((total = (subtotal + tax)))
+constraint credit_notes.credit_notes_check1 CHECK (((reduced_open + to_credit) = total))
+constraint credit_notes.credit_notes_customer_id_fkey FOREIGN KEY (customer_id) REFERENCES customers(id)
+constraint credit_notes.credit_notes_invoice_id_fkey FOREIGN KEY (invoice_id) REFERENCES invoices(id)
+constraint credit_notes.credit_notes_kind_check CHECK ((kind = ANY (ARRAY['lines'::text, 'amount'::text, 'void'::text])))
+constraint credit_notes.credit_notes_number_key UNIQUE (number)
+constraint credit_notes.credit_notes_pkey PRIMARY KEY (id)
+constraint credit_notes.credit_notes_reason_check CHECK ((btrim(reason) <> ''::text))
+constraint credit_notes.credit_notes_reduced_open_check CHECK ((reduced_open >= 0))
+constraint credit_notes.credit_notes_sequence_check CHECK ((sequence >= 1))
+constraint credit_notes.credit_notes_subtotal_check CHECK ((subtotal > 0))
+constraint credit_notes.credit_notes_tax_check CHECK ((tax >= 0))
+constraint credit_notes.credit_notes_to_credit_check CHECK ((to_credit >= 0))
+constraint credit_notes.credit_notes_year_sequence_key UNIQUE (year, sequence)
+constraint customer_credit_ledger.customer_credit_ledger_amount_check CHECK ((amount <> 0))
+constraint customer_credit_ledger.customer_credit_ledger_balance_after_check CHECK ((balance_after >= 0))
+constraint customer_credit_ledger.customer_credit_ledger_check CHECK ((((kind = 'credit_note'::text) AND (amount > 0) AND (credit_note_id IS NOT NULL)) OR ((kind = 'used'::text) AND (amount < 0) AND (invoice_id IS NOT NULL)) OR ((kind = 'refund'::text) AND (amount < 0))))
+constraint customer_credit_ledger.customer_credit_ledger_credit_note_id_fkey FOREIGN KEY (credit_note_id) REFERENCES credit_notes(id)
+constraint customer_credit_ledger.customer_credit_ledger_customer_id_fkey FOREIGN KEY (customer_id) REFERENCES customers(id)
+constraint customer_credit_ledger.customer_credit_ledger_invoice_id_fkey FOREIGN KEY (invoice_id) REFERENCES invoices(id)
+constraint customer_credit_ledger.customer_credit_ledger_kind_check CHECK ((kind = ANY (ARRAY['credit_note'::text, 'used'::text, 'refund'::text])))
+constraint customer_credit_ledger.customer_credit_ledger_pkey PRIMARY KEY (id)
 constraint customers.customers_billing_check CHECK ((billing = ANY (ARRAY['postpaid'::text, 'prepaid'::text])))
 constraint customers.customers_buyer_country_check CHECK ((buyer_country ~ '^[A-Z]{3}$'::text))
 constraint customers.customers_buyer_document_check CHECK ((buyer_document = ANY (ARRAY['TIN'::text, 'NIK'::text, 'passport'::text, 'other'::text])))
@@ -288,6 +364,7 @@ constraint holidays.holidays_pkey PRIMARY KEY (day)
 constraint invoice_counters.invoice_counters_last_number_check CHECK ((last_number >= 0))
 constraint invoice_counters.invoice_counters_pkey PRIMARY KEY (year)
 constraint invoice_events.invoice_events_event_check CHECK ((event = ANY (ARRAY['issued'::text, 'approved'::text, 'held'::text, 'released'::text, 'voided'::text, 'reissued'::text, 'replaced'::text, 'payment'::text, 'settled_from_deposit'::text])))
+constraint invoice_events.invoice_events_event_check CHECK ((event = ANY (ARRAY['issued'::text, 'approved'::text, 'held'::text, 'voided'::text, 'reissued'::text, 'replaced'::text, 'payment'::text, 'settled_from_deposit'::text, 'credit_note'::text, 'credit_used'::text])))
 constraint invoice_events.invoice_events_invoice_id_fkey FOREIGN KEY (invoice_id) REFERENCES invoices(id)
 constraint invoice_events.invoice_events_pkey PRIMARY KEY (id)
 constraint invoice_lines.invoice_lines_amount_check CHECK ((amount >= 0))
@@ -306,12 +383,16 @@ constraint invoices.invoices_check CHECK ((total = (subtotal + tax)))
 constraint invoices.invoices_check1 CHECK (((paid_amount >= 0) AND (paid_amount <= total)))
 constraint invoices.invoices_check2 CHECK ((due_date >= invoice_date))
 constraint invoices.invoices_check3 CHECK ((period_end >= period))
+constraint invoices.invoices_credit_reduced_check CHECK ((credit_reduced >= 0))
+constraint invoices.invoices_credit_used_check CHECK ((credit_used >= 0))
+constraint invoices.invoices_credited_within CHECK ((((credited_subtotal >= 0) AND (credited_subtotal <= subtotal)) AND ((credited_total >= 0) AND (credited_total <= total))))
 constraint invoices.invoices_customer_id_fkey FOREIGN KEY (customer_id) REFERENCES customers(id)
 constraint invoices.invoices_deposit_balance_check CHECK ((deposit_balance >= 0))
 constraint invoices.invoices_dpp_check CHECK ((dpp >= 0))
 constraint invoices.invoices_kind_check CHECK ((kind = ANY (ARRAY['monthly'::text, 'final'::text])))
 constraint invoices.invoices_messages_check CHECK ((messages >= 0))
 constraint invoices.invoices_number_key UNIQUE (number)
+constraint invoices.invoices_open_not_negative CHECK ((((paid_amount + credit_reduced) + credit_used) <= total))
 constraint invoices.invoices_parts_check CHECK ((parts >= 0))
 constraint invoices.invoices_period_check CHECK ((EXTRACT(day FROM period) = (1)::numeric))
 constraint invoices.invoices_pkey PRIMARY KEY (id)
@@ -319,7 +400,7 @@ constraint invoices.invoices_quota_check CHECK ((quota >= 0))
 constraint invoices.invoices_replaces_invoice_id_fkey FOREIGN KEY (replaces_invoice_id) REFERENCES invoices(id)
 constraint invoices.invoices_review_state_check CHECK ((review_state = ANY (ARRAY['awaiting_review'::text, 'approved'::text, 'held'::text])))
 constraint invoices.invoices_sequence_check CHECK ((sequence >= 1))
-constraint invoices.invoices_status_check CHECK ((status = ANY (ARRAY['issued'::text, 'partially_paid'::text, 'paid'::text, 'settled_from_deposit'::text, 'void'::text])))
+constraint invoices.invoices_status_check CHECK ((status = ANY (ARRAY['issued'::text, 'partially_paid'::text, 'paid'::text, 'settled_from_deposit'::text, 'credited'::text, 'void'::text])))
 constraint invoices.invoices_subtotal_check CHECK ((subtotal >= 0))
 constraint invoices.invoices_tax_check CHECK ((tax >= 0))
 constraint invoices.invoices_template_version_check CHECK ((template_version >= 1))
@@ -393,6 +474,15 @@ constraint tax_rules.tax_rules_rounding_check CHECK ((rounding = ANY (ARRAY['flo
 
 index CREATE INDEX customer_changes_customer ON customer_changes USING btree (customer_id, id)
 index CREATE UNIQUE INDEX customer_changes_pkey ON customer_changes USING btree (id)
+index CREATE UNIQUE INDEX credit_note_counters_pkey ON credit_note_counters USING btree (year)
+index CREATE UNIQUE INDEX credit_note_lines_pkey ON credit_note_lines USING btree (credit_note_id, product, operator)
+index CREATE INDEX credit_notes_invoice ON credit_notes USING btree (invoice_id, id)
+index CREATE UNIQUE INDEX credit_notes_number_key ON credit_notes USING btree (number)
+index CREATE UNIQUE INDEX credit_notes_pkey ON credit_notes USING btree (id)
+index CREATE UNIQUE INDEX credit_notes_year_sequence_key ON credit_notes USING btree (year, sequence)
+index CREATE INDEX customer_credit_ledger_customer ON customer_credit_ledger USING btree (customer_id, id)
+index CREATE UNIQUE INDEX customer_credit_ledger_pkey ON customer_credit_ledger USING btree (id)
+index CREATE UNIQUE INDEX customer_credit_used_once ON customer_credit_ledger USING btree (invoice_id) WHERE (kind = 'used'::text)
 index CREATE UNIQUE INDEX customers_code_key ON customers USING btree (code)
 index CREATE UNIQUE INDEX customers_pkey ON customers USING btree (id)
 index CREATE UNIQUE INDEX daily_usage_pkey ON daily_usage USING btree (customer_id, day, product, operator)
@@ -448,9 +538,15 @@ index CREATE UNIQUE INDEX suspensions_pkey ON suspensions USING btree (id)
 index CREATE UNIQUE INDEX tax_rules_effective_from_key ON tax_rules USING btree (effective_from)
 index CREATE UNIQUE INDEX tax_rules_pkey ON tax_rules USING btree (id)
 
+trigger credit_notes.credit_note_apply CREATE TRIGGER credit_note_apply BEFORE INSERT ON public.credit_notes FOR EACH ROW EXECUTE FUNCTION credit_note_apply()
+trigger credit_notes.credit_note_excess CREATE TRIGGER credit_note_excess AFTER INSERT ON public.credit_notes FOR EACH ROW EXECUTE FUNCTION credit_note_excess()
+trigger credit_notes.credit_notes_append_only CREATE TRIGGER credit_notes_append_only BEFORE DELETE OR UPDATE ON public.credit_notes FOR EACH ROW EXECUTE FUNCTION forbid_change()
+trigger customer_credit_ledger.customer_credit_append_only CREATE TRIGGER customer_credit_append_only BEFORE DELETE OR UPDATE ON public.customer_credit_ledger FOR EACH ROW EXECUTE FUNCTION forbid_change()
+trigger customer_credit_ledger.customer_credit_balance CREATE TRIGGER customer_credit_balance BEFORE INSERT ON public.customer_credit_ledger FOR EACH ROW EXECUTE FUNCTION customer_credit_balance()
 trigger deposit_ledger.deposit_ledger_append_only CREATE TRIGGER deposit_ledger_append_only BEFORE DELETE OR UPDATE ON public.deposit_ledger FOR EACH ROW EXECUTE FUNCTION forbid_change()
 trigger deposit_ledger.deposit_ledger_balance CREATE TRIGGER deposit_ledger_balance BEFORE INSERT ON public.deposit_ledger FOR EACH ROW EXECUTE FUNCTION deposit_ledger_balance()
 trigger invoices.invoices_buyer_snapshot CREATE TRIGGER invoices_buyer_snapshot BEFORE INSERT ON public.invoices FOR EACH ROW EXECUTE FUNCTION invoices_buyer_snapshot()
 
+view customer_credit_balances as SELECT c.id AS customer_id, c.code AS customer_code, COALESCE(( SELECT l.balance_after FROM customer_credit_ledger l WHERE l.customer_id = c.id ORDER BY l.id DESC LIMIT 1), 0::bigint) AS balance FROM customers c;
 view deposit_balances as SELECT c.id AS customer_id, c.code AS customer_code, COALESCE(( SELECT l.balance_after FROM deposit_ledger l WHERE l.customer_id = c.id ORDER BY l.id DESC LIMIT 1), 0::bigint) AS balance FROM customers c;
 view sending_permission as SELECT c.code AS customer_code, c.status = 'active'::text AND NOT (EXISTS ( SELECT 1 FROM suspensions s WHERE s.customer_id = c.id AND s.lifted_at IS NULL)) AS allowed, CASE WHEN c.status = 'closed'::text THEN 'closed'::text ELSE ( SELECT string_agg(s.reason, ','::text ORDER BY s.reason) AS string_agg FROM suspensions s WHERE s.customer_id = c.id AND s.lifted_at IS NULL) END AS reason, COALESCE(q.usage, 0::bigint) AS usage, COALESCE(q.quota, quota_for(b.balance, c.quota_override)) AS quota, GREATEST(q.updated_at, ( SELECT max(GREATEST(s.since, s.lifted_at)) AS max FROM suspensions s WHERE s.customer_id = c.id)) AS updated_at FROM customers c JOIN deposit_balances b ON b.customer_id = c.id LEFT JOIN quota_status q ON q.customer_id = c.id WHERE c.billing = 'postpaid'::text;

@@ -59,6 +59,9 @@ const payloads: { readonly [K in keyof MailPayloads]: MailPayloads[K] } = {
     refund_amount: 7_500_000,
     refund_due_date: '2026-12-29',
   },
+  // R16: rendered from their credit note and invoices (test/billing/credit-notes), not from a payload alone.
+  credit_note_issued: { credit_note_id: 1 },
+  invoice_replaced: { void_invoice_id: 1, credit_note_id: 1 },
 };
 
 describe('notice mails', () => {

@@ -49,11 +49,12 @@ async function invoiceOf(code: string, live = true) {
 }
 
 async function mailOf(invoiceId: number) {
+  // R16: a reissued invoice's one mail is 'invoice_replaced' (the old number cancelled and replaced).
   return t.db
     .selectFrom('mail_outbox')
     .select(['id', 'status'])
     .where('invoice_id', '=', invoiceId)
-    .where('kind', '=', 'invoice_issued')
+    .where('kind', 'in', ['invoice_issued', 'invoice_replaced'])
     .executeTakeFirstOrThrow();
 }
 
@@ -291,6 +292,9 @@ describe('review page in a real browser', { timeout: 240_000 }, () => {
       .executeTakeFirstOrThrow();
     expect(fresh.number.endsWith(String(max.max).padStart(5, '0'))).toBe(true);
     expect(await text(page.locator('.history'))).toContain('Diterbitkan ulang');
+    // R16: the void invoice's history shows the credit note that cancels it.
+    await page.goto(new URL(`/invoice/${old.id}`, server.url).toString());
+    expect(await text(page.locator('.history'))).toMatch(/Nota kredit[\s\S]*CN\/\d{4}\/\d{2}\/\d{5}/);
 
     await page.goto(server.url);
     expect(await text(page.locator('tr.row-void[data-customer="BETA"]'))).toContain(old.number);

@@ -42,7 +42,7 @@ export async function accountStatuses(db: Db, customerCode?: string): Promise<Re
       'c.closed_on',
       'b.balance',
       'q.month',
-      sql<number>`(select coalesce(sum(i.total - i.paid_amount), 0) from invoices i
+      sql<number>`(select coalesce(sum(i.total - i.paid_amount - i.credit_reduced - i.credit_used), 0) from invoices i
         where i.customer_id = c.id and i.status in (${sql.join(OPEN_STATUSES.map((status) => sql.lit(status)))}))::bigint`.as(
         'open_amount',
       ),

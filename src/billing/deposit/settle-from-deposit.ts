@@ -1,6 +1,6 @@
 import type { Transaction } from 'kysely';
 import type { DB, InvoiceStatus } from '../../db/schema.ts';
-import { isOpen, openAmount } from '../../domain/invoice-balance.ts';
+import { creditedOf, isOpen, openAmount } from '../../domain/invoice-balance.ts';
 import type { Rupiah } from '../../domain/money.ts';
 import { queueMail } from '../../mail/outbox.ts';
 import { recordPaymentOn } from '../payments/apply-payment.ts';
@@ -36,7 +36,16 @@ export async function settleFromDeposit(
   await trx.selectFrom('customers').select('id').where('id', '=', customerId).forUpdate().execute();
   const invoices = await trx
     .selectFrom('invoices')
-    .select(['id', 'number', 'total', 'paid_amount', 'status', 'customer_id'])
+    .select([
+      'id',
+      'number',
+      'total',
+      'paid_amount',
+      'credit_reduced',
+      'credit_used',
+      'status',
+      'customer_id',
+    ])
     .where('id', 'in', [...invoiceIds])
     .orderBy('invoice_date')
     .orderBy('id')
@@ -47,7 +56,9 @@ export async function settleFromDeposit(
     if (invoice.customer_id !== customerId) {
       throw new Error(`Invoice ${invoice.number} is not of customer ${customerId}.`);
     }
-    if (!isOpen({ total: invoice.total, paidAmount: invoice.paid_amount, status: invoice.status })) continue;
+    const balance = { total: invoice.total, paidAmount: invoice.paid_amount, credited: creditedOf(invoice) };
+    // R16: a credit note reduced what the deposit settles.
+    if (!isOpen({ ...balance, status: invoice.status })) continue;
     settled.push(await settleOne(trx, invoice, date, actor));
   }
   return settled;
@@ -60,6 +71,8 @@ async function settleOne(
     number: string;
     total: Rupiah;
     paid_amount: Rupiah;
+    credit_reduced: Rupiah;
+    credit_used: Rupiah;
     status: InvoiceStatus;
     customer_id: number;
   },
@@ -67,7 +80,11 @@ async function settleOne(
   actor: string,
 ): Promise<InvoiceSettlement> {
   const customerId = invoice.customer_id;
-  const openBefore = openAmount({ total: invoice.total, paidAmount: invoice.paid_amount });
+  const openBefore = openAmount({
+    total: invoice.total,
+    paidAmount: invoice.paid_amount,
+    credited: creditedOf(invoice),
+  });
   const balance = await depositBalance(trx, customerId);
   const unchanged = {
     invoiceId: invoice.id,

@@ -8,15 +8,19 @@ import {
   monthFolder,
   registerPathIn,
 } from '../../documents/invoice-paths.ts';
+import { renderInvoicePdf } from '../../documents/invoice-pdf.ts';
 import type { InvoicePdfData } from '../../documents/invoice-pdf-data.ts';
 import { writePrintPack } from '../../documents/print-pack.ts';
 import { type RegisterRow, writeRegister } from '../../documents/register-csv.ts';
+import { writeFileAtomic } from '../../documents/write-atomic.ts';
 import {
   type DocumentSource,
   type InvoiceFiles,
   writeInvoiceDocuments,
 } from '../../documents/write-invoice-documents.ts';
 import { addDays } from '../../domain/dates.ts';
+import { creditedOf, openAmount } from '../../domain/invoice-balance.ts';
+import { writeCreditNotesCsv } from '../credit-notes/credit-note-files.ts';
 import { graduatedOf, priceListsOfInvoice } from './invoice-price-lists.ts';
 
 export type { InvoiceFiles } from '../../documents/write-invoice-documents.ts';
@@ -55,6 +59,10 @@ async function loadInvoices(db: Db, which: { readonly period: string } | { reado
       'i.parts_per_day',
       'i.template_version',
       'i.status',
+      'i.paid_amount',
+      'i.credited_total',
+      'i.credit_reduced',
+      'i.credit_used',
       'c.code',
       // R7: the buyer as the invoice was issued to, not as the customer is now.
       'i.buyer_name as name',
@@ -134,6 +142,7 @@ function pdfDataOf(
     subtotal: inv.subtotal,
     tax: { label: inv.tax_label, dppHundredths: inv.dpp_hundredths, dpp: inv.dpp, amount: inv.tax },
     total: inv.total,
+    creditUsed: inv.credit_used,
     deposit: { balance: inv.deposit_balance, quota: inv.quota, used: inv.subtotal },
     partsPerDay: everyDay(inv.period, inv.period_end, inv.parts_per_day),
   };
@@ -216,11 +225,19 @@ function factsOf(inv: InvoiceRow): RegisterFacts {
     tax: inv.tax,
     total: inv.total,
     status: inv.status,
+    // R16: what credit notes took off, and what is still open after payments and credit.
+    credited: inv.credited_total,
+    open:
+      inv.status === 'void'
+        ? 0
+        : openAmount({ total: inv.total, paidAmount: inv.paid_amount, credited: creditedOf(inv) }),
   };
 }
 
 /** The register and the print pack of a month folder, from its invoices and their files. */
 async function writeIndex(
+  db: Db,
+  config: Config,
   folder: string,
   invoices: ReadonlyArray<InvoiceRow>,
   files: ReadonlyArray<InvoiceFiles>,
@@ -244,7 +261,23 @@ async function writeIndex(
         pdf: byId.get(inv.id)!.pdf,
       })),
   );
+  await writeCreditNotesCsv(db, config, path.basename(folder));
   return { register, printPack };
+}
+
+/** R16: re-renders a void invoice's PDF where it is, with the BATAL / VOID mark; its detail CSV stays as it was. */
+export async function writeVoidInvoicePdf(
+  database: Database,
+  config: Config,
+  invoiceId: number,
+): Promise<string> {
+  const [inv] = await loadInvoices(database.db, { id: invoiceId });
+  if (!inv || inv.status !== 'void')
+    throw new Error(`Invoice ${invoiceId} is not void; its PDF stays as issued.`);
+  const data = { ...pdfDataOf(config, inv, await linesOf(database.db, inv.id)), voided: true };
+  const file = pathsOf(config, inv).pdf;
+  await writeFileAtomic(file, await renderInvoicePdf(data));
+  return file;
 }
 
 /**
@@ -265,7 +298,7 @@ export async function writeMonthFiles(
     invoices.map((inv) => sourceOf(database.db, config, inv)),
     { detailGzipAboveBytes: config.detailGzipAboveBytes, rewrite: false, onProgress },
   );
-  const index = await writeIndex(folder, invoices, written.files);
+  const index = await writeIndex(database.db, config, folder, invoices, written.files);
   return { folder, ...index, files: written.files, timings: written.timings };
 }
 
@@ -304,5 +337,5 @@ export async function writeMonthIndex(
       written: false,
     };
   });
-  return writeIndex(monthFolder(config.outDir, month), invoices, files);
+  return writeIndex(database.db, config, monthFolder(config.outDir, month), invoices, files);
 }

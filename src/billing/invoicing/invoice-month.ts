@@ -316,6 +316,8 @@ function draftFactsOf(d: InvoiceDraft, opts: InvoiceRunOptions): RegisterFacts {
     tax: d.tax,
     total: d.total,
     status: 'draft',
+    credited: 0,
+    open: d.total,
   };
 }
 

@@ -5,13 +5,15 @@ import type { Database, Db } from '../../db/connect.ts';
 import { addDays } from '../../domain/dates.ts';
 import { formatRupiah } from '../../domain/money.ts';
 import { wibDateOf } from '../../domain/period.ts';
-import { cancelInvoiceMail, holdInvoiceMail, releaseHeldMail } from '../../mail/outbox.ts';
+import { cancelInvoiceMail, holdInvoiceMail, queueMail, releaseHeldMail } from '../../mail/outbox.ts';
 import { type SendSummary, sendPendingMail } from '../../mail/send-mail.ts';
 import { BillingRefused } from '../billing-refused.ts';
+import { writeCreditNotePdf } from '../credit-notes/credit-note-files.ts';
+import { asRefusal, issueCreditNote } from '../credit-notes/issue-credit-note.ts';
 import { withJobLock } from '../job-lock.ts';
-import { computeInvoices } from './compute-invoices.ts';
-import { wibMidnight, writeInvoiceFiles, writeMonthIndex } from './invoice-files.ts';
-import { issueInvoice } from './issue-invoice.ts';
+import { computeInvoices, type InvoiceDraft } from './compute-invoices.ts';
+import { wibMidnight, writeInvoiceFiles, writeMonthIndex, writeVoidInvoicePdf } from './invoice-files.ts';
+import { issueInvoiceIn } from './issue-invoice.ts';
 
 export interface ApproveResult {
   readonly approved: ReadonlyArray<string>;
@@ -187,13 +189,15 @@ export async function releaseInvoice(
 export interface ReissueResult {
   readonly voided: string;
   readonly reissued: { readonly id: number; readonly number: string };
+  /** R16: the credit note that cancels the void invoice. */
+  readonly creditNote: string;
 }
 
 /**
- * Voids an invoice with a reason and issues the customer's period again under the next number (R7: numbers are
- * never reused or deleted; the void one stays visible beside its replacement). The new invoice's mail is held for
- * review. Refused while money was booked against the invoice, and when the period cannot be invoiced now (the
- * void would leave the customer without an invoice).
+ * R16: void and reissue as one transaction: a full credit note for the invoice, the void, the period really
+ * recomputed (today's prices and data) under the next number (R7: numbers are never reused), and one mail held for
+ * review that says the old number is cancelled and replaced, with both PDFs. If any step fails, nothing changes.
+ * Money already paid on the old invoice comes back as customer credit, used first by the new one.
  */
 export async function voidAndReissue(
   database: Database,
@@ -207,7 +211,7 @@ export async function voidAndReissue(
   const { db, pool } = database;
   const old = await db
     .selectFrom('invoices')
-    .select(['id', 'number', 'customer_id', 'period', 'period_end', 'kind', 'status', 'paid_amount'])
+    .select(['id', 'number', 'customer_id', 'period', 'period_end', 'kind', 'status'])
     .where('id', '=', id)
     .executeTakeFirst();
   if (!old) throw new BillingRefused(`There is no invoice ${id}.`);
@@ -236,39 +240,96 @@ export async function voidAndReissue(
           : `${old.number} was not voided: the customer has no billable usage in the period any more, so no invoice would replace it.`,
       );
     }
-    await db.transaction().execute((trx) => voidInvoice(trx, old, why, actor, now));
-    const issued = await issueInvoice(db, draft, {
-      period: old.period,
-      periodEnd: old.period_end,
-      kind: old.kind,
-      invoiceDate: today,
-      snapshot: computed.snapshot,
-      actor,
-      holdMail: true,
-      replacesInvoiceId: id,
-    });
-    await db
-      .insertInto('invoice_events')
-      .values([
-        {
-          invoice_id: issued.invoiceId,
-          event: 'reissued',
-          actor,
-          at: now,
-          detail: `replaces ${old.number}: ${why}`,
-        },
-        { invoice_id: id, event: 'replaced', actor, at: now, detail: `by ${issued.number}` },
-      ])
-      .execute();
-    return { voided: old.number, reissued: { id: issued.invoiceId, number: issued.number } };
+    const step = { old, why, actor, now, today };
+    try {
+      return await db.transaction().execute((trx) => reissueIn(trx, step, draft, computed.snapshot));
+    } catch (error) {
+      throw asRefusal(error);
+    }
   });
-  // R14: the new invoice's files, then the month's register and print pack that list it.
+  // R14: the void invoice's PDF re-rendered where it is with the BATAL / VOID mark, the new invoice's files and the
+  // credit note's PDF, then the month's register, credit_notes.csv and print pack.
+  await writeVoidInvoicePdf(database, config, id);
   await writeInvoiceFiles(database, config, result.reissued.id);
+  await writeCreditNotePdf(db, config, result.creditNoteId);
   await writeMonthIndex(database, config, month);
-  return result;
+  return { voided: result.voided, reissued: result.reissued, creditNote: result.creditNote };
 }
 
-/** Voids the (row-locked) invoice unless money was booked on it; its unsent mail is cancelled. */
+interface ReissueStep {
+  readonly old: {
+    readonly id: number;
+    readonly number: string;
+    readonly period: string;
+    readonly period_end: string;
+    readonly kind: 'monthly' | 'final';
+  };
+  readonly why: string;
+  readonly actor: string;
+  readonly now: Date;
+  readonly today: string;
+}
+
+/** The steps of void-and-reissue in one transaction (R16). */
+async function reissueIn(trx: Db, step: ReissueStep, draft: InvoiceDraft, snapshot: string) {
+  const { old, why, actor, now, today } = step;
+  const note = await issueCreditNote(trx, {
+    invoiceId: old.id,
+    creditDate: today,
+    reason: `void: ${why}`,
+    actor,
+    request: { kind: 'void' },
+    mail: false,
+  });
+  await voidInvoice(trx, old, why, actor, now);
+  const issued = await issueInvoiceIn(trx, draft, {
+    period: old.period,
+    periodEnd: old.period_end,
+    kind: old.kind,
+    invoiceDate: today,
+    snapshot,
+    actor,
+    holdMail: true,
+    replacesInvoiceId: old.id,
+    queueMail: false,
+  });
+  await trx
+    .insertInto('invoice_events')
+    .values([
+      {
+        invoice_id: issued.invoiceId,
+        event: 'reissued',
+        actor,
+        at: now,
+        detail: `replaces ${old.number}: ${why}`,
+      },
+      {
+        invoice_id: old.id,
+        event: 'replaced',
+        actor,
+        at: now,
+        detail: `by ${issued.number}, cancelled by ${note.number}`,
+      },
+    ])
+    .execute();
+  // One mail, held for review like the new invoice: the old number is cancelled and replaced; both PDFs attached.
+  await queueMail(trx, {
+    kind: 'invoice_replaced',
+    subjectKey: `invoice:${issued.invoiceId}`,
+    customerId: draft.customerId,
+    invoiceId: issued.invoiceId,
+    held: true,
+    payload: { void_invoice_id: old.id, credit_note_id: note.id },
+  });
+  return {
+    voided: old.number,
+    reissued: { id: issued.invoiceId, number: issued.number },
+    creditNote: note.number,
+    creditNoteId: note.id,
+  };
+}
+
+/** Voids the (row-locked, fully credited) invoice; its unsent mail is cancelled. */
 async function voidInvoice(
   trx: Db,
   old: { readonly id: number; readonly number: string },
@@ -277,18 +338,6 @@ async function voidInvoice(
   now: Date,
 ): Promise<void> {
   const id = old.id;
-  const locked = await trx
-    .selectFrom('invoices')
-    .select(['status', 'paid_amount'])
-    .where('id', '=', id)
-    .forUpdate()
-    .executeTakeFirstOrThrow();
-  if (locked.status === 'void') throw new BillingRefused(`${old.number} is void already.`);
-  if (locked.paid_amount > 0) {
-    throw new BillingRefused(
-      `${old.number} was not voided: ${formatRupiah(locked.paid_amount)} was already paid on it. Settle that first (a credit note is a separate feature).`,
-    );
-  }
   await trx.updateTable('invoices').set({ status: 'void', void_reason: why }).where('id', '=', id).execute();
   // Its mail is no longer wanted; one already sent stays in the history.
   await cancelInvoiceMail(trx, id, `not sent: invoice ${old.number} is void`);

@@ -4,6 +4,7 @@ import { CURRENT_TEMPLATE_VERSION } from '../../documents/invoice-template.ts';
 import { dueDateFor } from '../../domain/dates.ts';
 import { invoiceNumber } from '../../domain/invoice-number.ts';
 import { queueMail } from '../../mail/outbox.ts';
+import { useCustomerCredit } from '../credit-notes/use-customer-credit.ts';
 import type { InvoiceDraft } from './compute-invoices.ts';
 
 export interface IssueContext {
@@ -18,6 +19,8 @@ export interface IssueContext {
   /** Hold the invoice's mail until finance approves it (review mode). */
   readonly holdMail: boolean;
   readonly replacesInvoiceId?: number;
+  /** false: the caller queues the mail (void-and-reissue's one mail, R16). */
+  readonly queueMail?: boolean;
 }
 
 export type IssueOutcome =
@@ -48,89 +51,7 @@ export async function issueInvoice(db: Db, draft: InvoiceDraft, ctx: IssueContex
   const existing = await liveInvoice(db, draft.customerId, ctx.period);
   if (existing) return { status: 'already_issued', invoiceId: existing.id, number: existing.number };
   try {
-    return await db.transaction().execute(async (trx) => {
-      const year = Number(ctx.invoiceDate.slice(0, 4));
-      const counter = await sql<{ last_number: number }>`
-        insert into invoice_counters (year, last_number) values (${year}, 1)
-        on conflict (year) do update set last_number = invoice_counters.last_number + 1
-        returning last_number
-      `.execute(trx);
-      const sequence = counter.rows[0]!.last_number;
-      const number = invoiceNumber(ctx.invoiceDate, sequence);
-      const invoice = await trx
-        .insertInto('invoices')
-        .values({
-          number,
-          year,
-          sequence,
-          customer_id: draft.customerId,
-          period: ctx.period,
-          period_end: ctx.periodEnd,
-          kind: ctx.kind,
-          invoice_date: ctx.invoiceDate,
-          due_date: dueDateFor(ctx.invoiceDate), // R8
-          messages: draft.messages,
-          parts: draft.parts,
-          subtotal: draft.subtotal,
-          tax: draft.tax,
-          total: draft.total,
-          tax_label: draft.taxRule.label,
-          dpp_hundredths: draft.dppHundredths,
-          dpp: draft.dpp,
-          deposit_balance: draft.depositBalance,
-          quota: draft.quota,
-          parts_per_day: JSON.stringify(draft.partsPerDay.map((d) => [d.date, d.parts])),
-          snapshot: ctx.snapshot,
-          template_version: CURRENT_TEMPLATE_VERSION,
-          review_state: ctx.holdMail ? 'awaiting_review' : 'approved',
-          replaces_invoice_id: ctx.replacesInvoiceId ?? null,
-          // R7: the buyer as it is at issue stays on the invoice; a later customer change does not reach it.
-          buyer_name: customerColumn<string>(draft.customerId, 'name'),
-          buyer_address: customerColumn<string | null>(draft.customerId, 'address'),
-          buyer_npwp: customerColumn<string | null>(draft.customerId, 'npwp'),
-        })
-        .returning('id')
-        .executeTakeFirstOrThrow();
-      await trx
-        .insertInto('invoice_lines')
-        .values(
-          draft.lines.map((l) => ({
-            invoice_id: invoice.id,
-            product: l.product,
-            operator: l.operator,
-            messages: l.messages,
-            parts: l.parts,
-            unit_price: l.unitPrice,
-            amount: l.amount,
-            price_list_id: l.priceListId,
-            band_min_parts: l.bandMinParts,
-          })),
-        )
-        .execute();
-      await trx
-        .insertInto('invoice_events')
-        .values({
-          invoice_id: invoice.id,
-          event: 'issued',
-          actor: ctx.actor,
-          detail: `${number}, total ${draft.total}`,
-        })
-        .execute();
-      await trx
-        .deleteFrom('invoice_parks')
-        .where('period', '=', ctx.period)
-        .where('customer_id', '=', draft.customerId)
-        .execute();
-      // The mail is queued in the same transaction: no invoice without its mail, and never twice.
-      await queueMail(trx, {
-        kind: 'invoice_issued',
-        subjectKey: `invoice:${invoice.id}`,
-        customerId: draft.customerId,
-        invoiceId: invoice.id,
-        held: ctx.holdMail,
-      });
-      return { status: 'issued' as const, invoiceId: invoice.id, number };
-    });
+    return await db.transaction().execute((trx) => issueInvoiceIn(trx, draft, ctx));
   } catch (error) {
     // Another run issued this customer's invoice between our check and our insert.
     if ((error as { code?: string }).code === '23505') {
@@ -139,4 +60,103 @@ export async function issueInvoice(db: Db, draft: InvoiceDraft, ctx: IssueContex
     }
     throw error;
   }
+}
+
+/** Issues the invoice in the caller's transaction (void-and-reissue runs it in its own, R16). */
+export async function issueInvoiceIn(
+  trx: Db,
+  draft: InvoiceDraft,
+  ctx: IssueContext,
+): Promise<{ readonly status: 'issued'; readonly invoiceId: number; readonly number: string }> {
+  const year = Number(ctx.invoiceDate.slice(0, 4));
+  const counter = await sql<{ last_number: number }>`
+        insert into invoice_counters (year, last_number) values (${year}, 1)
+        on conflict (year) do update set last_number = invoice_counters.last_number + 1
+        returning last_number
+      `.execute(trx);
+  const sequence = counter.rows[0]!.last_number;
+  const number = invoiceNumber(ctx.invoiceDate, sequence);
+  const invoice = await trx
+    .insertInto('invoices')
+    .values({
+      number,
+      year,
+      sequence,
+      customer_id: draft.customerId,
+      period: ctx.period,
+      period_end: ctx.periodEnd,
+      kind: ctx.kind,
+      invoice_date: ctx.invoiceDate,
+      due_date: dueDateFor(ctx.invoiceDate), // R8
+      messages: draft.messages,
+      parts: draft.parts,
+      subtotal: draft.subtotal,
+      tax: draft.tax,
+      total: draft.total,
+      tax_label: draft.taxRule.label,
+      dpp_hundredths: draft.dppHundredths,
+      dpp: draft.dpp,
+      deposit_balance: draft.depositBalance,
+      quota: draft.quota,
+      parts_per_day: JSON.stringify(draft.partsPerDay.map((d) => [d.date, d.parts])),
+      snapshot: ctx.snapshot,
+      template_version: CURRENT_TEMPLATE_VERSION,
+      review_state: ctx.holdMail ? 'awaiting_review' : 'approved',
+      replaces_invoice_id: ctx.replacesInvoiceId ?? null,
+      // R7: the buyer as it is at issue stays on the invoice; a later customer change does not reach it.
+      buyer_name: customerColumn<string>(draft.customerId, 'name'),
+      buyer_address: customerColumn<string | null>(draft.customerId, 'address'),
+      buyer_npwp: customerColumn<string | null>(draft.customerId, 'npwp'),
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  await trx
+    .insertInto('invoice_lines')
+    .values(
+      draft.lines.map((l) => ({
+        invoice_id: invoice.id,
+        product: l.product,
+        operator: l.operator,
+        messages: l.messages,
+        parts: l.parts,
+        unit_price: l.unitPrice,
+        amount: l.amount,
+        price_list_id: l.priceListId,
+        band_min_parts: l.bandMinParts,
+      })),
+    )
+    .execute();
+  await trx
+    .insertInto('invoice_events')
+    .values({
+      invoice_id: invoice.id,
+      event: 'issued',
+      actor: ctx.actor,
+      detail: `${number}, total ${draft.total}`,
+    })
+    .execute();
+  // R16: customer credit is used first by the next invoice.
+  await useCustomerCredit(trx, {
+    id: invoice.id,
+    customerId: draft.customerId,
+    total: draft.total,
+    date: ctx.invoiceDate,
+  });
+  await trx
+    .deleteFrom('invoice_parks')
+    .where('period', '=', ctx.period)
+    .where('customer_id', '=', draft.customerId)
+    .execute();
+  // The mail is queued in the same transaction: no invoice without its mail, and never twice. A reissue
+  // queues its own one mail instead (R16).
+  if (ctx.queueMail !== false) {
+    await queueMail(trx, {
+      kind: 'invoice_issued',
+      subjectKey: `invoice:${invoice.id}`,
+      customerId: draft.customerId,
+      invoiceId: invoice.id,
+      held: ctx.holdMail,
+    });
+  }
+  return { status: 'issued' as const, invoiceId: invoice.id, number };
 }

@@ -5,6 +5,7 @@ import type { Db } from '../../db/connect.ts';
 import {
   type AppliedPayment,
   applyPayment,
+  creditedOf,
   type InvoiceStatus,
   type PaymentSource,
 } from '../../domain/invoice-balance.ts';
@@ -14,6 +15,8 @@ export interface PayableInvoice {
   readonly id: number;
   readonly total: Rupiah;
   readonly paid_amount: Rupiah;
+  readonly credit_reduced: Rupiah;
+  readonly credit_used: Rupiah;
   readonly status: InvoiceStatus;
 }
 
@@ -34,7 +37,12 @@ export async function recordPaymentOn(
   payment: PaymentToApply,
 ): Promise<AppliedPayment & { readonly paymentId: number }> {
   const applied = applyPayment(
-    { total: invoice.total, paidAmount: invoice.paid_amount, status: invoice.status },
+    {
+      total: invoice.total,
+      paidAmount: invoice.paid_amount,
+      credited: creditedOf(invoice),
+      status: invoice.status,
+    },
     payment.amount,
     payment.source,
   );

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { DB } from '../../db/schema.ts';
-import { OPEN_STATUSES, openAmount } from '../../domain/invoice-balance.ts';
+import { creditedOf, OPEN_STATUSES, openAmount } from '../../domain/invoice-balance.ts';
 
 export interface OpenInvoice {
   readonly id: number;
@@ -19,7 +19,7 @@ export async function overdueOpenInvoices(
 ): Promise<ReadonlyArray<OpenInvoice>> {
   const rows = await db
     .selectFrom('invoices')
-    .select(['id', 'number', 'total', 'paid_amount'])
+    .select(['id', 'number', 'total', 'paid_amount', 'credit_reduced', 'credit_used'])
     .where('customer_id', '=', customerId)
     .where('status', 'in', OPEN_STATUSES)
     .where('invoice_date', '<', `${date.slice(0, 7)}-01`)
@@ -30,7 +30,7 @@ export async function overdueOpenInvoices(
     .map((r) => ({
       id: r.id,
       number: r.number,
-      open: openAmount({ total: r.total, paidAmount: r.paid_amount }),
+      open: openAmount({ total: r.total, paidAmount: r.paid_amount, credited: creditedOf(r) }),
     }))
     .filter((r) => r.open > 0);
 }

@@ -1,6 +1,6 @@
 import type { Db } from '../../db/connect.ts';
 import type { InvoiceStatus } from '../../db/schema.ts';
-import { openAmount } from '../../domain/invoice-balance.ts';
+import { creditedOf, openAmount } from '../../domain/invoice-balance.ts';
 import { formatRupiah, type Rupiah } from '../../domain/money.ts';
 import { queueMail } from '../../mail/outbox.ts';
 import { liftSuspensions } from '../accounts/suspensions.ts';
@@ -43,7 +43,11 @@ export async function recordPayment(db: Db, input: PaymentInput): Promise<Paymen
   const ref = input.ref?.trim() ? input.ref.trim() : null;
   return db.transaction().execute(async (trx) => {
     const invoice = await lockInvoice(trx, input.invoiceNumber);
-    const open = openAmount({ total: invoice.total, paidAmount: invoice.paid_amount });
+    const open = openAmount({
+      total: invoice.total,
+      paidAmount: invoice.paid_amount,
+      credited: creditedOf(invoice),
+    });
     const result = (outcome: PaymentRecorded['outcome'], openAfter: Rupiah, status: InvoiceStatus) => ({
       outcome,
       invoice_number: invoice.number,
@@ -102,6 +106,8 @@ async function lockInvoice(trx: Db, invoiceNumber: string) {
       'i.customer_id',
       'i.total',
       'i.paid_amount',
+      'i.credit_reduced',
+      'i.credit_used',
       'i.status',
       'i.invoice_date',
       'c.code',
@@ -190,6 +196,8 @@ export async function listPayments(
       'i.status',
       'i.total',
       'i.paid_amount',
+      'i.credit_reduced',
+      'i.credit_used',
     ])
     .orderBy('p.paid_on', 'desc')
     .orderBy('p.id', 'desc');
@@ -204,6 +212,6 @@ export async function listPayments(
     method: r.method,
     ref: r.ref,
     invoice_status: r.status,
-    invoice_open: r.total - r.paid_amount,
+    invoice_open: openAmount({ total: r.total, paidAmount: r.paid_amount, credited: creditedOf(r) }),
   }));
 }

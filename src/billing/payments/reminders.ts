@@ -1,7 +1,8 @@
+import { sql } from 'kysely';
 import type pg from 'pg';
 import type { Db } from '../../db/connect.ts';
 import { addDays, isIsoDate } from '../../domain/dates.ts';
-import { OPEN_STATUSES, openAmount } from '../../domain/invoice-balance.ts';
+import { creditedOf, OPEN_STATUSES, openAmount } from '../../domain/invoice-balance.ts';
 import { queueMail } from '../../mail/outbox.ts';
 import { BillingRefused } from '../billing-refused.ts';
 import { withJobLock } from '../job-lock.ts';
@@ -46,10 +47,20 @@ export async function queueReminders(db: Db, opts: ReminderOptions): Promise<Rem
   const candidates = await db
     .selectFrom('invoices as i')
     .innerJoin('customers as c', 'c.id', 'i.customer_id')
-    .select(['i.id', 'i.number', 'i.customer_id', 'i.due_date', 'i.total', 'i.paid_amount', 'c.code'])
+    .select([
+      'i.id',
+      'i.number',
+      'i.customer_id',
+      'i.due_date',
+      'i.total',
+      'i.paid_amount',
+      'i.credit_reduced',
+      'i.credit_used',
+      'c.code',
+    ])
     .where('i.status', 'in', OPEN_STATUSES)
     .where('i.review_state', '=', 'approved')
-    .whereRef('i.paid_amount', '<', 'i.total')
+    .where(sql<boolean>`i.paid_amount + i.credit_reduced + i.credit_used < i.total`)
     .where((eb) =>
       eb.or([
         eb.and([eb('i.due_date', '>=', beforeFrom), eb('i.due_date', '<=', beforeTo)]),
@@ -76,7 +87,7 @@ export async function queueReminders(db: Db, opts: ReminderOptions): Promise<Rem
           invoice_number: i.number,
           customer_code: i.code,
           due_date: i.due_date,
-          open: openAmount({ total: i.total, paidAmount: i.paid_amount }),
+          open: openAmount({ total: i.total, paidAmount: i.paid_amount, credited: creditedOf(i) }),
         });
       }
     }

@@ -218,8 +218,9 @@ describe('the monthly run', () => {
   it('R8/R14: the register and the detail follow DESIGN §2 exactly and reconcile to the rupiah', async () => {
     const folder = path.join(out.outDir, '2026-10');
     const register = await readFile(path.join(folder, 'register.csv'), 'utf8');
+    // R16: DESIGN §2's header stays a prefix; the credit columns follow it.
     expect(register.split('\n')[0]).toBe(
-      'invoice_number,customer_code,customer_name,period,invoice_date,due_date,messages,parts,subtotal,tax,total,status,pdf,detail_csv',
+      'invoice_number,customer_code,customer_name,period,invoice_date,due_date,messages,parts,subtotal,tax,total,status,pdf,detail_csv,credited,open',
     );
     const golden = await readFile(
       new URL('../../golden/register-2026-10.csv', import.meta.url),
@@ -334,7 +335,7 @@ describe('the monthly run', () => {
     const folder = path.join(out.outDir, '2026-10', 'dry-run');
     expect(existsSync(path.join(folder, 'register.csv'))).toBe(true);
     expect((await readFile(path.join(folder, 'register.csv'), 'utf8')).split('\n')[1]).toMatch(
-      /^DRAFT-DRY,DRY,.*,draft,DRAFT_DRY.pdf,DRAFT_DRY-detail.csv$/,
+      /^DRAFT-DRY,DRY,.*,draft,DRAFT_DRY.pdf,DRAFT_DRY-detail.csv,0,\d+$/,
     );
   });
 });
