@@ -99,7 +99,7 @@ const program = new Command('invoice')
       else if (nothingToBill) {
         const who = opts.customer === undefined ? 'No customer has' : `Customer ${opts.customer} has no`;
         console.log(
-          `${who} billable usage in ${month}: nothing to bill, no invoice issued (exit code 3).${summary.skipped.length > 0 ? ` ${summary.skipped.length} customer(s) had only messages that are not billable (R2).` : ''}`,
+          `${who} billable usage in ${month}: nothing to bill, no invoice issued (exit code 3).${summary.skipped.length > 0 ? ` ${summary.skipped.length} customer(s) without billable usage (R2, R7).` : ''}`,
         );
       } else printSummary(summary, cfg.reviewBeforeSending);
       if (summary.parked.length > 0) process.exitCode = 2;
