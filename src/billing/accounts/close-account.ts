@@ -265,6 +265,8 @@ async function refundDeposit(trx: Db, customerId: number, step: ClosingStep): Pr
     .select('balance')
     .where('customer_id', '=', customerId)
     .executeTakeFirstOrThrow();
+  // R16: customer credit is paid out only now, at closing, with the rest of the deposit.
+  const credit = await refundCustomerCredit(trx, customerId, step.date);
   if (balance > 0) {
     await trx
       .insertInto('deposit_ledger')
@@ -276,10 +278,30 @@ async function refundDeposit(trx: Db, customerId: number, step: ClosingStep): Pr
         ref: `refund on closing, due ${step.refundDue}`,
       })
       .execute();
+  }
+  const refund = balance + credit;
+  if (refund > 0) {
     await trx
       .insertInto('refunds')
-      .values({ customer_id: customerId, amount: balance, closing_date: step.date, due_date: step.refundDue })
+      .values({ customer_id: customerId, amount: refund, closing_date: step.date, due_date: step.refundDue })
       .execute();
   }
-  return balance;
+  return refund;
+}
+
+/** R16: the customer credit left at closing leaves the credit ledger, to be refunded; returns the amount. */
+async function refundCustomerCredit(trx: Db, customerId: number, date: string): Promise<Rupiah> {
+  const row = await trx
+    .selectFrom('customer_credit_balances')
+    .select('balance')
+    .where('customer_id', '=', customerId)
+    .executeTakeFirst();
+  const credit = row?.balance ?? 0;
+  if (credit > 0) {
+    await trx
+      .insertInto('customer_credit_ledger')
+      .values({ customer_id: customerId, entry_date: date, kind: 'refund', amount: -credit })
+      .execute();
+  }
+  return credit;
 }

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { closeAccount } from '../../../src/billing/accounts/close-account.ts';
 import { BillingRefused } from '../../../src/billing/billing-refused.ts';
 import { createCreditNote } from '../../../src/billing/credit-notes/issue-credit-note.ts';
 import {
@@ -57,8 +58,8 @@ beforeAll(async () => {
   t = await createTestDatabase();
   database = { db: t.db, pool: t.pool, safeUrl: 'test', close: async () => {} };
   config = { ...loadConfig({}), outDir: await tempDir('tagih-cn-') };
-  await addCustomers(t.db, ['RACE', 'PAID', 'NEXT'], 10_000_000);
-  for (const code of ['RACE', 'PAID', 'NEXT']) {
+  await addCustomers(t.db, ['RACE', 'PAID', 'NEXT', 'SHUT'], 10_000_000);
+  for (const code of ['RACE', 'PAID', 'NEXT', 'SHUT']) {
     await insertMessages(t.db, { customer: code, count: 100, from: '2026-10-10T10:00:00+07:00' });
   }
   await insertMessages(t.db, { customer: 'NEXT', count: 10, from: '2026-11-10T10:00:00+07:00' });
@@ -183,5 +184,33 @@ describe('R16 credit notes', () => {
         actor: 't',
       }),
     ).rejects.toThrow(/still open/);
+  });
+
+  it('R13/R16: customer credit is refunded only at closure, with the rest of the deposit', async () => {
+    const inv = await invoiceOf('SHUT', '2026-10-01');
+    await recordPayment(t.db, {
+      invoiceNumber: inv.number,
+      amount: inv.total,
+      date: '2026-11-05',
+      ref: null,
+      actor: 't',
+    });
+    const note = await credit(inv.id, 20_000);
+    const customer = await customerId(t.db, 'SHUT');
+    expect(await customerCreditBalance(t.db, customer)).toBe(note.total);
+    await closeAccount(database, config, {
+      customerCode: 'SHUT',
+      date: '2026-11-16',
+      now: NOW,
+      actor: 'test',
+      holdMail: false,
+    });
+    const refund = await t.db
+      .selectFrom('refunds')
+      .selectAll()
+      .where('customer_id', '=', customer)
+      .executeTakeFirstOrThrow();
+    expect(refund.amount).toBe(10_000_000 + note.total);
+    expect(await customerCreditBalance(t.db, customer)).toBe(0);
   });
 });
