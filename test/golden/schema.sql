@@ -10,14 +10,15 @@ function invoices_buyer_snapshot() returns trigger: begin if new.buyer_name is n
 function merge_delivery_status(cur smallint, inc smallint) returns smallint: select case when cur is null then inc when inc is null then cur when cur in (5, 6) then cur when inc in (5, 6) then inc when delivery_status_rank(inc) > delivery_status_rank(cur) then inc else cur end
 function quota_for(deposit_balance bigint, quota_override bigint) returns bigint: select coalesce(quota_override, 2 * deposit_balance)
 
-table customer_changes.id bigint not null identity
-table customer_changes.customer_id bigint not null
-table customer_changes.field text not null
-table customer_changes.old_value text
-table customer_changes.new_value text
-table customer_changes.actor text not null
-table customer_changes.source text not null
-table customer_changes.changed_at timestamp with time zone not null default now()
+table api_keys.id bigint not null identity
+table api_keys.kind text not null
+table api_keys.name text not null
+table api_keys.customer_id bigint
+table api_keys.key_hash bytea not null
+table api_keys.key_prefix text not null
+table api_keys.created_at timestamp with time zone not null default now()
+table api_keys.revoked_at timestamp with time zone
+table api_keys.last_balance_check_at timestamp with time zone
 table credit_note_counters.year integer not null
 table credit_note_counters.last_number integer not null
 table credit_note_lines.credit_note_id bigint not null
@@ -44,6 +45,16 @@ table credit_notes.reduced_open bigint not null default 0
 table credit_notes.to_credit bigint not null default 0
 table credit_notes.actor text not null
 table credit_notes.created_at timestamp with time zone not null default now()
+table customer_api_ips.customer_id bigint not null
+table customer_api_ips.network cidr not null
+table customer_changes.id bigint not null identity
+table customer_changes.customer_id bigint not null
+table customer_changes.field text not null
+table customer_changes.old_value text
+table customer_changes.new_value text
+table customer_changes.actor text not null
+table customer_changes.source text not null
+table customer_changes.changed_at timestamp with time zone not null default now()
 view customer_credit_balances.customer_id bigint
 view customer_credit_balances.customer_code text
 view customer_credit_balances.balance bigint
@@ -289,8 +300,13 @@ table tax_rules.dpp_denominator integer not null
 table tax_rules.rounding text not null default 'floor'::text
 table tax_rules.round_dpp_first boolean not null default false
 
-constraint customer_changes.customer_changes_customer_id_fkey FOREIGN KEY (customer_id) REFERENCES customers(id)
-constraint customer_changes.customer_changes_pkey PRIMARY KEY (id)
+constraint api_keys.api_keys_check CHECK (((kind = 'customer'::text) = (customer_id IS NOT NULL)))
+constraint api_keys.api_keys_customer_id_fkey FOREIGN KEY (customer_id) REFERENCES customers(id)
+constraint api_keys.api_keys_key_hash_check CHECK ((length(key_hash) = 32))
+constraint api_keys.api_keys_key_hash_key UNIQUE (key_hash)
+constraint api_keys.api_keys_kind_check CHECK ((kind = ANY (ARRAY['gateway'::text, 'customer'::text])))
+constraint api_keys.api_keys_name_check CHECK ((btrim(name) <> ''::text))
+constraint api_keys.api_keys_pkey PRIMARY KEY (id)
 constraint credit_note_counters.credit_note_counters_last_number_check CHECK ((last_number >= 0))
 constraint credit_note_counters.credit_note_counters_pkey PRIMARY KEY (year)
 constraint credit_note_lines.credit_note_lines_amount_check CHECK ((amount > 0))
@@ -314,6 +330,10 @@ constraint credit_notes.credit_notes_subtotal_check CHECK ((subtotal > 0))
 constraint credit_notes.credit_notes_tax_check CHECK ((tax >= 0))
 constraint credit_notes.credit_notes_to_credit_check CHECK ((to_credit >= 0))
 constraint credit_notes.credit_notes_year_sequence_key UNIQUE (year, sequence)
+constraint customer_api_ips.customer_api_ips_customer_id_fkey FOREIGN KEY (customer_id) REFERENCES customers(id)
+constraint customer_api_ips.customer_api_ips_pkey PRIMARY KEY (customer_id, network)
+constraint customer_changes.customer_changes_customer_id_fkey FOREIGN KEY (customer_id) REFERENCES customers(id)
+constraint customer_changes.customer_changes_pkey PRIMARY KEY (id)
 constraint customer_credit_ledger.customer_credit_ledger_amount_check CHECK ((amount <> 0))
 constraint customer_credit_ledger.customer_credit_ledger_balance_after_check CHECK ((balance_after >= 0))
 constraint customer_credit_ledger.customer_credit_ledger_check CHECK ((((kind = 'credit_note'::text) AND (amount > 0) AND (credit_note_id IS NOT NULL)) OR ((kind = 'used'::text) AND (amount < 0) AND (invoice_id IS NOT NULL)) OR ((kind = 'refund'::text) AND (amount < 0))))
@@ -363,8 +383,7 @@ constraint holidays.holidays_kind_check CHECK ((kind = ANY (ARRAY['holiday'::tex
 constraint holidays.holidays_pkey PRIMARY KEY (day)
 constraint invoice_counters.invoice_counters_last_number_check CHECK ((last_number >= 0))
 constraint invoice_counters.invoice_counters_pkey PRIMARY KEY (year)
-constraint invoice_events.invoice_events_event_check CHECK ((event = ANY (ARRAY['issued'::text, 'approved'::text, 'held'::text, 'released'::text, 'voided'::text, 'reissued'::text, 'replaced'::text, 'payment'::text, 'settled_from_deposit'::text])))
-constraint invoice_events.invoice_events_event_check CHECK ((event = ANY (ARRAY['issued'::text, 'approved'::text, 'held'::text, 'voided'::text, 'reissued'::text, 'replaced'::text, 'payment'::text, 'settled_from_deposit'::text, 'credit_note'::text, 'credit_used'::text])))
+constraint invoice_events.invoice_events_event_check CHECK ((event = ANY (ARRAY['issued'::text, 'approved'::text, 'held'::text, 'released'::text, 'voided'::text, 'reissued'::text, 'replaced'::text, 'payment'::text, 'settled_from_deposit'::text, 'credit_note'::text, 'credit_used'::text])))
 constraint invoice_events.invoice_events_invoice_id_fkey FOREIGN KEY (invoice_id) REFERENCES invoices(id)
 constraint invoice_events.invoice_events_pkey PRIMARY KEY (id)
 constraint invoice_lines.invoice_lines_amount_check CHECK ((amount >= 0))
@@ -472,14 +491,18 @@ constraint tax_rules.tax_rules_pkey PRIMARY KEY (id)
 constraint tax_rules.tax_rules_rate_percent_check CHECK (((rate_percent >= 0) AND (rate_percent <= 100)))
 constraint tax_rules.tax_rules_rounding_check CHECK ((rounding = ANY (ARRAY['floor'::text, 'half_up'::text])))
 
-index CREATE INDEX customer_changes_customer ON customer_changes USING btree (customer_id, id)
-index CREATE UNIQUE INDEX customer_changes_pkey ON customer_changes USING btree (id)
+index CREATE UNIQUE INDEX api_keys_key_hash_key ON api_keys USING btree (key_hash)
+index CREATE UNIQUE INDEX api_keys_one_gateway_name ON api_keys USING btree (name) WHERE ((kind = 'gateway'::text) AND (revoked_at IS NULL))
+index CREATE UNIQUE INDEX api_keys_pkey ON api_keys USING btree (id)
 index CREATE UNIQUE INDEX credit_note_counters_pkey ON credit_note_counters USING btree (year)
 index CREATE UNIQUE INDEX credit_note_lines_pkey ON credit_note_lines USING btree (credit_note_id, product, operator)
 index CREATE INDEX credit_notes_invoice ON credit_notes USING btree (invoice_id, id)
 index CREATE UNIQUE INDEX credit_notes_number_key ON credit_notes USING btree (number)
 index CREATE UNIQUE INDEX credit_notes_pkey ON credit_notes USING btree (id)
 index CREATE UNIQUE INDEX credit_notes_year_sequence_key ON credit_notes USING btree (year, sequence)
+index CREATE UNIQUE INDEX customer_api_ips_pkey ON customer_api_ips USING btree (customer_id, network)
+index CREATE INDEX customer_changes_customer ON customer_changes USING btree (customer_id, id)
+index CREATE UNIQUE INDEX customer_changes_pkey ON customer_changes USING btree (id)
 index CREATE INDEX customer_credit_ledger_customer ON customer_credit_ledger USING btree (customer_id, id)
 index CREATE UNIQUE INDEX customer_credit_ledger_pkey ON customer_credit_ledger USING btree (id)
 index CREATE UNIQUE INDEX customer_credit_used_once ON customer_credit_ledger USING btree (invoice_id) WHERE (kind = 'used'::text)
