@@ -3,6 +3,7 @@ import * as core from './2026-11-27-01-core.ts';
 import * as referenceData from './2026-11-27-02-reference-data.ts';
 import * as invoicePartsPerDay from './2026-11-27-03-invoice-parts-per-day.ts';
 import * as oneHome from './2026-12-01-01-one-home.ts';
+import * as prepaid from './2026-12-01-14-prepaid.ts';
 
 /** Every migration, in order. A static list: FileMigrationProvider cannot import .ts under vitest. */
 export const migrations: Readonly<Record<string, Migration>> = {
@@ -10,4 +11,5 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '2026-11-27-02-reference-data': referenceData,
   '2026-11-27-03-invoice-parts-per-day': invoicePartsPerDay,
   '2026-12-01-01-one-home': oneHome,
+  '2026-12-01-14-prepaid': prepaid,
 };

@@ -1,5 +1,7 @@
 import { Command } from 'commander';
 import { sql } from 'kysely';
+import { refusalsAs } from '../billing/billing-refused.ts';
+import { changePlan } from '../billing/prepaid/change-plan.ts';
 import { parseCustomerInput } from '../customers/customer-input.ts';
 import { CustomerFileError, importCustomersCsv, saveCustomers } from '../customers/save-customers.ts';
 import { formatRupiah } from '../domain/money.ts';
@@ -44,7 +46,11 @@ program
   .requiredOption('--code <code>', 'customer code, e.g. ACME')
   .requiredOption('--name <name>', 'company name as it appears on the invoice')
   .requiredOption('--email <email...>', 'billing email address(es)')
-  .requiredOption('--deposit <rupiah>', 'guarantee deposit in whole rupiah (R9: at least the minimum)')
+  .option(
+    '--deposit <rupiah>',
+    'guarantee deposit in whole rupiah (R9: at least the minimum; none for prepaid)',
+  )
+  .option('--plan <plan>', 'postpaid (default) or prepaid (R15: a top-up balance, no guarantee deposit)')
   .option('--address <address>', 'billing address')
   .option('--npwp <npwp>', 'tax number (NPWP)')
   .option('--paper-invoice', 'also send a paper invoice by courier')
@@ -58,7 +64,8 @@ program
         code: opts.code as string,
         name: opts.name as string,
         email: (opts.email as string[]).join(';'),
-        deposit: opts.deposit as string,
+        deposit: (opts.deposit as string | undefined) ?? '',
+        plan: opts.plan as string | undefined,
         address: opts.address as string | undefined,
         npwp: opts.npwp as string | undefined,
         paper_invoice: opts.paperInvoice ? 'yes' : 'no',
@@ -82,6 +89,23 @@ program
             ? `Added ${parsed.customer.code}.`
             : `${parsed.customer.code} already exists, unchanged.`,
         );
+    });
+  });
+
+program
+  .command('plan')
+  .argument('<code>', 'customer code')
+  .argument('<plan>', 'postpaid or prepaid')
+  .description('Change the plan of a customer (R15); a prepaid account is opened with no balance')
+  .action(async (code: string, plan: string) => {
+    if (plan !== 'postpaid' && plan !== 'prepaid')
+      throw new UserError(`Plan '${plan}' must be postpaid or prepaid.`);
+    await withDatabase(config(), async ({ database }) => {
+      const changed = await refusalsAs(
+        (m) => new UserError(m),
+        () => changePlan(database.db, code, plan),
+      );
+      console.log(changed ? `${code} is now ${plan}.` : `${code} is already ${plan}; nothing changed.`);
     });
   });
 

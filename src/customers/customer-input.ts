@@ -10,10 +10,15 @@ export interface CustomerInput {
   readonly npwp: string | null;
   readonly paperInvoice: boolean;
   readonly quotaOverride: number | null;
+  /** R15: 'prepaid' tops up a balance and holds no guarantee deposit; 'postpaid' (the default) is invoiced monthly. */
+  readonly plan?: Plan;
 }
 
+export type Plan = 'postpaid' | 'prepaid';
+export const PLANS: ReadonlyArray<Plan> = ['postpaid', 'prepaid'];
+
 export const REQUIRED_COLUMNS = ['code', 'name', 'email', 'deposit'] as const;
-export const OPTIONAL_COLUMNS = ['address', 'npwp', 'paper_invoice', 'quota_override'] as const;
+export const OPTIONAL_COLUMNS = ['address', 'npwp', 'paper_invoice', 'quota_override', 'plan'] as const;
 
 const EMAIL = /^[^\s@<>,;"]+@[^\s@<>,;"]+\.[^\s@<>,;"]+$/;
 const CODE = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,31}$/;
@@ -46,10 +51,17 @@ export function parseCustomerInput(
     .filter(Boolean);
   if (emails.length === 0) reasons.push('email is missing');
   for (const e of emails) if (!EMAIL.test(e)) reasons.push(`email '${e}' is not an email address`);
-  const deposit = parseRupiah((row.deposit ?? '').trim());
+  const plan = ((row.plan ?? '').trim().toLowerCase() || 'postpaid') as Plan;
+  if (!PLANS.includes(plan)) reasons.push(`plan '${row.plan}' must be postpaid or prepaid`);
+  // R15: a prepaid customer needs no guarantee deposit (and holds none: its money is the top-up balance).
+  const depositText = (row.deposit ?? '').trim();
+  const deposit = plan === 'prepaid' && depositText === '' ? 0 : parseRupiah(depositText);
   if (deposit === null)
     reasons.push(`deposit '${row.deposit ?? ''}' is not a whole rupiah amount (e.g. 10000000)`);
-  else if (deposit < minimumDeposit) {
+  else if (plan === 'prepaid') {
+    if (deposit !== 0)
+      reasons.push('a prepaid customer holds no guarantee deposit (R15): leave deposit empty and record a top-up');
+  } else if (deposit < minimumDeposit) {
     reasons.push(
       `deposit ${formatRupiah(deposit)} is below the minimum guarantee deposit of ${formatRupiah(minimumDeposit)} (R9)`,
     );
@@ -74,6 +86,7 @@ export function parseCustomerInput(
       npwp: (row.npwp ?? '').trim() || null,
       paperInvoice: paper!,
       quotaOverride,
+      plan,
     },
   };
 }
@@ -88,5 +101,6 @@ export function differences(a: CustomerInput, b: CustomerInput): ReadonlyArray<s
   if (a.npwp !== b.npwp) out.push('npwp');
   if (a.paperInvoice !== b.paperInvoice) out.push('paper_invoice');
   if (a.quotaOverride !== b.quotaOverride) out.push('quota_override');
+  if ((a.plan ?? 'postpaid') !== (b.plan ?? 'postpaid')) out.push('plan');
   return out;
 }

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { parse } from 'csv-parse/sync';
 import { sql } from 'kysely';
+import { openPrepaidAccount } from '../billing/prepaid/prepaid-account.ts';
 import type { Db } from '../db/connect.ts';
 import {
   type CustomerInput,
@@ -35,6 +36,7 @@ async function existing(db: Db, codes: ReadonlyArray<string>): Promise<Map<strin
       'c.npwp',
       'c.paper_invoice',
       'c.quota_override',
+      'c.billing',
       sql<number>`coalesce((select l.amount from deposit_ledger l where l.customer_id = c.id and l.kind = 'deposit' order by l.id limit 1), 0)::bigint`.as(
         'deposit',
       ),
@@ -53,6 +55,7 @@ async function existing(db: Db, codes: ReadonlyArray<string>): Promise<Map<strin
         npwp: r.npwp,
         paperInvoice: r.paper_invoice,
         quotaOverride: r.quota_override,
+        plan: r.billing,
       },
     ]),
   );
@@ -70,11 +73,16 @@ async function insertCustomer(db: Db, c: CustomerInput, today: string, ref: stri
         npwp: c.npwp,
         paper_invoice: c.paperInvoice,
         quota_override: c.quotaOverride,
+        billing: c.plan ?? 'postpaid',
       })
       .onConflict((oc) => oc.column('code').doNothing())
       .returning('id')
       .executeTakeFirst();
     if (!inserted) return false;
+    if (c.plan === 'prepaid') {
+      await openPrepaidAccount(trx, inserted.id); // R15: no guarantee deposit, a balance instead
+      return true;
+    }
     // R9: the deposit column opens the customer's guarantee deposit ledger, once.
     await trx
       .insertInto('deposit_ledger')

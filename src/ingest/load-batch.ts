@@ -4,6 +4,7 @@ import { pipeline } from 'node:stream/promises';
 import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { type DeliveryStatus, isDeliveryStatus, mergeDeliveryStatus } from '../domain/delivery-status.ts';
+import { reconcilePrepaidCharges } from '../billing/prepaid/reconcile-charges.ts';
 import { wibDateOf } from '../domain/period.ts';
 import type { ReportRow, SendRow } from './parse-line.ts';
 
@@ -329,6 +330,7 @@ export async function loadBatch(
       reportsApplied += result.rows[0]?.applied ?? 0;
       reportsWaiting += result.rows[0]?.waiting ?? 0;
     }
+    await reconcilePrepaidCharges(client, [...batch.sends, ...batch.reports].map((s) => s.row.sendingId)); // R15
     const conflicts: StagedRejection[] = batch.sends
       .filter((s) => conflictLines.has(s.lineNo))
       .map((s) => ({ file: batch.file, lineNo: s.lineNo, raw: s.raw, reason: CONFLICT_REASON }));

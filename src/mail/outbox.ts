@@ -11,7 +11,11 @@ export type MailKind =
   | 'payment_received'
   | 'account_closed'
   | 'reminder_before_due'
-  | 'reminder_overdue';
+  | 'reminder_overdue'
+  | 'prepaid_topup'
+  | 'prepaid_forfeit_warning'
+  | 'prepaid_forfeited'
+  | 'prepaid_statement';
 
 /**
  * The payload each notice kind's template needs (amounts whole rupiah, dates 'YYYY-MM-DD', months 'YYYY-MM').
@@ -36,6 +40,21 @@ export interface MailPayloads {
     refund_amount: number;
     refund_due_date: string;
   };
+  // R15 prepaid notices; `files` are attachments, paths relative to the out folder.
+  readonly prepaid_topup: {
+    receipt_number: string;
+    topup_date: string;
+    amount: number;
+    tax: number;
+    total: number;
+    price_per_part: number;
+    expires_on: string;
+    balance_after: number;
+    files: string[];
+  };
+  readonly prepaid_forfeit_warning: { forfeit_on: string; cause: 'expiry' | 'inactivity'; balance: number; days: number };
+  readonly prepaid_forfeited: { forfeit_on: string; cause: 'expiry' | 'inactivity' | 'closure'; amount: number };
+  readonly prepaid_statement: { month: string; opening: number; closing: number; expires_on: string | null; files: string[] };
 }
 
 /** Invoice kinds: built from their invoice, no payload. */
@@ -55,6 +74,10 @@ export interface MailSubjects {
   readonly suspended_unpaid: `unpaid:${number}:${string}`;
   readonly payment_received: `payment:${number}`;
   readonly account_closed: `closed:${number}`;
+  readonly prepaid_topup: `topup:${number}`;
+  readonly prepaid_forfeit_warning: `forfeit-warning:${number}:${string}:${number}`;
+  readonly prepaid_forfeited: `forfeit:${number}:${string}`;
+  readonly prepaid_statement: `statement:${number}:${string}`;
 }
 
 interface QueuedMailOf<K extends MailKind> {

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import type { Selectable } from 'kysely';
 import type { Config } from '../config.ts';
 import type { Database } from '../db/connect.ts';
@@ -42,7 +43,21 @@ const KINDS: ReadonlySet<string> = new Set<MailKind>([
   'suspended_unpaid',
   'payment_received',
   'account_closed',
+  'prepaid_topup',
+  'prepaid_forfeit_warning',
+  'prepaid_forfeited',
+  'prepaid_statement',
 ]);
+
+/** R15: a prepaid notice names its PDF and CSV (relative to the out folder), attached as they are on disk. */
+function payloadFiles(config: Config, payload: Readonly<Record<string, unknown>>): ReadonlyArray<MailAttachment> {
+  const files = Array.isArray(payload.files) ? payload.files.filter((f) => typeof f === 'string') : [];
+  return files.map((file: string) => ({
+    filename: path.basename(file),
+    contentType: file.endsWith('.pdf') ? 'application/pdf' : 'text/csv',
+    path: path.join(config.outDir, file),
+  }));
+}
 
 async function loadCustomer(database: Database, row: OutboxRow) {
   if (row.customer_id === null) {
@@ -126,6 +141,7 @@ export async function renderMail(database: Database, config: Config, row: Outbox
     });
   } else {
     view = mailView({ kind, config, customer: { code: customer.code, name }, payload });
+    attachments = payloadFiles(config, payload);
   }
   const rendered = renderTemplate(kind, view);
   return {
