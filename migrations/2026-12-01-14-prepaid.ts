@@ -80,7 +80,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       unit_price bigint not null check (unit_price > 0),
       due bigint not null check (due >= 0),
       charged bigint not null check (charged >= 0 and charged <= due),
-      shortfall bigint generated always as (due - charged) stored,
+      shortfall bigint not null generated always as (due - charged) stored,
       charged_on date not null,
       given_back bigint not null default 0 check (given_back >= 0),
       given_back_on date,

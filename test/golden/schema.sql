@@ -161,7 +161,7 @@ table prepaid_charges.customer_id bigint not null
 table prepaid_charges.unit_price bigint not null
 table prepaid_charges.due bigint not null
 table prepaid_charges.charged bigint not null
-table prepaid_charges.shortfall bigint generated ((due - charged))
+table prepaid_charges.shortfall bigint not null generated ((due - charged))
 table prepaid_charges.charged_on date not null
 table prepaid_charges.given_back bigint not null default 0
 table prepaid_charges.given_back_on date
