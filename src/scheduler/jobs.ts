@@ -5,6 +5,7 @@
 import { runSettlement } from '../billing/deposit/settle.ts';
 import { tryJobLock } from '../billing/job-lock.ts';
 import { runReminders } from '../billing/payments/reminders.ts';
+import { runPrepaidForfeiture } from '../billing/prepaid/forfeit.ts';
 import { runQuotaCheck } from '../billing/quota/quota.ts';
 import { runRollup } from '../billing/quota/rollup.ts';
 import type { Config } from '../config.ts';
@@ -137,6 +138,17 @@ export const JOBS: Readonly<Record<JobName, JobRunner>> = {
     );
     const mail = summary.queued.length > 0 ? await mailAfter(ctx) : {};
     return { outcome: 'ok', counts: { ...reminderCounts(summary), ...mail } };
+  },
+
+  async prepaid(ctx) {
+    // R15: as of today; a catch-up books each forfeiture on the day it was due.
+    const summary = await tryJobLock(ctx.database.pool, 'prepaid', () =>
+      runPrepaidForfeiture(ctx.database.db, wibDateOf(ctx.now)),
+    );
+    if (summary === null) return { outcome: 'skipped', counts: { reason: 'another prepaid run is running' } };
+    const mail: JobCounts = summary.forfeited.length + summary.warned.length > 0 ? await mailAfter(ctx) : {};
+    const counts: JobCounts = { forfeited: summary.forfeited.length, warned: summary.warned.length, ...mail };
+    return { outcome: 'ok', counts };
   },
 
   async mail(ctx) {
