@@ -5,10 +5,11 @@ import { BankFileError } from '../billing/payments/bank-mutation-csv.ts';
 import { importTopups } from '../billing/prepaid/import-topups.ts';
 import { listTopups } from '../billing/prepaid/list-topups.ts';
 import { writeReceiptPdf } from '../billing/prepaid/receipt-file.ts';
+import { issueStatements } from '../billing/prepaid/statements.ts';
 import { recordTopup } from '../billing/prepaid/top-up.ts';
 import { formatRupiah } from '../domain/money.ts';
-import { wibDateOf } from '../domain/period.ts';
-import { amountOption, isoDateOption, table } from './options.ts';
+import { lastFinishedMonth, wibDateOf } from '../domain/period.ts';
+import { amountOption, isoDateOption, monthOption, table } from './options.ts';
 import { config, printJson, runProgram, UserError, withDatabase } from './run-command.ts';
 
 const program = new Command('topups').description(
@@ -105,6 +106,25 @@ program
         console.log(`  line ${r.line}${r.customer_code ? ` (${r.customer_code})` : ''}: ${r.reason}`);
     }
     if (results.some((r) => r.outcome === 'refused')) process.exitCode = 2;
+  });
+
+program
+  .command('statements')
+  .option('--month <YYYY-MM>', 'the month (default: the last finished one)')
+  .option('--json', 'print the result as JSON')
+  .description(
+    'Write and mail the LAPORAN SALDO (PDF + detail CSV) of every prepaid account with activity or a balance in the month; the scheduler does this on the 1st. Once per account and month.',
+  )
+  .action(async (opts: { month?: string; json?: boolean }) => {
+    const month = opts.month === undefined ? lastFinishedMonth(new Date()) : monthOption(opts.month);
+    const cfg = config();
+    const summary = await withDatabase(cfg, ({ database }) => issueStatements(database, cfg, month));
+    if (opts.json) return printJson(summary);
+    console.log(
+      `${month}: ${summary.issued.length} statements written and queued, ${summary.already} already sent.`,
+    );
+    for (const s of summary.issued)
+      console.log(`  ${s.customer_code}: closing ${formatRupiah(s.closing)} – ${s.pdf}`);
   });
 
 await runProgram(program);

@@ -2,6 +2,7 @@
 // invoice's style (src/documents/pdf-pen.ts). Pure rendering: plain values in, PDF bytes out, the same bytes for
 // the same values.
 import PDFDocument from 'pdfkit';
+import { formatDateId } from '../domain/indonesian-dates.ts';
 import { formatRupiah } from '../domain/money.ts';
 import {
   ACCENT,
@@ -111,9 +112,11 @@ export async function renderPrepaidPdf(data: PrepaidPdfData): Promise<Buffer> {
     doc.on('error', reject);
   });
   write(doc, data.seller.name, LEFT, TOP, { size: 13, bold: true, color: ACCENT });
-  writeBilingual(doc, data.titleId, data.titleEn, RIGHT - 220, TOP, { size: 16, bold: true });
-  write(doc, data.reference, RIGHT - 220, TOP + 22, { size: 10 });
-  write(doc, data.date, RIGHT - 220, TOP + 36, { size: 9, color: MUTED });
+  // Right-aligned like the invoice's title block; the English reading under it, so a long title never overflows.
+  write(doc, data.titleId, LEFT, TOP, { size: 16, bold: true }, 'right', WIDTH);
+  write(doc, data.titleEn, LEFT, TOP + 19, { size: 8.5, color: MUTED }, 'right', WIDTH);
+  write(doc, data.reference, LEFT, TOP + 31, { size: 10, bold: true }, 'right', WIDTH);
+  write(doc, formatDateId(data.date), LEFT, TOP + 44, { size: 8.5, color: MUTED }, 'right', WIDTH);
   rule(doc, LEFT, RIGHT, TOP + 56, ACCENT, 1);
   const sellerLines = [
     data.seller.name,
