@@ -127,7 +127,16 @@ program
           'c.paper_invoice',
           'c.quota_override',
           'c.status',
+          'c.billing',
           'b.balance',
+          sql<number | null>`(select p.balance from prepaid_balances p where p.customer_id = c.id)`.as(
+            'prepaid_balance',
+          ),
+          sql<
+            string | null
+          >`(select to_char(a.expires_on, 'YYYY-MM-DD') from prepaid_accounts a where a.customer_id = c.id)`.as(
+            'expires_on',
+          ),
           sql<number>`(select count(*) from messages m where m.customer_id = c.id)::bigint`.as('messages'),
         ])
         .orderBy('c.code')
@@ -143,7 +152,10 @@ program
             paper_invoice: r.paper_invoice,
             quota_override: r.quota_override,
             status: r.status,
+            plan: r.billing,
             deposit_balance: r.balance,
+            prepaid_balance: r.prepaid_balance,
+            expires_on: r.expires_on,
             messages: r.messages,
           })),
         );
@@ -155,16 +167,18 @@ program
       }
       console.log(
         table(
-          ['code', 'name', 'email', 'deposit', 'status', 'messages'],
+          ['code', 'name', 'email', 'plan', 'deposit / balance', 'valid until', 'status', 'messages'],
           rows.map((r) => [
             r.code,
             r.name,
             r.emails.join(', '),
-            formatRupiah(r.balance),
+            r.billing,
+            formatRupiah(r.billing === 'prepaid' ? (r.prepaid_balance ?? 0) : r.balance),
+            r.expires_on ?? '',
             r.status,
             String(r.messages),
           ]),
-          new Set([3, 5]),
+          new Set([4, 7]),
         ),
       );
     });

@@ -77,6 +77,23 @@ describe('R15: the prepaid commands, run as a finance clerk runs them', () => {
     expect(JSON.parse(again.stdout)[0].outcome).toBe('duplicate');
   });
 
+  it('R15: customers list shows plan, balance and expiry; status lists a prepaid account at zero', async () => {
+    const list = JSON.parse((await runCli('customers', ['list', '--json'], env)).stdout);
+    expect(list.find((c: { code: string }) => c.code === 'PRE')).toMatchObject({
+      plan: 'prepaid',
+      prepaid_balance: 100_000,
+      expires_on: '2027-11-02',
+    });
+    await runCli(
+      'customers',
+      ['add', '--code', 'NIL', '--name', 'PT Nol', '--email', 'n@nol.id', '--plan', 'prepaid'],
+      env,
+    );
+    const status = JSON.parse((await runCli('status', ['--json'], env)).stdout);
+    expect(status.prepaid.map((p: { customer_code: string }) => p.customer_code)).toContain('NIL');
+    expect(status.prepaid.map((p: { customer_code: string }) => p.customer_code)).not.toContain('PRE');
+  });
+
   it('R15: closing a prepaid account asks to confirm the forfeiture, then forfeits the balance', async () => {
     const asked = await runCli('accounts', ['close', '--customer', 'PRE', '--date', '2026-11-20'], env);
     expect(asked.code).not.toBe(0);
