@@ -60,7 +60,9 @@ export function parseCustomerInput(
     reasons.push(`deposit '${row.deposit ?? ''}' is not a whole rupiah amount (e.g. 10000000)`);
   else if (plan === 'prepaid') {
     if (deposit !== 0)
-      reasons.push('a prepaid customer holds no guarantee deposit (R15): leave deposit empty and record a top-up');
+      reasons.push(
+        'a prepaid customer holds no guarantee deposit (R15): leave deposit empty and record a top-up',
+      );
   } else if (deposit < minimumDeposit) {
     reasons.push(
       `deposit ${formatRupiah(deposit)} is below the minimum guarantee deposit of ${formatRupiah(minimumDeposit)} (R9)`,

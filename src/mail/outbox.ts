@@ -52,9 +52,24 @@ export interface MailPayloads {
     balance_after: number;
     files: string[];
   };
-  readonly prepaid_forfeit_warning: { forfeit_on: string; cause: 'expiry' | 'inactivity'; balance: number; days: number };
-  readonly prepaid_forfeited: { forfeit_on: string; cause: 'expiry' | 'inactivity' | 'closure'; amount: number };
-  readonly prepaid_statement: { month: string; opening: number; closing: number; expires_on: string | null; files: string[] };
+  readonly prepaid_forfeit_warning: {
+    forfeit_on: string;
+    cause: 'expiry' | 'inactivity';
+    balance: number;
+    days: number;
+  };
+  readonly prepaid_forfeited: {
+    forfeit_on: string;
+    cause: 'expiry' | 'inactivity' | 'closure';
+    amount: number;
+  };
+  readonly prepaid_statement: {
+    month: string;
+    opening: number;
+    closing: number;
+    expires_on: string | null;
+    files: string[];
+  };
 }
 
 /** Invoice kinds: built from their invoice, no payload. */

@@ -50,7 +50,10 @@ const KINDS: ReadonlySet<string> = new Set<MailKind>([
 ]);
 
 /** R15: a prepaid notice names its PDF and CSV (relative to the out folder), attached as they are on disk. */
-function payloadFiles(config: Config, payload: Readonly<Record<string, unknown>>): ReadonlyArray<MailAttachment> {
+function payloadFiles(
+  config: Config,
+  payload: Readonly<Record<string, unknown>>,
+): ReadonlyArray<MailAttachment> {
   const files = Array.isArray(payload.files) ? payload.files.filter((f) => typeof f === 'string') : [];
   return files.map((file: string) => ({
     filename: path.basename(file),

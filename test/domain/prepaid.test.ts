@@ -43,7 +43,9 @@ describe('R15: masa aktif', () => {
   });
 
   it('R15: forfeiture at expiry or 6 months after the last billable message, whichever is first', () => {
-    expect(forfeitDueOf({ expiresOn: '2027-01-10', lastBillableOn: null, lastTopupOn: '2026-01-10' })).toEqual({
+    expect(
+      forfeitDueOf({ expiresOn: '2027-01-10', lastBillableOn: null, lastTopupOn: '2026-01-10' }),
+    ).toEqual({
       on: '2026-07-10',
       cause: 'inactivity',
     });

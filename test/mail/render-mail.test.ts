@@ -72,7 +72,13 @@ const payloads: { readonly [K in keyof MailPayloads]: MailPayloads[K] } = {
   },
   prepaid_forfeit_warning: { forfeit_on: '2027-06-01', cause: 'inactivity', balance: 120_000, days: 30 },
   prepaid_forfeited: { forfeit_on: '2027-06-01', cause: 'expiry', amount: 120_000 },
-  prepaid_statement: { month: '2026-11', opening: 500_000, closing: 120_000, expires_on: '2027-12-01', files: [] },
+  prepaid_statement: {
+    month: '2026-11',
+    opening: 500_000,
+    closing: 120_000,
+    expires_on: '2027-12-01',
+    files: [],
+  },
 };
 
 describe('notice mails', () => {
