@@ -8,6 +8,7 @@ import * as customerHistory from './2026-12-01-10c-customer-history.ts';
 import * as creditNotes from './2026-12-01-11-credit-notes.ts';
 import * as efaktur from './2026-12-01-12-efaktur.ts';
 import * as apiKeys from './2026-12-01-13-api-keys.ts';
+import * as prepaid from './2026-12-01-14-prepaid.ts';
 import * as hardening from './2026-12-01-17-hardening.ts';
 import * as interruptedRuns from './2026-12-01-17b-interrupted-runs.ts';
 
@@ -24,4 +25,5 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '2026-12-01-13-api-keys': apiKeys,
   '2026-12-01-10-price-lists-tax-rules': priceListsTaxRules,
   '2026-12-01-11-credit-notes': creditNotes,
+  '2026-12-01-14-prepaid': prepaid,
 };

@@ -14,6 +14,7 @@ import { to as copyTo } from 'pg-copy-streams';
 import { computeInvoices } from '../src/billing/invoicing/compute-invoices.ts';
 import { writeMonthFiles } from '../src/billing/invoicing/invoice-files.ts';
 import { runInvoiceMonth } from '../src/billing/invoicing/invoice-month.ts';
+import { recordTopup } from '../src/billing/prepaid/top-up.ts';
 import { loadConfig } from '../src/config.ts';
 import { saveCustomers } from '../src/customers/save-customers.ts';
 import { createDb, type Database, openDatabase } from '../src/db/connect.ts';
@@ -83,6 +84,17 @@ async function addCustomers(database: Database, count: number): Promise<string[]
   return codes;
 }
 
+/** R15: turns the bench customers prepaid, each with a balance that outlasts the log. */
+async function makePrepaid(database: Database, codes: ReadonlyArray<string>): Promise<void> {
+  await database.pool.query(`update customers set billing = 'prepaid'`);
+  await database.pool.query(
+    `insert into prepaid_accounts (customer_id, price_per_part) select id, 350 from customers`,
+  );
+  for (const code of codes) {
+    await recordTopup(database.db, { customerCode: code, amount: 1_000_000_000, date: '2026-10-01' });
+  }
+}
+
 /** Generates the log in a child process, so this process's peak RSS is the ingest's and the run's alone. */
 async function generate(messages: number, customers: ReadonlyArray<string>): Promise<string> {
   const file = path.join(tmpdir(), `tagih-bench-${messages}-${customers.length}.jsonl`);
@@ -118,10 +130,12 @@ program
   .command('ingest')
   .option('--messages <n>', 'messages in the generated log', '1000000')
   .option('--customers <n>', 'customers', '100')
-  .action(async (o: { messages: string; customers: string }) => {
+  .option('--prepaid', 'R15: every customer prepaid with a top-up, so every message is charged in the ingest')
+  .action(async (o: { messages: string; customers: string; prepaid?: boolean }) => {
     const database = await benchDatabase();
     try {
       const codes = await addCustomers(database, Number(o.customers));
+      if (o.prepaid) await makePrepaid(database, codes);
       const file = await generate(Number(o.messages), codes);
       await benchIngest(database, file, Number(o.messages));
       await rm(file);

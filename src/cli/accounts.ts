@@ -1,7 +1,8 @@
 import { Command } from 'commander';
 import { accountStatuses } from '../billing/accounts/account-status.ts';
 import { closeAccount } from '../billing/accounts/close-account.ts';
-import { refusalsAs } from '../billing/billing-refused.ts';
+import { customerByCode, refusalsAs } from '../billing/billing-refused.ts';
+import { closePrepaidAccount } from '../billing/prepaid/close-prepaid.ts';
 import { overrideQuota } from '../billing/quota/quota-changed.ts';
 import { formatRupiah } from '../domain/money.ts';
 import { amountOption, isoDateOption, table } from './options.ts';
@@ -79,41 +80,73 @@ program
   .requiredOption('--customer <CODE>', 'customer code')
   .requiredOption('--date <YYYY-MM-DD>', 'closing date D')
   .option('--out <dir>', 'output folder for the final invoice (default: ./out, or TAGIH_OUT)')
+  .option(
+    '--forfeit-balance',
+    'prepaid (R15): confirm that closing forfeits the balance, which is never refunded',
+  )
   .option('--json', 'print the result as JSON')
   .description(
-    "Close an account on D (R13): final invoice for D's month up to D (issued on D), open invoices settled from the deposit, the rest of the deposit refunded (due D + 7 working days), sending refused",
+    "Close an account on D (R13); a prepaid account's balance is forfeited, after --forfeit-balance confirms it (R15): final invoice for D's month up to D (issued on D), open invoices settled from the deposit, the rest of the deposit refunded (due D + 7 working days), sending refused",
   )
-  .action(async (opts: { customer: string; date: string; out?: string; json?: boolean }) => {
-    const date = isoDateOption(opts.date, '--date');
-    const base = config();
-    const cfg = opts.out ? { ...base, outDir: opts.out } : base;
-    const summary = await withDatabase(cfg, ({ database }) =>
-      refusalsAs(asUserError, () =>
-        closeAccount(database, cfg, {
-          customerCode: opts.customer,
-          date,
-          now: new Date(),
-          actor: cfg.operatorName,
-          holdMail: cfg.reviewBeforeSending,
+  .action(
+    async (opts: {
+      customer: string;
+      date: string;
+      out?: string;
+      json?: boolean;
+      forfeitBalance?: boolean;
+    }) => {
+      const date = isoDateOption(opts.date, '--date');
+      const base = config();
+      const prepaid = await withDatabase(base, ({ database }) =>
+        refusalsAs(asUserError, async () => {
+          if ((await customerByCode(database.db, opts.customer)).billing !== 'prepaid') return null;
+          const confirmForfeit = opts.forfeitBalance === true;
+          return closePrepaidAccount(database.db, {
+            customerCode: opts.customer,
+            date,
+            now: new Date(),
+            confirmForfeit,
+          });
         }),
-      ),
-    );
-    if (opts.json) {
-      printJson(summary);
-      return;
-    }
-    console.log(`${summary.customer_code} closed on ${summary.closing_date}.`);
-    console.log(`  final invoice: ${summary.final_invoice_number ?? 'none (no billable usage this month)'}`);
-    if (summary.invoices_issued.length > 0)
-      console.log(`  invoices issued now: ${summary.invoices_issued.join(', ')}`);
-    for (const s of summary.settled)
-      console.log(
-        `  ${s.invoice_number}: ${formatRupiah(s.deducted)} from the deposit, ${formatRupiah(s.open_after)} still open`,
       );
-    if (summary.open_amount > 0)
-      console.log(`  still owed after the deposit: ${formatRupiah(summary.open_amount)}`);
-    console.log(`  refund: ${formatRupiah(summary.refund_amount)}, due ${summary.refund_due_date}`);
-    console.log(`  invoice files: ${cfg.outDir}/${summary.closing_date.slice(0, 7)}/`);
-  });
+      if (prepaid) {
+        if (opts.json) return printJson(prepaid);
+        return console.log(
+          `${prepaid.customer_code} closed on ${date}; prepaid balance forfeited: ${formatRupiah(prepaid.forfeited)}.`,
+        );
+      }
+      const cfg = opts.out ? { ...base, outDir: opts.out } : base;
+      const summary = await withDatabase(cfg, ({ database }) =>
+        refusalsAs(asUserError, () =>
+          closeAccount(database, cfg, {
+            customerCode: opts.customer,
+            date,
+            now: new Date(),
+            actor: cfg.operatorName,
+            holdMail: cfg.reviewBeforeSending,
+          }),
+        ),
+      );
+      if (opts.json) {
+        printJson(summary);
+        return;
+      }
+      console.log(`${summary.customer_code} closed on ${summary.closing_date}.`);
+      console.log(
+        `  final invoice: ${summary.final_invoice_number ?? 'none (no billable usage this month)'}`,
+      );
+      if (summary.invoices_issued.length > 0)
+        console.log(`  invoices issued now: ${summary.invoices_issued.join(', ')}`);
+      for (const s of summary.settled)
+        console.log(
+          `  ${s.invoice_number}: ${formatRupiah(s.deducted)} from the deposit, ${formatRupiah(s.open_after)} still open`,
+        );
+      if (summary.open_amount > 0)
+        console.log(`  still owed after the deposit: ${formatRupiah(summary.open_amount)}`);
+      console.log(`  refund: ${formatRupiah(summary.refund_amount)}, due ${summary.refund_due_date}`);
+      console.log(`  invoice files: ${cfg.outDir}/${summary.closing_date.slice(0, 7)}/`);
+    },
+  );
 
 await runProgram(program);

@@ -2,6 +2,8 @@ import { Command } from 'commander';
 import { sql } from 'kysely';
 import { ApiKeyError, issueCustomerKey } from '../api/api-keys.ts';
 import { setAllowedNetworks } from '../api/customer-ips.ts';
+import { refusalsAs } from '../billing/billing-refused.ts';
+import { changePlan } from '../billing/prepaid/change-plan.ts';
 import { recheckQuota } from '../billing/quota/quota-changed.ts';
 import { type ChangeAuthor, changeText } from '../customers/customer-changes.ts';
 import { customerHistory } from '../customers/customer-history.ts';
@@ -62,7 +64,11 @@ program
   .requiredOption('--code <code>', 'customer code, e.g. ACME')
   .requiredOption('--name <name>', 'company name as it appears on the invoice')
   .requiredOption('--email <email...>', 'billing email address(es)')
-  .requiredOption('--deposit <rupiah>', 'guarantee deposit in whole rupiah (R9: at least the minimum)')
+  .option(
+    '--deposit <rupiah>',
+    'guarantee deposit in whole rupiah (R9: at least the minimum; none for prepaid)',
+  )
+  .option('--plan <plan>', 'postpaid (default) or prepaid (R15: a top-up balance, no guarantee deposit)')
   .option('--address <address>', 'billing address')
   .option(
     '--npwp <npwp>',
@@ -89,7 +95,8 @@ program
         code: opts.code as string,
         name: opts.name as string,
         email: (opts.email as string[]).join(';'),
-        deposit: opts.deposit as string,
+        deposit: (opts.deposit as string | undefined) ?? '',
+        plan: opts.plan as string | undefined,
         address: opts.address as string | undefined,
         npwp: opts.npwp as string | undefined,
         paper_invoice: opts.paperInvoice ? 'yes' : 'no',
@@ -237,6 +244,23 @@ program
   });
 
 program
+  .command('plan')
+  .argument('<code>', 'customer code')
+  .argument('<plan>', 'postpaid or prepaid')
+  .description('Change the plan of a customer (R15); a prepaid account is opened with no balance')
+  .action(async (code: string, plan: string) => {
+    if (plan !== 'postpaid' && plan !== 'prepaid')
+      throw new UserError(`Plan '${plan}' must be postpaid or prepaid.`);
+    await withDatabase(config(), async ({ database }) => {
+      const changed = await refusalsAs(
+        (m) => new UserError(m),
+        () => changePlan(database.db, code, plan),
+      );
+      console.log(changed ? `${code} is now ${plan}.` : `${code} is already ${plan}; nothing changed.`);
+    });
+  });
+
+program
   .command('list')
   .option('--json', 'print as JSON')
   .description('All customers with their deposit balance and status')
@@ -258,7 +282,16 @@ program
           'c.buyer_document_number',
           'c.buyer_nitku',
           'c.buyer_country',
+          'c.billing',
           'b.balance',
+          sql<number | null>`(select p.balance from prepaid_balances p where p.customer_id = c.id)`.as(
+            'prepaid_balance',
+          ),
+          sql<
+            string | null
+          >`(select to_char(a.expires_on, 'YYYY-MM-DD') from prepaid_accounts a where a.customer_id = c.id)`.as(
+            'expires_on',
+          ),
           sql<number>`(select count(*) from messages m where m.customer_id = c.id)::bigint`.as('messages'),
         ])
         .orderBy('c.code')
@@ -278,7 +311,10 @@ program
             buyer_document_number: r.buyer_document_number,
             buyer_nitku: r.buyer_nitku,
             buyer_country: r.buyer_country,
+            plan: r.billing,
             deposit_balance: r.balance,
+            prepaid_balance: r.prepaid_balance,
+            expires_on: r.expires_on,
             messages: r.messages,
           })),
         );
@@ -290,16 +326,18 @@ program
       }
       console.log(
         table(
-          ['code', 'name', 'email', 'deposit', 'status', 'messages'],
+          ['code', 'name', 'email', 'plan', 'deposit / balance', 'valid until', 'status', 'messages'],
           rows.map((r) => [
             r.code,
             r.name,
             r.emails.join(', '),
-            formatRupiah(r.balance),
+            r.billing,
+            formatRupiah(r.billing === 'prepaid' ? (r.prepaid_balance ?? 0) : r.balance),
+            r.expires_on ?? '',
             r.status,
             String(r.messages),
           ]),
-          new Set([3, 5]),
+          new Set([4, 7]),
         ),
       );
     });

@@ -55,6 +55,12 @@ function printStatus(s: Status, offset: number): void {
   console.log(`\nSuspended accounts: ${s.suspended.length}`);
   for (const x of s.suspended) console.log(`  ${x.customer_code}: ${x.reason} since ${at(x.since)}`);
 
+  console.log(`\nPrepaid accounts at zero or forfeiting within 30 days: ${s.prepaid.length}`);
+  for (const p of s.prepaid)
+    console.log(
+      `  ${p.customer_code}: ${formatRupiah(p.balance)}${p.forfeit_on ? `, forfeits ${p.forfeit_on} (${p.forfeit_cause})` : ''}`,
+    );
+
   console.log(`\nOpen invoices past their due date: ${s.past_due.length}`);
   if (s.past_due.length > 0) {
     console.log(

@@ -15,7 +15,12 @@ export interface CustomerInput {
   readonly quotaOverride: number | null;
   /** R17: how the buyer is identified on a Faktur Pajak; absent or null when not entered. */
   readonly taxIdentity?: BuyerTaxIdentity | null;
+  /** R15: 'prepaid' tops up a balance and holds no guarantee deposit; 'postpaid' (the default) is invoiced monthly. */
+  readonly plan?: Plan;
 }
+
+export type Plan = 'postpaid' | 'prepaid';
+export const PLANS: ReadonlyArray<Plan> = ['postpaid', 'prepaid'];
 
 export const REQUIRED_COLUMNS = ['code', 'name', 'email', 'deposit'] as const;
 export const OPTIONAL_COLUMNS = [
@@ -24,6 +29,7 @@ export const OPTIONAL_COLUMNS = [
   'paper_invoice',
   'quota_override',
   ...BUYER_TAX_COLUMNS,
+  'plan',
 ] as const;
 
 const CODE = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,31}$/;
@@ -53,10 +59,19 @@ export function parseCustomerInput(
   const email = parseEmailList(row.email ?? '');
   if (!email.ok) reasons.push(...email.problems);
   const emails = email.ok ? email.emails : [];
-  const deposit = parseRupiah((row.deposit ?? '').trim());
+  const plan = ((row.plan ?? '').trim().toLowerCase() || 'postpaid') as Plan;
+  if (!PLANS.includes(plan)) reasons.push(`plan '${row.plan}' must be postpaid or prepaid`);
+  // R15: a prepaid customer needs no guarantee deposit (and holds none: its money is the top-up balance).
+  const depositText = (row.deposit ?? '').trim();
+  const deposit = plan === 'prepaid' && depositText === '' ? 0 : parseRupiah(depositText);
   if (deposit === null)
     reasons.push(`deposit '${row.deposit ?? ''}' is not a whole rupiah amount (e.g. 10000000)`);
-  else if (deposit < minimumDeposit) {
+  else if (plan === 'prepaid') {
+    if (deposit !== 0)
+      reasons.push(
+        'a prepaid customer holds no guarantee deposit (R15): leave deposit empty and record a top-up',
+      );
+  } else if (deposit < minimumDeposit) {
     reasons.push(
       `deposit ${formatRupiah(deposit)} is below the minimum guarantee deposit of ${formatRupiah(minimumDeposit)} (R9)`,
     );
@@ -84,6 +99,7 @@ export function parseCustomerInput(
       paperInvoice: paper!,
       quotaOverride,
       taxIdentity: tax.identity,
+      plan,
     },
   };
 }
@@ -99,5 +115,6 @@ export function differences(a: CustomerInput, b: CustomerInput): ReadonlyArray<s
   if (a.paperInvoice !== b.paperInvoice) out.push('paper_invoice');
   if (a.quotaOverride !== b.quotaOverride) out.push('quota_override');
   if (!sameBuyerTax(a.taxIdentity, b.taxIdentity)) out.push('buyer tax identity');
+  if ((a.plan ?? 'postpaid') !== (b.plan ?? 'postpaid')) out.push('plan');
   return out;
 }

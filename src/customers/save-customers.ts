@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { parse } from 'csv-parse/sync';
 import { sql } from 'kysely';
+import { openPrepaidAccount } from '../billing/prepaid/prepaid-account.ts';
 import type { Db } from '../db/connect.ts';
 import { formatRupiah } from '../domain/money.ts';
 import { buyerTaxColumnsOf, buyerTaxIdentityFrom } from './buyer-tax-input.ts';
@@ -55,6 +56,7 @@ export async function storedCustomers(
       'c.buyer_document_number',
       'c.buyer_nitku',
       'c.buyer_country',
+      'c.billing',
       sql<number>`coalesce((select l.amount from deposit_ledger l where l.customer_id = c.id and l.kind = 'deposit' order by l.id limit 1), 0)::bigint`.as(
         'deposit',
       ),
@@ -74,6 +76,7 @@ export async function storedCustomers(
         paperInvoice: r.paper_invoice,
         quotaOverride: r.quota_override,
         taxIdentity: buyerTaxIdentityFrom(r),
+        plan: r.billing,
       },
     ]),
   );
@@ -92,11 +95,16 @@ async function insertCustomer(db: Db, c: CustomerInput, today: string, ref: stri
         paper_invoice: c.paperInvoice,
         quota_override: c.quotaOverride,
         ...buyerTaxColumnsOf(c.taxIdentity),
+        billing: c.plan ?? 'postpaid',
       })
       .onConflict((oc) => oc.column('code').doNothing())
       .returning('id')
       .executeTakeFirst();
     if (!inserted) return false;
+    if (c.plan === 'prepaid') {
+      await openPrepaidAccount(trx, inserted.id); // R15: no guarantee deposit, a balance instead
+      return true;
+    }
     // R9: the deposit column opens the customer's guarantee deposit ledger, once.
     await trx
       .insertInto('deposit_ledger')

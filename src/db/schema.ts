@@ -425,6 +425,68 @@ export interface CustomerCreditBalancesView {
   customer_code: string;
   balance: number;
 }
+// R15 prepaid accounts (migrations/2026-12-01-14-prepaid.ts).
+export interface PrepaidAccountsTable {
+  customer_id: number;
+  price_per_part: Int8;
+  expires_on: DateText | null;
+  last_billable_at: Timestamp | null;
+  last_topup_on: DateText | null;
+  created_at: DefaultTimestamp;
+}
+export interface PrepaidTopupsTable {
+  id: GeneratedAlways<number>;
+  customer_id: number;
+  topup_date: DateText;
+  amount: Int8;
+  tax: Int8;
+  total: Int8;
+  tax_label: string;
+  dpp_hundredths: Int8 | null;
+  unit_price: Int8;
+  expires_on: DateText;
+  number: string;
+  year: number;
+  sequence: number;
+  ref: string | null;
+  created_at: DefaultTimestamp;
+}
+export type PrepaidLedgerKind = 'topup' | 'usage' | 'giveback' | 'forfeit';
+export interface PrepaidLedgerTable {
+  id: GeneratedAlways<number>;
+  customer_id: number;
+  entry_date: DateText;
+  kind: PrepaidLedgerKind;
+  amount: Int8;
+  /** Set by a trigger from the previous entry; any value given is replaced. */
+  balance_after: ColumnType<number, number | undefined, never>;
+  topup_id: number | null;
+  ref: string | null;
+  created_at: DefaultTimestamp;
+}
+export interface PrepaidBalancesView {
+  customer_id: number;
+  balance: number;
+}
+export interface PrepaidChargesTable {
+  sending_id: Int8;
+  customer_id: number;
+  unit_price: Int8;
+  due: Int8;
+  charged: Int8;
+  shortfall: ColumnType<number, never, never>;
+  charged_on: DateText;
+  given_back: Generated<number>;
+  given_back_on: DateText | null;
+}
+export interface PrepaidWarningsTable {
+  customer_id: number;
+  forfeit_on: DateText;
+  days_before: 30 | 7;
+  cause: 'expiry' | 'inactivity';
+  at: DefaultTimestamp;
+}
+
 export interface DB {
   credit_note_counters: CreditNoteCountersTable;
   credit_notes: CreditNotesTable;
@@ -464,4 +526,10 @@ export interface DB {
   api_keys: ApiKeysTable;
   customer_api_ips: CustomerApiIpsTable;
   customer_changes: CustomerChangesTable;
+  prepaid_accounts: PrepaidAccountsTable;
+  prepaid_topups: PrepaidTopupsTable;
+  prepaid_ledger: PrepaidLedgerTable;
+  prepaid_balances: PrepaidBalancesView;
+  prepaid_charges: PrepaidChargesTable;
+  prepaid_warnings: PrepaidWarningsTable;
 }

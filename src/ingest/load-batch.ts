@@ -3,6 +3,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
+import { reconcilePrepaidCharges } from '../billing/prepaid/reconcile-charges.ts';
 import { type DeliveryStatus, isDeliveryStatus, mergeDeliveryStatus } from '../domain/delivery-status.ts';
 import { wibDateOf } from '../domain/period.ts';
 import type { ReportRow, SendRow } from './parse-line.ts';
@@ -292,6 +293,11 @@ function mergeStatus(current: number | null, incoming: number): number {
     : (current ?? incoming);
 }
 
+/** The sending ids a batch loaded or reported on: what its prepaid charges may have to follow (R15). */
+function sendingIdsOf(batch: Batch): number[] {
+  return [...batch.sends, ...batch.reports].map((s) => s.row.sendingId);
+}
+
 const CONFLICT_REASON =
   'sendingid already loaded with other content (customer, number, message, sent_at, status or product differ); fix the line or its sendingid and replay';
 
@@ -344,6 +350,7 @@ export async function loadBatch(
       reportsApplied += result.rows[0]?.applied ?? 0;
       reportsWaiting += result.rows[0]?.waiting ?? 0;
     }
+    await reconcilePrepaidCharges(client, sendingIdsOf(batch)); // R15: after the unit's messages and reports
     const conflicts: StagedRejection[] = batch.sends
       .filter((s) => conflictLines.has(s.lineNo))
       .map((s) => ({

@@ -241,6 +241,11 @@ function noticeView(kind: MailKind, values: Readonly<Record<string, unknown>>): 
     case 'credit_note_issued':
     case 'invoice_replaced':
       return creditNoteView(p);
+    case 'prepaid_topup':
+    case 'prepaid_forfeit_warning':
+    case 'prepaid_forfeited':
+    case 'prepaid_statement':
+      return prepaidView(p);
     default:
       throw new MailPayloadError(`No view for mail kind '${kind}'.`);
   }
@@ -269,6 +274,32 @@ function creditNoteView(p: Payload): Record<string, unknown> {
     view.payment = payment(p.rupiah('new_total'), p.text('new_invoice_number'), p.date('new_due_date'));
   }
   return view;
+}
+
+/** R15: the prepaid notices show their amounts and dates as given; each template takes what it needs. */
+function prepaidView(p: Payload): Record<string, unknown> {
+  const money = (key: string) => (p.has(key) ? formatRupiah(p.rupiah(key)) : null);
+  const day = (key: string) => (p.has(key) && p.optionalText(key) !== null ? dateLabels(p.date(key)) : null);
+  const month = p.has('month') ? p.month('month') : null;
+  return {
+    receiptNumber: p.has('receipt_number') ? p.text('receipt_number') : null,
+    topupDate: day('topup_date'),
+    amount: money('amount'),
+    tax: money('tax'),
+    total: money('total'),
+    pricePerPart: money('price_per_part'),
+    expiresOn: day('expires_on'),
+    balanceAfter: money('balance_after'),
+    balance: money('balance'),
+    forfeitOn: day('forfeit_on'),
+    days: p.has('days') ? p.number('days') : null,
+    byExpiry: p.has('cause') && p.text('cause') === 'expiry',
+    byInactivity: p.has('cause') && p.text('cause') === 'inactivity',
+    byClosure: p.has('cause') && p.text('cause') === 'closure',
+    month: month ? { id: monthLabelId(month), en: monthLabelEn(month) } : null,
+    opening: money('opening'),
+    closing: money('closing'),
+  };
 }
 
 /** The template view of one mail. Throws MailPayloadError when the facts do not fit the kind. */

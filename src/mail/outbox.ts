@@ -13,7 +13,11 @@ export type MailKind =
   | 'reminder_before_due'
   | 'reminder_overdue'
   | 'credit_note_issued'
-  | 'invoice_replaced';
+  | 'invoice_replaced'
+  | 'prepaid_topup'
+  | 'prepaid_forfeit_warning'
+  | 'prepaid_forfeited'
+  | 'prepaid_statement';
 
 /**
  * The payload each notice kind's template needs (amounts whole rupiah, dates 'YYYY-MM-DD', months 'YYYY-MM').
@@ -42,6 +46,36 @@ export interface MailPayloads {
   readonly credit_note_issued: { credit_note_id: number };
   /** R16: void and reissue: the mail's invoice is the new one; the void one's PDF and the credit note ride along. */
   readonly invoice_replaced: { void_invoice_id: number; credit_note_id: number };
+  // R15 prepaid notices; `files` are attachments, paths relative to the out folder.
+  readonly prepaid_topup: {
+    receipt_number: string;
+    topup_date: string;
+    amount: number;
+    tax: number;
+    total: number;
+    price_per_part: number;
+    expires_on: string;
+    balance_after: number;
+    files: string[];
+  };
+  readonly prepaid_forfeit_warning: {
+    forfeit_on: string;
+    cause: 'expiry' | 'inactivity';
+    balance: number;
+    days: number;
+  };
+  readonly prepaid_forfeited: {
+    forfeit_on: string;
+    cause: 'expiry' | 'inactivity' | 'closure';
+    amount: number;
+  };
+  readonly prepaid_statement: {
+    month: string;
+    opening: number;
+    closing: number;
+    expires_on: string | null;
+    files: string[];
+  };
 }
 
 /** Invoice kinds: built from their invoice, no payload. */
@@ -63,6 +97,10 @@ export interface MailSubjects {
   readonly account_closed: `closed:${number}`;
   readonly credit_note_issued: `credit-note:${number}`;
   readonly invoice_replaced: `invoice:${number}`;
+  readonly prepaid_topup: `topup:${number}`;
+  readonly prepaid_forfeit_warning: `forfeit-warning:${number}:${string}:${number}`;
+  readonly prepaid_forfeited: `forfeit:${number}:${string}`;
+  readonly prepaid_statement: `statement:${number}:${string}`;
 }
 
 interface QueuedMailOf<K extends MailKind> {

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import type { Selectable } from 'kysely';
 import type { Config } from '../config.ts';
 import type { Database } from '../db/connect.ts';
@@ -45,7 +46,24 @@ const KINDS: ReadonlySet<string> = new Set<MailKind>([
   'account_closed',
   'credit_note_issued',
   'invoice_replaced',
+  'prepaid_topup',
+  'prepaid_forfeit_warning',
+  'prepaid_forfeited',
+  'prepaid_statement',
 ]);
+
+/** R15: a prepaid notice names its PDF and CSV (relative to the out folder), attached as they are on disk. */
+function payloadFiles(
+  config: Config,
+  payload: Readonly<Record<string, unknown>>,
+): ReadonlyArray<MailAttachment> {
+  const files = Array.isArray(payload.files) ? payload.files.filter((f) => typeof f === 'string') : [];
+  return files.map((file: string) => ({
+    filename: path.basename(file),
+    contentType: file.endsWith('.pdf') ? 'application/pdf' : 'text/csv',
+    path: path.join(config.outDir, file),
+  }));
+}
 
 async function loadCustomer(database: Database, row: OutboxRow) {
   if (row.customer_id === null) {
@@ -138,6 +156,7 @@ export async function renderMail(database: Database, config: Config, row: Outbox
     view = mailView({ kind, config, customer: { code: customer.code, name }, payload: parts.facts });
   } else {
     view = mailView({ kind, config, customer: { code: customer.code, name }, payload });
+    attachments = payloadFiles(config, payload);
   }
   const rendered = renderTemplate(kind, view);
   return {

@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { type PrepaidOverview, prepaidNeedingAttention } from '../billing/prepaid/prepaid-overview.ts';
 import type { Config } from '../config.ts';
 import type { Db } from '../db/connect.ts';
 import { creditedOf, OPEN_STATUSES, openAmount } from '../domain/invoice-balance.ts';
@@ -54,6 +55,8 @@ export interface Status {
     }>;
   };
   readonly suspended: ReadonlyArray<{ customer_code: string; reason: string; since: string }>;
+  /** R15: prepaid accounts at zero or forfeiting within 30 days. */
+  readonly prepaid: ReadonlyArray<PrepaidOverview>;
   readonly past_due: ReadonlyArray<{
     invoice_number: string;
     customer_code: string;
@@ -163,6 +166,7 @@ export async function readStatus(db: Db, config: Config, now: Date): Promise<Sta
         error: m.last_error,
       })),
     },
+    prepaid: await prepaidNeedingAttention(db, today),
     suspended: suspended.map((s) => ({
       customer_code: s.code,
       reason: s.reason,

@@ -1,5 +1,5 @@
 /** The jobs the daemon runs, in the order a catch-up runs them (usage first, mail last). */
-export const JOB_NAMES = ['rollup', 'settle', 'invoice', 'quota', 'reminders', 'mail'] as const;
+export const JOB_NAMES = ['rollup', 'settle', 'invoice', 'quota', 'reminders', 'prepaid', 'mail'] as const;
 
 export type JobName = (typeof JOB_NAMES)[number];
 
@@ -40,6 +40,12 @@ export const JOB_DEFAULTS: Readonly<Record<JobName, JobScheduleDefault>> = {
     key: 'TAGIH_CRON_REMINDERS',
     cron: '0 8 * * *',
     description: 'payment reminders before and after the due date',
+    catchUp: 'latest',
+  },
+  prepaid: {
+    key: 'TAGIH_CRON_PREPAID',
+    cron: '30 1 * * *',
+    description: 'prepaid balances: forfeiture and its warnings, statements on the 1st (R15)',
     catchUp: 'latest',
   },
   mail: {

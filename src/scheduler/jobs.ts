@@ -5,6 +5,8 @@
 import { runSettlement } from '../billing/deposit/settle.ts';
 import { tryJobLock } from '../billing/job-lock.ts';
 import { runReminders } from '../billing/payments/reminders.ts';
+import { runPrepaidForfeiture } from '../billing/prepaid/forfeit.ts';
+import { issueStatements } from '../billing/prepaid/statements.ts';
 import { runQuotaCheck } from '../billing/quota/quota.ts';
 import { runRollup } from '../billing/quota/rollup.ts';
 import type { Config } from '../config.ts';
@@ -137,6 +139,26 @@ export const JOBS: Readonly<Record<JobName, JobRunner>> = {
     );
     const mail = summary.queued.length > 0 ? await mailAfter(ctx) : {};
     return { outcome: 'ok', counts: { ...reminderCounts(summary), ...mail } };
+  },
+
+  async prepaid(ctx) {
+    // R15: as of today; a catch-up books each forfeiture on the day it was due.
+    // The month just ended gets its statements (once each), after its forfeitures are booked.
+    const summary = await tryJobLock(ctx.database.pool, 'prepaid', async () => ({
+      forfeit: await runPrepaidForfeiture(ctx.database.db, wibDateOf(ctx.now)),
+      statements: await issueStatements(ctx.database, ctx.config, lastFinishedMonth(ctx.now)),
+    }));
+    if (summary === null) return { outcome: 'skipped', counts: { reason: 'another prepaid run is running' } };
+    const { forfeit, statements } = summary;
+    const queued = forfeit.forfeited.length + forfeit.warned.length + statements.issued.length;
+    const mail: JobCounts = queued > 0 ? await mailAfter(ctx) : {};
+    const counts: JobCounts = {
+      forfeited: forfeit.forfeited.length,
+      warned: forfeit.warned.length,
+      statements: statements.issued.length,
+      ...mail,
+    };
+    return { outcome: 'ok', counts };
   },
 
   async mail(ctx) {

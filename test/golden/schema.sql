@@ -8,6 +8,7 @@ function deposit_ledger_balance() returns trigger: begin -- Serialise entries pe
 function forbid_change() returns trigger: begin raise exception '% is append-only: add a correcting entry instead', tg_table_name; end
 function invoices_buyer_snapshot() returns trigger: begin if new.buyer_name is null then select c.name, c.address, c.npwp into new.buyer_name, new.buyer_address, new.buyer_npwp from customers c where c.id = new.customer_id; end if; return new; end
 function merge_delivery_status(cur smallint, inc smallint) returns smallint: select case when cur is null then inc when inc is null then cur when cur in (5, 6) then cur when inc in (5, 6) then inc when delivery_status_rank(inc) > delivery_status_rank(cur) then inc else cur end
+function prepaid_ledger_balance() returns trigger: begin -- Serialise entries per account (as deposit_ledger does), so racing ingests cannot spend the same rupiah. perform 1 from prepaid_accounts where customer_id = new.customer_id for update; new.balance_after := coalesce( (select balance_after from prepaid_ledger where customer_id = new.customer_id order by id desc limit 1), 0 ) + new.amount; return new; end
 function quota_for(deposit_balance bigint, quota_override bigint) returns bigint: select coalesce(quota_override, 2 * deposit_balance)
 
 table api_keys.id bigint not null identity
@@ -234,6 +235,52 @@ table pending_reports.sending_id bigint not null
 table pending_reports.delivery_status smallint not null
 table pending_reports.number text
 table pending_reports.received_at timestamp with time zone not null default now()
+table prepaid_accounts.customer_id bigint not null
+table prepaid_accounts.price_per_part bigint not null
+table prepaid_accounts.expires_on date
+table prepaid_accounts.last_billable_at timestamp with time zone
+table prepaid_accounts.last_topup_on date
+table prepaid_accounts.created_at timestamp with time zone not null default now()
+view prepaid_balances.customer_id bigint
+view prepaid_balances.balance bigint
+table prepaid_charges.sending_id bigint not null
+table prepaid_charges.customer_id bigint not null
+table prepaid_charges.unit_price bigint not null
+table prepaid_charges.due bigint not null
+table prepaid_charges.charged bigint not null
+table prepaid_charges.shortfall bigint not null generated ((due - charged))
+table prepaid_charges.charged_on date not null
+table prepaid_charges.given_back bigint not null default 0
+table prepaid_charges.given_back_on date
+table prepaid_ledger.id bigint not null identity
+table prepaid_ledger.customer_id bigint not null
+table prepaid_ledger.entry_date date not null
+table prepaid_ledger.kind text not null
+table prepaid_ledger.amount bigint not null
+table prepaid_ledger.balance_after bigint not null
+table prepaid_ledger.topup_id bigint
+table prepaid_ledger.ref text
+table prepaid_ledger.created_at timestamp with time zone not null default now()
+table prepaid_topups.id bigint not null identity
+table prepaid_topups.customer_id bigint not null
+table prepaid_topups.topup_date date not null
+table prepaid_topups.amount bigint not null
+table prepaid_topups.tax bigint not null
+table prepaid_topups.total bigint not null
+table prepaid_topups.tax_label text not null
+table prepaid_topups.dpp_hundredths bigint
+table prepaid_topups.unit_price bigint not null
+table prepaid_topups.expires_on date not null
+table prepaid_topups.number text not null
+table prepaid_topups.year integer not null
+table prepaid_topups.sequence integer not null
+table prepaid_topups.ref text
+table prepaid_topups.created_at timestamp with time zone not null default now()
+table prepaid_warnings.customer_id bigint not null
+table prepaid_warnings.forfeit_on date not null
+table prepaid_warnings.days_before integer not null
+table prepaid_warnings.cause text not null
+table prepaid_warnings.at timestamp with time zone not null default now()
 table price_lists.id bigint not null identity
 table price_lists.product text not null
 table price_lists.customer_id bigint
@@ -454,6 +501,37 @@ constraint payments.payments_method_check CHECK ((method = ANY (ARRAY['transfer'
 constraint payments.payments_pkey PRIMARY KEY (id)
 constraint pending_reports.pending_reports_delivery_status_check CHECK ((delivery_status = ANY (ARRAY[2, 3, 4, 5, 6, 7])))
 constraint pending_reports.pending_reports_pkey PRIMARY KEY (sending_id)
+constraint prepaid_accounts.prepaid_accounts_customer_id_fkey FOREIGN KEY (customer_id) REFERENCES customers(id)
+constraint prepaid_accounts.prepaid_accounts_pkey PRIMARY KEY (customer_id)
+constraint prepaid_accounts.prepaid_accounts_price_per_part_check CHECK ((price_per_part > 0))
+constraint prepaid_charges.prepaid_charges_check CHECK (((charged >= 0) AND (charged <= due)))
+constraint prepaid_charges.prepaid_charges_check1 CHECK (((given_back > 0) = (given_back_on IS NOT NULL)))
+constraint prepaid_charges.prepaid_charges_customer_id_fkey FOREIGN KEY (customer_id) REFERENCES prepaid_accounts(customer_id)
+constraint prepaid_charges.prepaid_charges_due_check CHECK ((due >= 0))
+constraint prepaid_charges.prepaid_charges_given_back_check CHECK ((given_back >= 0))
+constraint prepaid_charges.prepaid_charges_pkey PRIMARY KEY (sending_id)
+constraint prepaid_charges.prepaid_charges_unit_price_check CHECK ((unit_price > 0))
+constraint prepaid_ledger.prepaid_ledger_amount_check CHECK ((amount <> 0))
+constraint prepaid_ledger.prepaid_ledger_balance_after_check CHECK ((balance_after >= 0))
+constraint prepaid_ledger.prepaid_ledger_check CHECK ((((kind = ANY (ARRAY['topup'::text, 'giveback'::text])) AND (amount > 0)) OR ((kind = ANY (ARRAY['usage'::text, 'forfeit'::text])) AND (amount < 0))))
+constraint prepaid_ledger.prepaid_ledger_check1 CHECK (((kind = 'topup'::text) = (topup_id IS NOT NULL)))
+constraint prepaid_ledger.prepaid_ledger_customer_id_fkey FOREIGN KEY (customer_id) REFERENCES prepaid_accounts(customer_id)
+constraint prepaid_ledger.prepaid_ledger_kind_check CHECK ((kind = ANY (ARRAY['topup'::text, 'usage'::text, 'giveback'::text, 'forfeit'::text])))
+constraint prepaid_ledger.prepaid_ledger_pkey PRIMARY KEY (id)
+constraint prepaid_ledger.prepaid_ledger_topup_id_fkey FOREIGN KEY (topup_id) REFERENCES prepaid_topups(id)
+constraint prepaid_topups.prepaid_topups_amount_check CHECK ((amount >= 100000))
+constraint prepaid_topups.prepaid_topups_check CHECK ((total = (amount + tax)))
+constraint prepaid_topups.prepaid_topups_check1 CHECK ((expires_on > topup_date))
+constraint prepaid_topups.prepaid_topups_customer_id_fkey FOREIGN KEY (customer_id) REFERENCES prepaid_accounts(customer_id)
+constraint prepaid_topups.prepaid_topups_number_key UNIQUE (number)
+constraint prepaid_topups.prepaid_topups_pkey PRIMARY KEY (id)
+constraint prepaid_topups.prepaid_topups_sequence_check CHECK ((sequence >= 1))
+constraint prepaid_topups.prepaid_topups_tax_check CHECK ((tax >= 0))
+constraint prepaid_topups.prepaid_topups_unit_price_check CHECK ((unit_price > 0))
+constraint prepaid_warnings.prepaid_warnings_cause_check CHECK ((cause = ANY (ARRAY['expiry'::text, 'inactivity'::text])))
+constraint prepaid_warnings.prepaid_warnings_customer_id_fkey FOREIGN KEY (customer_id) REFERENCES prepaid_accounts(customer_id)
+constraint prepaid_warnings.prepaid_warnings_days_before_check CHECK ((days_before = ANY (ARRAY[30, 7])))
+constraint prepaid_warnings.prepaid_warnings_pkey PRIMARY KEY (customer_id, forfeit_on, days_before)
 constraint price_lists.price_lists_customer_id_fkey FOREIGN KEY (customer_id) REFERENCES customers(id)
 constraint price_lists.price_lists_mode_check CHECK ((mode = ANY (ARRAY['volume'::text, 'graduated'::text])))
 constraint price_lists.price_lists_pkey PRIMARY KEY (id)
@@ -544,6 +622,17 @@ index CREATE UNIQUE INDEX payments_one_deposit_per_invoice ON payments USING btr
 index CREATE UNIQUE INDEX payments_pkey ON payments USING btree (id)
 index CREATE UNIQUE INDEX pending_reports_pkey ON pending_reports USING btree (sending_id)
 index CREATE UNIQUE INDEX price_lists_one_in_force ON price_lists USING btree (product, COALESCE(customer_id, (0)::bigint), effective_from) WHERE (retired_at IS NULL)
+index CREATE UNIQUE INDEX prepaid_accounts_pkey ON prepaid_accounts USING btree (customer_id)
+index CREATE INDEX prepaid_charges_customer_charged ON prepaid_charges USING btree (customer_id, charged_on)
+index CREATE INDEX prepaid_charges_customer_given_back ON prepaid_charges USING btree (customer_id, given_back_on) WHERE (given_back_on IS NOT NULL)
+index CREATE UNIQUE INDEX prepaid_charges_pkey ON prepaid_charges USING btree (sending_id)
+index CREATE INDEX prepaid_ledger_customer ON prepaid_ledger USING btree (customer_id, id)
+index CREATE INDEX prepaid_ledger_date ON prepaid_ledger USING btree (entry_date)
+index CREATE UNIQUE INDEX prepaid_ledger_pkey ON prepaid_ledger USING btree (id)
+index CREATE UNIQUE INDEX prepaid_topups_bank_ref ON prepaid_topups USING btree (customer_id, ref, amount, topup_date) WHERE (ref IS NOT NULL)
+index CREATE UNIQUE INDEX prepaid_topups_number_key ON prepaid_topups USING btree (number)
+index CREATE UNIQUE INDEX prepaid_topups_pkey ON prepaid_topups USING btree (id)
+index CREATE UNIQUE INDEX prepaid_warnings_pkey ON prepaid_warnings USING btree (customer_id, forfeit_on, days_before)
 index CREATE UNIQUE INDEX price_lists_pkey ON price_lists USING btree (id)
 index CREATE UNIQUE INDEX price_tiers_pkey ON price_tiers USING btree (price_list_id, operator, min_parts)
 index CREATE UNIQUE INDEX products_pkey ON products USING btree (code)
@@ -569,7 +658,10 @@ trigger customer_credit_ledger.customer_credit_balance CREATE TRIGGER customer_c
 trigger deposit_ledger.deposit_ledger_append_only CREATE TRIGGER deposit_ledger_append_only BEFORE DELETE OR UPDATE ON public.deposit_ledger FOR EACH ROW EXECUTE FUNCTION forbid_change()
 trigger deposit_ledger.deposit_ledger_balance CREATE TRIGGER deposit_ledger_balance BEFORE INSERT ON public.deposit_ledger FOR EACH ROW EXECUTE FUNCTION deposit_ledger_balance()
 trigger invoices.invoices_buyer_snapshot CREATE TRIGGER invoices_buyer_snapshot BEFORE INSERT ON public.invoices FOR EACH ROW EXECUTE FUNCTION invoices_buyer_snapshot()
+trigger prepaid_ledger.prepaid_ledger_append_only CREATE TRIGGER prepaid_ledger_append_only BEFORE DELETE OR UPDATE ON public.prepaid_ledger FOR EACH ROW EXECUTE FUNCTION forbid_change()
+trigger prepaid_ledger.prepaid_ledger_balance CREATE TRIGGER prepaid_ledger_balance BEFORE INSERT ON public.prepaid_ledger FOR EACH ROW EXECUTE FUNCTION prepaid_ledger_balance()
 
 view customer_credit_balances as SELECT c.id AS customer_id, c.code AS customer_code, COALESCE(( SELECT l.balance_after FROM customer_credit_ledger l WHERE l.customer_id = c.id ORDER BY l.id DESC LIMIT 1), 0::bigint) AS balance FROM customers c;
 view deposit_balances as SELECT c.id AS customer_id, c.code AS customer_code, COALESCE(( SELECT l.balance_after FROM deposit_ledger l WHERE l.customer_id = c.id ORDER BY l.id DESC LIMIT 1), 0::bigint) AS balance FROM customers c;
-view sending_permission as SELECT c.code AS customer_code, c.status = 'active'::text AND NOT (EXISTS ( SELECT 1 FROM suspensions s WHERE s.customer_id = c.id AND s.lifted_at IS NULL)) AS allowed, CASE WHEN c.status = 'closed'::text THEN 'closed'::text ELSE ( SELECT string_agg(s.reason, ','::text ORDER BY s.reason) AS string_agg FROM suspensions s WHERE s.customer_id = c.id AND s.lifted_at IS NULL) END AS reason, COALESCE(q.usage, 0::bigint) AS usage, COALESCE(q.quota, quota_for(b.balance, c.quota_override)) AS quota, GREATEST(q.updated_at, ( SELECT max(GREATEST(s.since, s.lifted_at)) AS max FROM suspensions s WHERE s.customer_id = c.id)) AS updated_at FROM customers c JOIN deposit_balances b ON b.customer_id = c.id LEFT JOIN quota_status q ON q.customer_id = c.id WHERE c.billing = 'postpaid'::text;
+view prepaid_balances as SELECT a.customer_id, COALESCE(( SELECT l.balance_after FROM prepaid_ledger l WHERE l.customer_id = a.customer_id ORDER BY l.id DESC LIMIT 1), 0::bigint) AS balance FROM prepaid_accounts a;
+view sending_permission as SELECT c.code AS customer_code, c.status = 'active'::text AND NOT (EXISTS ( SELECT 1 FROM suspensions s WHERE s.customer_id = c.id AND s.lifted_at IS NULL)) AS allowed, CASE WHEN c.status = 'closed'::text THEN 'closed'::text ELSE ( SELECT string_agg(s.reason, ','::text ORDER BY s.reason) AS string_agg FROM suspensions s WHERE s.customer_id = c.id AND s.lifted_at IS NULL) END AS reason, COALESCE(q.usage, 0::bigint) AS usage, COALESCE(q.quota, quota_for(b.balance, c.quota_override)) AS quota, GREATEST(q.updated_at, ( SELECT max(GREATEST(s.since, s.lifted_at)) AS max FROM suspensions s WHERE s.customer_id = c.id)) AS updated_at FROM customers c JOIN deposit_balances b ON b.customer_id = c.id LEFT JOIN quota_status q ON q.customer_id = c.id WHERE c.billing = 'postpaid'::text UNION ALL SELECT c.code AS customer_code, c.status = 'active'::text AND p.balance > 0 AND NOT (EXISTS ( SELECT 1 FROM suspensions s WHERE s.customer_id = c.id AND s.lifted_at IS NULL)) AS allowed, CASE WHEN c.status = 'closed'::text THEN 'closed'::text ELSE NULLIF(concat_ws(','::text, CASE WHEN p.balance <= 0 THEN 'balance'::text ELSE NULL::text END, ( SELECT string_agg(s.reason, ','::text ORDER BY s.reason) AS string_agg FROM suspensions s WHERE s.customer_id = c.id AND s.lifted_at IS NULL)), ''::text) END AS reason, 0::bigint AS usage, p.balance AS quota, GREATEST(( SELECT max(l.created_at) AS max FROM prepaid_ledger l WHERE l.customer_id = c.id), ( SELECT max(GREATEST(s.since, s.lifted_at)) AS max FROM suspensions s WHERE s.customer_id = c.id)) AS updated_at FROM customers c JOIN prepaid_balances p ON p.customer_id = c.id WHERE c.billing = 'prepaid'::text;

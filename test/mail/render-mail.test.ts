@@ -62,6 +62,26 @@ const payloads: { readonly [K in keyof MailPayloads]: MailPayloads[K] } = {
   // R16: rendered from their credit note and invoices (test/billing/credit-notes), not from a payload alone.
   credit_note_issued: { credit_note_id: 1 },
   invoice_replaced: { void_invoice_id: 1, credit_note_id: 1 },
+  prepaid_topup: {
+    receipt_number: 'INV/2026/12/00003',
+    topup_date: '2026-12-01',
+    amount: 500_000,
+    tax: 55_000,
+    total: 555_000,
+    price_per_part: 340,
+    expires_on: '2027-12-01',
+    balance_after: 500_000,
+    files: [],
+  },
+  prepaid_forfeit_warning: { forfeit_on: '2027-06-01', cause: 'inactivity', balance: 120_000, days: 30 },
+  prepaid_forfeited: { forfeit_on: '2027-06-01', cause: 'expiry', amount: 120_000 },
+  prepaid_statement: {
+    month: '2026-11',
+    opening: 500_000,
+    closing: 120_000,
+    expires_on: '2027-12-01',
+    files: [],
+  },
 };
 
 describe('notice mails', () => {
@@ -96,6 +116,18 @@ describe('notice mails', () => {
       'Penutupan akun ACME – PT Contoh <Jaya> & Co',
       'paling\nlambat 29 Desember 2026 (7 hari kerja)',
     ],
+    [
+      'prepaid_topup',
+      'Kuitansi top-up INV/2026/12/00003 – PT Contoh <Jaya> & Co',
+      'sebesar Rp 500.000 (PPN Rp 55.000, total Rp 555.000)',
+    ],
+    [
+      'prepaid_forfeit_warning',
+      'Saldo prepaid akan hangus 1 Juni 2027 – PT Contoh <Jaya> & Co',
+      '(30 hari lagi), karena 6 bulan tanpa pengiriman',
+    ],
+    ['prepaid_forfeited', 'Saldo prepaid hangus – PT Contoh <Jaya> & Co', 'karena masa aktif berakhir'],
+    ['prepaid_statement', 'Laporan saldo November 2026 – PT Contoh <Jaya> & Co', 'saldo akhir Rp 120.000'],
   ] as const)(
     '%s: subject, Indonesian body first, English below, to every billing address with finance copied',
     async (kind, subject, body) => {

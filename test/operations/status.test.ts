@@ -63,7 +63,15 @@ describe('npm run status', () => {
     const s = JSON.parse(stdout) as Status;
     expect(s.daemons).toBe(0);
     const jobs = Object.fromEntries(s.jobs.map((j) => [j.job, j]));
-    expect(Object.keys(jobs)).toEqual(['rollup', 'settle', 'invoice', 'quota', 'reminders', 'mail']);
+    expect(Object.keys(jobs)).toEqual([
+      'rollup',
+      'settle',
+      'invoice',
+      'quota',
+      'reminders',
+      'prepaid',
+      'mail',
+    ]);
     // The real clock is weeks past the seeded runs: every job is behind (the daemon is not running).
     expect(jobs.invoice).toMatchObject({
       cron: '0 1 1 * *',

@@ -52,7 +52,7 @@ describe('catch-up after an outage over the 1st', () => {
     const scheduler = new Scheduler({ database, config, log, clock: () => now });
 
     const plan = await scheduler.catchUp();
-    expect(plan.map((p) => p.job)).toEqual(['rollup', 'settle', 'invoice', 'quota', 'mail']);
+    expect(plan.map((p) => p.job)).toEqual(['rollup', 'settle', 'invoice', 'quota', 'prepaid', 'mail']);
     await scheduler.idle();
 
     expect(scheduler.reports.map((r) => [r.job, r.trigger, r.outcome])).toEqual([
@@ -60,6 +60,7 @@ describe('catch-up after an outage over the 1st', () => {
       ['settle', 'catch-up', 'ok'],
       ['invoice', 'catch-up', 'ok'],
       ['quota', 'catch-up', 'ok'],
+      ['prepaid', 'catch-up', 'ok'],
       ['mail', 'catch-up', 'ok'],
     ]);
     const invoiceRun = await t.db

@@ -16,6 +16,7 @@ describe('schedule configuration', () => {
       invoice: '0 1 1 * *',
       quota: '0 * * * *',
       reminders: '0 8 * * *',
+      prepaid: '30 1 * * *',
       mail: '*/5 * * * *',
     });
     expect(config.timezone).toBe('Asia/Jakarta');

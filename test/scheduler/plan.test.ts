@@ -16,6 +16,7 @@ const ranUntilOctober31 = new Map([
   ['invoice', at('2026-10-01T01:00')],
   ['quota', at('2026-10-31T23:00')],
   ['reminders', at('2026-10-31T08:00')],
+  ['prepaid', at('2026-10-31T01:30')],
   ['mail', at('2026-10-31T23:55')],
 ]);
 
@@ -27,6 +28,7 @@ describe('catch-up after an outage across a month boundary', () => {
       ['settle', ['2026-11-01T00:30+07:00']],
       ['invoice', ['2026-11-01T01:00+07:00']],
       ['quota', ['2026-11-01T03:00+07:00']],
+      ['prepaid', ['2026-11-01T01:30+07:00']],
       ['mail', ['2026-11-01T03:00+07:00']],
     ]);
   });
@@ -75,6 +77,7 @@ describe('catch-up after an outage across a month boundary', () => {
       ['invoice', ['2026-11-01T01:00+07:00'], null],
       ['quota', ['2026-11-15T09:00+07:00'], null],
       ['reminders', ['2026-11-15T08:00+07:00'], null],
+      ['prepaid', ['2026-11-15T01:30+07:00'], null],
       ['mail', ['2026-11-15T09:05+07:00'], null],
     ]);
   });

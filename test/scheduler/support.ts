@@ -53,6 +53,7 @@ export async function ranUntilOctober31(db: Db): Promise<void> {
     ['invoice', '2026-10-01T01:00'],
     ['quota', '2026-10-31T23:00'],
     ['reminders', '2026-10-31T08:00'],
+    ['prepaid', '2026-10-31T01:30'],
     ['mail', '2026-10-31T23:55'],
   ];
   for (const [job, tick] of rows) {

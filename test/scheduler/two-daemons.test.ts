@@ -57,10 +57,19 @@ describe('two daemons on one database', () => {
     await Promise.all([a.catchUp(), b.catchUp()]);
     await Promise.all([a.idle(), b.idle()]);
 
-    expect(await okRunsPerJob(t.db, before)).toEqual({ invoice: 1, mail: 1, quota: 1, rollup: 1, settle: 1 });
+    expect(await okRunsPerJob(t.db, before)).toEqual({
+      invoice: 1,
+      mail: 1,
+      prepaid: 1,
+      quota: 1,
+      rollup: 1,
+      settle: 1,
+    });
     const outcomes = [...a.reports, ...b.reports].map((r) => `${r.job}:${r.outcome}`).sort();
     expect(outcomes).toEqual(
-      ['invoice', 'mail', 'quota', 'rollup', 'settle'].flatMap((j) => [`${j}:ok`, `${j}:skipped`]).sort(),
+      ['invoice', 'mail', 'prepaid', 'quota', 'rollup', 'settle']
+        .flatMap((j) => [`${j}:ok`, `${j}:skipped`])
+        .sort(),
     );
     expect(await invoicesAreWhole(t.db)).toEqual({ count: 4, problems: [] });
     const skipped = await t.db
@@ -69,7 +78,7 @@ describe('two daemons on one database', () => {
       .where('outcome', '=', 'skipped')
       .where('id', '>', before)
       .execute();
-    expect(skipped).toHaveLength(5);
+    expect(skipped).toHaveLength(6);
     for (const s of skipped) {
       expect((s.counts as { reason: string }).reason).toMatch(/another tagih daemon is running|already done/);
     }

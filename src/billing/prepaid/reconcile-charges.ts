@@ -1,0 +1,121 @@
+// R15: what prepaid messages are charged, as one set-based step run in the ingest's own transaction.
+import type pg from 'pg';
+
+/** What a reconcile did, summed over the accounts it touched. */
+export interface ReconcileResult {
+  readonly charged: number;
+  readonly givenBack: number;
+  readonly shortfall: number;
+  readonly messages: number;
+}
+
+/** Anything that runs a query with parameters: a pg client or pool (the ingest's own client in its transaction). */
+export interface Queryable {
+  query<R extends pg.QueryResultRow = pg.QueryResultRow>(
+    text: string,
+    values?: unknown[],
+  ): Promise<pg.QueryResult<R>>;
+}
+
+// The prepaid messages in scope: those of the given sending ids (index probes), or all of them when none are given.
+const SCOPE = `
+  select m.sending_id, m.customer_id, m.sent_at, m.parts, m.billable
+  from messages m
+  join prepaid_accounts a on a.customer_id = m.customer_id
+  join customers c on c.id = m.customer_id and c.billing = 'prepaid'
+  where ($1::bigint[] is null or m.sending_id = any($1::bigint[]))`;
+
+// Locks the accounts in scope (in id order, so two ingests never deadlock): every balance change takes this lock,
+// and the next statement, with a fresh snapshot, sees what the other transaction committed meanwhile.
+const LOCK = `
+  select customer_id from prepaid_accounts
+  where customer_id in (select customer_id from (${SCOPE}) s)
+  order by customer_id for update`;
+
+// R15: due = parts × price at ingest while billable (R2), 0 after a Cancel/Reject. Give-backs first (they return
+// what was charged), then new charges in (sent_at, sending_id) order until the balance is used up; a message that
+// does not fit takes what is left and keeps the rest as its shortfall, so the balance stops at zero.
+const APPLY = `
+  with scope as (${SCOPE}),
+  today as (select (now() at time zone 'Asia/Jakarta')::date as day),
+  gone as (
+    update prepaid_charges c set given_back = c.charged, given_back_on = case when c.charged > 0 then (select day from today) end,
+      due = 0, charged = 0
+    from scope s where s.sending_id = c.sending_id and not s.billable and c.due > 0
+    returning c.customer_id, c.given_back
+  ),
+  balances as (
+    select a.customer_id,
+      coalesce((select l.balance_after from prepaid_ledger l where l.customer_id = a.customer_id order by l.id desc limit 1), 0)
+        + coalesce((select sum(g.given_back) from gone g where g.customer_id = a.customer_id), 0) as balance,
+      a.price_per_part
+    from prepaid_accounts a where a.customer_id in (select customer_id from scope)
+  ),
+  fresh as (
+    select s.sending_id, s.customer_id, s.sent_at, b.price_per_part as unit_price, s.parts * b.price_per_part as due,
+      b.balance - sum(s.parts * b.price_per_part) over w + s.parts * b.price_per_part as room
+    from scope s join balances b using (customer_id)
+    where s.billable and not exists (select 1 from prepaid_charges c where c.sending_id = s.sending_id)
+    window w as (partition by s.customer_id order by s.sent_at, s.sending_id)
+  ),
+  inserted as (
+    insert into prepaid_charges (sending_id, customer_id, unit_price, due, charged, charged_on)
+    select sending_id, customer_id, unit_price, due, least(due, greatest(room, 0)), (select day from today) from fresh
+    returning customer_id, due, charged
+  ),
+  seen as (
+    update prepaid_accounts a set last_billable_at = greatest(a.last_billable_at, f.last)
+    from (select customer_id, max(sent_at) as last from fresh group by customer_id) f
+    where a.customer_id = f.customer_id
+  )
+  select customer_id, sum(given_back)::bigint as given_back, 0::bigint as charged, 0::bigint as shortfall, count(*)::bigint as n
+  from gone group by customer_id
+  union all
+  select customer_id, 0, sum(charged)::bigint, sum(due - charged)::bigint, count(*)::bigint
+  from inserted group by customer_id`;
+
+const LEDGER = `
+  insert into prepaid_ledger (customer_id, entry_date, kind, amount, ref)
+  select customer_id, (now() at time zone 'Asia/Jakarta')::date, $2, amount, 'ingest'
+  from unnest($1::bigint[], $3::bigint[]) as t(customer_id, amount)`;
+
+/**
+ * R15: brings the charges of prepaid messages in line with what they should be charged now: a billable message
+ * not charged yet is charged parts × the account's price, one that became Cancel/Reject gets its charge back.
+ * Idempotent (a second run changes nothing) and set-based: one lock, one statement, two ledger inserts per run.
+ * Runs in the caller's transaction. `sendingIds` limits it to the messages a unit of work touched; null = all.
+ */
+export async function reconcilePrepaidCharges(
+  client: Queryable,
+  sendingIds: ReadonlyArray<number> | null = null,
+): Promise<ReconcileResult> {
+  const none = { charged: 0, givenBack: 0, shortfall: 0, messages: 0 };
+  if (sendingIds !== null && sendingIds.length === 0) return none;
+  const any = await client.query('select 1 from prepaid_accounts limit 1');
+  if ((any.rowCount ?? 0) === 0) return none; // a postpaid-only gateway pays one probe per unit, nothing more
+  const ids = sendingIds === null ? null : [...sendingIds];
+  await client.query(LOCK, [ids]);
+  const rows = (
+    await client.query<{
+      customer_id: string;
+      given_back: string;
+      charged: string;
+      shortfall: string;
+      n: string;
+    }>(APPLY, [ids])
+  ).rows;
+  const back = rows.filter((r) => Number(r.given_back) > 0);
+  const used = rows.filter((r) => Number(r.charged) > 0);
+  // Give-backs before usage, one row per account in each: the ledger's balance never dips below zero on the way.
+  if (back.length > 0)
+    await client.query(LEDGER, [back.map((r) => r.customer_id), 'giveback', back.map((r) => r.given_back)]);
+  if (used.length > 0)
+    await client.query(LEDGER, [used.map((r) => r.customer_id), 'usage', used.map((r) => `-${r.charged}`)]);
+  const sum = (k: 'given_back' | 'charged' | 'shortfall' | 'n') => rows.reduce((t, r) => t + Number(r[k]), 0);
+  return {
+    charged: sum('charged'),
+    givenBack: sum('given_back'),
+    shortfall: sum('shortfall'),
+    messages: sum('n'),
+  };
+}
