@@ -1,4 +1,5 @@
 import { Worker } from 'node:worker_threads';
+import type { HeldChunk } from './copy-unit.ts';
 import { type LineChunk, type ParsedChunk, parseChunk } from './parse-chunk.ts';
 import type { ParseContext } from './parse-line.ts';
 
@@ -13,16 +14,21 @@ export interface ChunkParser {
  * lines and feeds the COPY). Where workers cannot load TypeScript (a test runner that transforms files itself), it
  * parses on this thread; the rows are the same either way.
  */
-export function createChunkParser(ctx: ParseContext): ChunkParser {
-  const loadsTypeScript = process.execArgv.some((a) => a.includes('tsx'));
-  if (!loadsTypeScript || process.env.VITEST) {
-    return { parse: async (chunk) => parseChunk(chunk, ctx), close: async () => {} };
-  }
+function workersWork(): boolean {
+  return process.execArgv.some((a) => a.includes('tsx')) && !process.env.VITEST;
+}
+
+function startWorker(workerData: object): Worker {
   // A chunk needs a few MB: a small heap keeps the worker's memory flat however long the log is.
-  const worker = new Worker(new URL('./parse-worker-entry.mjs', import.meta.url), {
-    workerData: ctx,
-    resourceLimits: { maxOldGenerationSizeMb: 64, maxYoungGenerationSizeMb: 16 },
+  return new Worker(new URL('./parse-worker-entry.mjs', import.meta.url), {
+    workerData,
+    resourceLimits: { maxOldGenerationSizeMb: 48, maxYoungGenerationSizeMb: 8 },
   });
+}
+
+export function createChunkParser(ctx: ParseContext): ChunkParser {
+  if (!workersWork()) return { parse: async (chunk) => parseChunk(chunk, ctx), close: async () => {} };
+  const worker = startWorker({ ctx, chunkLines: 0, ahead: 0 });
   const pending = new Map<number, { resolve: (p: ParsedChunk) => void; reject: (e: Error) => void }>();
   let nextId = 0;
   let broken: Error | null = null;
@@ -52,4 +58,50 @@ export function createChunkParser(ctx: ParseContext): ChunkParser {
       await worker.terminate();
     },
   };
+}
+
+type FromFileWorker = HeldChunk | { readonly done: true } | { readonly error: string };
+
+/**
+ * Reads and parses a log file on a worker thread, chunk by chunk, at most `ahead` chunks ahead of the caller;
+ * null where workers cannot load TypeScript (the caller reads and parses itself).
+ */
+export function parseFileOnWorker(
+  ctx: ParseContext,
+  file: string,
+  chunkLines: number,
+  ahead: number,
+): AsyncGenerator<HeldChunk> | null {
+  if (!workersWork()) return null;
+  return (async function* () {
+    const worker = startWorker({ ctx, file, chunkLines, ahead });
+    const inbox: FromFileWorker[] = [];
+    let wake: (() => void) | null = null;
+    let failure: Error | null = null;
+    const arrive = () => {
+      wake?.();
+      wake = null;
+    };
+    worker.on('message', (m: FromFileWorker) => {
+      inbox.push(m);
+      arrive();
+    });
+    worker.on('error', (error) => {
+      failure = error;
+      arrive();
+    });
+    try {
+      for (;;) {
+        while (inbox.length === 0 && failure === null) await new Promise<void>((resolve) => (wake = resolve));
+        if (failure) throw failure;
+        const m = inbox.shift()!;
+        if ('done' in m) return;
+        if ('error' in m) throw new Error(`reading ${file}: ${m.error}`);
+        worker.postMessage('more');
+        yield m;
+      }
+    } finally {
+      await worker.terminate();
+    }
+  })();
 }

@@ -69,7 +69,8 @@ export class CopyUnit {
   ) {}
 
   async add(held: HeldChunk): Promise<void> {
-    this.held.push(held);
+    // The COPY text is not kept once sent: the staged path, if needed, parses the raw lines again.
+    this.held.push({ chunk: held.chunk, parsed: { ...held.parsed, copy: '' } });
     this.lines += held.chunk.lineNos.length;
     if (this.staged) return;
     if (held.parsed.repeated) return this.giveUp();

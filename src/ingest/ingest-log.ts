@@ -2,7 +2,7 @@ import path from 'node:path';
 import type pg from 'pg';
 import Cursor from 'pg-cursor';
 import type { Operator, PrefixTable } from '../domain/numbers.ts';
-import { type ChunkParser, createChunkParser } from './chunk-parser.ts';
+import { type ChunkParser, createChunkParser, parseFileOnWorker } from './chunk-parser.ts';
 import { CopyUnit, type HeldChunk, type UnitResult } from './copy-unit.ts';
 import {
   type Batch,
@@ -52,7 +52,7 @@ const DEFAULT_BATCH_LINES = 100_000;
 /** Lines per message to the parser thread. */
 const MAX_CHUNK_LINES = 4096;
 /** Chunks parsed ahead of the COPY: the parser never waits for PostgreSQL, and memory stays bounded. */
-const CHUNKS_IN_FLIGHT = 4;
+const CHUNKS_IN_FLIGHT = 8;
 /** Lines per transaction on the staged path (reruns, replays), which merges in SQL. */
 const STAGED_BATCH_LINES = 10_000;
 
@@ -137,7 +137,8 @@ class FileLoader {
   constructor(
     private readonly client: pg.PoolClient,
     private readonly ctx: ParseContext,
-    private readonly parser: ChunkParser,
+    /** Parses the lines given to line(); null when the chunks come parsed already (add()). */
+    private readonly parser: ChunkParser | null,
     private readonly tally: Tally,
     private readonly file: string,
     private readonly resolveEarlier: boolean,
@@ -156,15 +157,19 @@ class FileLoader {
     const chunk = { text: this.texts.join('\n'), lineNos: Int32Array.from(this.lineNos) };
     this.texts = [];
     this.lineNos = [];
-    this.queue.push({ chunk, parsed: this.parser.parse(chunk) });
+    this.queue.push({ chunk, parsed: this.parser!.parse(chunk) });
     if (this.queue.length >= CHUNKS_IN_FLIGHT) await this.drainOne();
   }
 
   private async drainOne(): Promise<void> {
     const { chunk, parsed } = this.queue.shift()!;
-    const ready = await parsed;
+    await this.add({ chunk, parsed: await parsed });
+  }
+
+  /** Takes a parsed chunk into the unit of work, closing the unit when full. */
+  async add(held: HeldChunk): Promise<void> {
     const t0 = performance.now();
-    await this.unit.add({ chunk, parsed: ready });
+    await this.unit.add(held);
     if (this.unit.lines >= this.unitLines) await this.closeUnit();
     this.tally.databaseMs += performance.now() - t0;
   }
@@ -240,17 +245,39 @@ export async function ingestLogs(
   try {
     await prepareStaging(client);
     const ctx = await loadContext(client, options.storeMessageText);
-    parser = createChunkParser(ctx);
     for (const source of sources) {
       const file = source.name === 'stdin' ? 'stdin' : path.resolve(source.name);
       const resolveEarlier = await hasOpenRejections(client, file);
       const unitLines = options.batchLines ?? DEFAULT_BATCH_LINES;
-      const loader = new FileLoader(client, ctx, parser, tally, file, resolveEarlier, unitLines);
       tally.files += 1;
-      for await (const { lineNo, text } of readLines(await source.open())) {
-        tally.linesRead += 1;
-        if (options.onProgress && tally.linesRead % 100_000 === 0) options.onProgress(tally.linesRead);
-        await loader.line(lineNo, text);
+      const chunkLines = Math.min(MAX_CHUNK_LINES, unitLines);
+      const onWorker =
+        file === 'stdin' ? null : parseFileOnWorker(ctx, source.name, chunkLines, CHUNKS_IN_FLIGHT);
+      // Standard input is read here; only then is a parser thread for lines sent to it needed.
+      if (!onWorker) parser ??= createChunkParser(ctx);
+      const loader = new FileLoader(
+        client,
+        ctx,
+        onWorker ? null : parser,
+        tally,
+        file,
+        resolveEarlier,
+        unitLines,
+      );
+      if (onWorker) {
+        for await (const held of onWorker) {
+          const before = tally.linesRead;
+          tally.linesRead += held.chunk.lineNos.length;
+          if (options.onProgress && Math.floor(before / 100_000) < Math.floor(tally.linesRead / 100_000))
+            options.onProgress(tally.linesRead);
+          await loader.add(held);
+        }
+      } else {
+        for await (const { lineNo, text } of readLines(await source.open())) {
+          tally.linesRead += 1;
+          if (options.onProgress && tally.linesRead % 100_000 === 0) options.onProgress(tally.linesRead);
+          await loader.line(lineNo, text);
+        }
       }
       await loader.finish();
     }
