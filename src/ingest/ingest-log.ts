@@ -111,7 +111,7 @@ class Tally {
   }
 }
 
-async function loadContext(client: pg.PoolClient, storeMessageText: boolean): Promise<ParseContext> {
+export async function loadContext(client: pg.PoolClient, storeMessageText: boolean): Promise<ParseContext> {
   const customers = await client.query<{ code: string; id: number }>('select code, id from customers');
   const products = await client.query<{ code: string }>('select code from products');
   const prefixes = await client.query<{ prefix: string; operator: Operator }>(
@@ -225,7 +225,7 @@ function stageLine(batch: Batch, lineNo: number, raw: string, ctx: ParseContext,
   }
 }
 
-async function hasOpenRejections(client: pg.PoolClient, file: string): Promise<boolean> {
+export async function hasOpenRejections(client: pg.PoolClient, file: string): Promise<boolean> {
   const r = await client.query(
     'select 1 from rejected_lines where file = $1 and resolved_at is null limit 1',
     [file],
