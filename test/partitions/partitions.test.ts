@@ -14,6 +14,7 @@ import { ArchiveRefused, archiveBefore, restoreArchive } from '../../src/partiti
 import { defaultPartitionRows, ensurePartitions, partitionMonths } from '../../src/partitions/partitions.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 import { addCustomers, ingestLines, sendLine, tempDir } from '../support/fixtures.ts';
+import { runCli } from '../support/run-cli.ts';
 
 // Every column of every message, in a fixed order: equal fingerprints mean no row was lost, doubled or changed.
 const FINGERPRINT = `select count(*)::int as n, md5(coalesce(string_agg(
@@ -174,5 +175,31 @@ describe('issue 16: default partition, partitions ahead, archive and restore', (
     await writeFile(damaged, bytes);
     await writeFile(`${damaged}.sha256`, await readFile(`${file}.sha256`));
     await expect(restoreArchive(t.pool, damaged)).rejects.toThrow(/does not match its checksum/);
+  });
+});
+
+describe('issue 16: npm run archive', () => {
+  let t: TestDatabase;
+  beforeAll(async () => {
+    t = await createTestDatabase();
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  it('says what is wrong and what to do, without a stack trace', async () => {
+    const env = { DATABASE_URL: t.url };
+    const neither = await runCli('archive', [], env);
+    expect(neither).toMatchObject({ code: 1, stderr: 'Give either --before YYYY-MM or --restore FILE.\n' });
+    const future = await runCli('archive', ['--before', '2999-01'], env);
+    expect(future.code).toBe(1);
+    expect(future.stderr).toMatch(
+      /^--before 2999-01 is after this month \(\d{4}-\d{2}\): only past months can be archived\.\n$/,
+    );
+    const missing = await runCli('archive', ['--restore', '/nonexistent/messages-2026-01.csv.gz'], env);
+    expect(missing).toMatchObject({
+      code: 1,
+      stderr: 'No such file: /nonexistent/messages-2026-01.csv.gz. Nothing was restored.\n',
+    });
   });
 });
