@@ -5,6 +5,7 @@ import * as invoicePartsPerDay from './2026-11-27-03-invoice-parts-per-day.ts';
 import * as oneHome from './2026-12-01-01-one-home.ts';
 import * as efaktur from './2026-12-01-12-efaktur.ts';
 import * as apiKeys from './2026-12-01-13-api-keys.ts';
+import * as messagesPartitions from './2026-12-01-16-messages-partitions.ts';
 import * as hardening from './2026-12-01-17-hardening.ts';
 import * as interruptedRuns from './2026-12-01-17b-interrupted-runs.ts';
 
@@ -18,4 +19,5 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '2026-12-01-17-hardening': hardening,
   '2026-12-01-17b-interrupted-runs': interruptedRuns,
   '2026-12-01-13-api-keys': apiKeys,
+  '2026-12-01-16-messages-partitions': messagesPartitions,
 };

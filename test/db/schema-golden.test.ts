@@ -36,6 +36,8 @@ const COMPATIBLE: Readonly<Record<string, ReadonlyArray<Kind>>> = {
   bytea: ['Buffer'],
   xid8: ['string'],
   pg_snapshot: ['string'],
+  // pg has no parser for cidr: it arrives as its text
+  cidr: ['string'],
 };
 
 function kindOf(type: ts.Type, checker: ts.TypeChecker): Kind {

@@ -1,11 +1,26 @@
 -- The schema the migrations build (test/db/schema-golden.test.ts). UPDATE_GOLDEN=1 rewrites it.
 
+function customers_never_deleted() returns trigger: begin raise exception 'customers are never deleted (their messages and invoices refer to them)' using hint = 'close the account instead: npm run accounts -- close'; end
 function delivery_status_rank(s smallint) returns integer: select case s when 7 then 1 when 2 then 2 when 3 then 3 when 4 then 4 else null end
 function deposit_ledger_balance() returns trigger: begin -- Serialise entries per customer, so racing settlements cannot both spend the same rupiah. perform 1 from customers where id = new.customer_id for update; new.balance_after := coalesce( (select balance_after from deposit_ledger where customer_id = new.customer_id order by id desc limit 1), 0 ) + new.amount; return new; end
+function ensure_messages_partition(p_month date) returns boolean: declare month_start date := date_trunc('month', p_month)::date; part_name text := 'messages_' || to_char(month_start, 'YYYY_MM'); lo timestamptz := month_start::timestamp at time zone 'Asia/Jakarta'; hi timestamptz := (month_start + interval '1 month')::timestamp at time zone 'Asia/Jakarta'; begin if to_regclass(part_name) is not null then return false; end if; if exists (select 1 from messages_default where sent_at >= lo and sent_at < hi) then alter table messages detach partition messages_default; execute format('create table %I partition of messages for values from (%L) to (%L)', part_name, lo, hi); -- straight into the partition: their sendingids are registered already execute format('insert into %I (sending_id, customer_id, product, number, operator, sent_at, sending_status, delivery_status, characters, billable_characters, parts, content_hash, message_text, delivery_updated_at, ingest_xid, delivery_xid, ingested_at) select sending_id, customer_id, product, number, operator, sent_at, sending_status, delivery_status, characters, billable_characters, parts, content_hash, message_text, delivery_updated_at, ingest_xid, delivery_xid, ingested_at from messages_default where sent_at >= %L and sent_at < %L', part_name, lo, hi); delete from messages_default where sent_at >= lo and sent_at < hi; alter table messages attach partition messages_default default; else execute format('create table %I partition of messages for values from (%L) to (%L)', part_name, lo, hi); end if; return true; end
 function forbid_change() returns trigger: begin raise exception '% is append-only: add a correcting entry instead', tg_table_name; end
 function merge_delivery_status(cur smallint, inc smallint) returns smallint: select case when cur is null then inc when inc is null then cur when cur in (5, 6) then cur when inc in (5, 6) then inc when delivery_status_rank(inc) > delivery_status_rank(cur) then inc else cur end
+function messages_keys_fixed() returns trigger: begin raise exception 'the sendingid, customer and sent_at of a loaded message never change (sending_id %)', old.sending_id using hint = 'load a corrected line with a new sendingid instead'; end
+function messages_register_sending_ids() returns trigger: begin insert into sending_ids (sending_id, customer_id, sent_at) select sending_id, customer_id, sent_at from new_rows; return null; end
 function quota_for(deposit_balance bigint, quota_override bigint) returns bigint: select coalesce(quota_override, 2 * deposit_balance)
 
+table api_keys.id bigint not null identity
+table api_keys.kind text not null
+table api_keys.name text not null
+table api_keys.customer_id bigint
+table api_keys.key_hash bytea not null
+table api_keys.key_prefix text not null
+table api_keys.created_at timestamp with time zone not null default now()
+table api_keys.revoked_at timestamp with time zone
+table api_keys.last_balance_check_at timestamp with time zone
+table customer_api_ips.customer_id bigint not null
+table customer_api_ips.network cidr not null
 table customers.id bigint not null identity
 table customers.code text not null
 table customers.name text not null
@@ -131,24 +146,24 @@ table mail_outbox.server_response text
 table mail_outbox.payload jsonb not null default '{}'::jsonb
 table mail_outbox.created_at timestamp with time zone not null default now()
 table mail_outbox.sent_at timestamp with time zone
-table messages.sending_id bigint not null
-table messages.customer_id bigint not null
-table messages.product text not null
-table messages.number text not null
-table messages.operator text not null
-table messages.sent_at timestamp with time zone not null
-table messages.sending_status smallint not null
-table messages.delivery_status smallint
-table messages.characters integer not null
-table messages.billable_characters integer not null
-table messages.parts integer not null
-table messages.billable boolean generated (((sending_status = 10) AND (COALESCE((delivery_status)::integer, 0) <> ALL (ARRAY[5, 6]))))
-table messages.content_hash bytea not null
-table messages.message_text text
-table messages.delivery_updated_at timestamp with time zone
-table messages.ingest_xid xid8 not null default pg_current_xact_id()
-table messages.delivery_xid xid8
-table messages.ingested_at timestamp with time zone not null default now()
+partitioned table messages.sending_id bigint not null
+partitioned table messages.customer_id bigint not null
+partitioned table messages.product text not null
+partitioned table messages.number text not null
+partitioned table messages.operator text not null
+partitioned table messages.sent_at timestamp with time zone not null
+partitioned table messages.sending_status smallint not null
+partitioned table messages.delivery_status smallint
+partitioned table messages.characters integer not null
+partitioned table messages.billable_characters integer not null
+partitioned table messages.parts integer not null
+partitioned table messages.billable boolean generated (((sending_status = 10) AND (COALESCE((delivery_status)::integer, 0) <> ALL (ARRAY[5, 6]))))
+partitioned table messages.content_hash bytea not null
+partitioned table messages.message_text text
+partitioned table messages.delivery_updated_at timestamp with time zone
+partitioned table messages.ingest_xid xid8 not null default pg_current_xact_id()
+partitioned table messages.delivery_xid xid8
+partitioned table messages.ingested_at timestamp with time zone not null default now()
 table operator_prefixes.prefix text not null
 table operator_prefixes.operator text not null
 table operators.id text not null
@@ -207,6 +222,9 @@ table rejected_lines.close_note text
 table rejected_lines.message_length integer
 table rejected_lines.message_sha256 text
 table rejected_lines.redacted_at timestamp with time zone
+table sending_ids.sending_id bigint not null
+table sending_ids.customer_id bigint not null
+table sending_ids.sent_at timestamp with time zone not null
 view sending_permission.customer_code text
 view sending_permission.allowed boolean
 view sending_permission.reason text
@@ -227,6 +245,15 @@ table tax_rules.rate_percent integer not null
 table tax_rules.dpp_numerator integer not null
 table tax_rules.dpp_denominator integer not null
 
+constraint api_keys.api_keys_check CHECK (((kind = 'customer'::text) = (customer_id IS NOT NULL)))
+constraint api_keys.api_keys_customer_id_fkey FOREIGN KEY (customer_id) REFERENCES customers(id)
+constraint api_keys.api_keys_key_hash_check CHECK ((length(key_hash) = 32))
+constraint api_keys.api_keys_key_hash_key UNIQUE (key_hash)
+constraint api_keys.api_keys_kind_check CHECK ((kind = ANY (ARRAY['gateway'::text, 'customer'::text])))
+constraint api_keys.api_keys_name_check CHECK ((btrim(name) <> ''::text))
+constraint api_keys.api_keys_pkey PRIMARY KEY (id)
+constraint customer_api_ips.customer_api_ips_customer_id_fkey FOREIGN KEY (customer_id) REFERENCES customers(id)
+constraint customer_api_ips.customer_api_ips_pkey PRIMARY KEY (customer_id, network)
 constraint customers.customers_billing_check CHECK ((billing = ANY (ARRAY['postpaid'::text, 'prepaid'::text])))
 constraint customers.customers_buyer_country_check CHECK ((buyer_country ~ '^[A-Z]{3}$'::text))
 constraint customers.customers_buyer_document_check CHECK ((buyer_document = ANY (ARRAY['TIN'::text, 'NIK'::text, 'passport'::text, 'other'::text])))
@@ -313,16 +340,14 @@ constraint mail_outbox.mail_outbox_kind_subject_key_key UNIQUE (kind, subject_ke
 constraint mail_outbox.mail_outbox_message_id_key UNIQUE (message_id)
 constraint mail_outbox.mail_outbox_pkey PRIMARY KEY (id)
 constraint mail_outbox.mail_outbox_status_check CHECK ((status = ANY (ARRAY['held'::text, 'pending'::text, 'sent'::text, 'failed'::text, 'cancelled'::text])))
-constraint messages.messages_characters_check CHECK ((characters >= 0))
-constraint messages.messages_check CHECK ((billable_characters >= characters))
-constraint messages.messages_check1 CHECK (((sending_status <> 10) OR (parts >= 1)))
-constraint messages.messages_customer_id_fkey FOREIGN KEY (customer_id) REFERENCES customers(id)
-constraint messages.messages_delivery_status_check CHECK ((delivery_status = ANY (ARRAY[2, 3, 4, 5, 6, 7])))
-constraint messages.messages_operator_check CHECK ((operator = ANY (ARRAY['telkomsel'::text, 'indosat'::text, 'three'::text, 'xl'::text, 'smartfren'::text, 'other'::text])))
-constraint messages.messages_parts_check CHECK ((parts >= 0))
-constraint messages.messages_pkey PRIMARY KEY (sending_id)
-constraint messages.messages_product_check CHECK ((product ~ '^[a-z][a-z0-9_]*$'::text))
-constraint messages.messages_sending_status_check CHECK ((sending_status = ANY (ARRAY[10, 60, 70, 80, 90])))
+constraint messages.messages_characters_check1 CHECK ((characters >= 0))
+constraint messages.messages_check2 CHECK ((billable_characters >= characters))
+constraint messages.messages_check3 CHECK (((sending_status <> 10) OR (parts >= 1)))
+constraint messages.messages_delivery_status_check1 CHECK ((delivery_status = ANY (ARRAY[2, 3, 4, 5, 6, 7])))
+constraint messages.messages_operator_check1 CHECK ((operator = ANY (ARRAY['telkomsel'::text, 'indosat'::text, 'three'::text, 'xl'::text, 'smartfren'::text, 'other'::text])))
+constraint messages.messages_parts_check1 CHECK ((parts >= 0))
+constraint messages.messages_product_check1 CHECK ((product ~ '^[a-z][a-z0-9_]*$'::text))
+constraint messages.messages_sending_status_check1 CHECK ((sending_status = ANY (ARRAY[10, 60, 70, 80, 90])))
 constraint operator_prefixes.operator_prefixes_operator_fkey FOREIGN KEY (operator) REFERENCES operators(id)
 constraint operator_prefixes.operator_prefixes_pkey PRIMARY KEY (prefix)
 constraint operator_prefixes.operator_prefixes_prefix_check CHECK ((prefix ~ '^[0-9]{3}$'::text))
@@ -361,6 +386,7 @@ constraint rejected_lines.rejected_lines_closed_as_check CHECK ((closed_as = ANY
 constraint rejected_lines.rejected_lines_file_line_no_raw_hash_key UNIQUE (file, line_no, raw_hash)
 constraint rejected_lines.rejected_lines_line_no_check CHECK ((line_no >= 1))
 constraint rejected_lines.rejected_lines_pkey PRIMARY KEY (id)
+constraint sending_ids.sending_ids_pkey PRIMARY KEY (sending_id)
 constraint suspensions.suspensions_customer_id_fkey FOREIGN KEY (customer_id) REFERENCES customers(id)
 constraint suspensions.suspensions_pkey PRIMARY KEY (id)
 constraint suspensions.suspensions_reason_check CHECK ((reason = ANY (ARRAY['quota'::text, 'unpaid'::text, 'closed'::text])))
@@ -370,6 +396,10 @@ constraint tax_rules.tax_rules_effective_from_key UNIQUE (effective_from)
 constraint tax_rules.tax_rules_pkey PRIMARY KEY (id)
 constraint tax_rules.tax_rules_rate_percent_check CHECK (((rate_percent >= 0) AND (rate_percent <= 100)))
 
+index CREATE UNIQUE INDEX api_keys_key_hash_key ON api_keys USING btree (key_hash)
+index CREATE UNIQUE INDEX api_keys_one_gateway_name ON api_keys USING btree (name) WHERE ((kind = 'gateway'::text) AND (revoked_at IS NULL))
+index CREATE UNIQUE INDEX api_keys_pkey ON api_keys USING btree (id)
+index CREATE UNIQUE INDEX customer_api_ips_pkey ON customer_api_ips USING btree (customer_id, network)
 index CREATE UNIQUE INDEX customers_code_key ON customers USING btree (code)
 index CREATE UNIQUE INDEX customers_pkey ON customers USING btree (id)
 index CREATE UNIQUE INDEX daily_usage_pkey ON daily_usage USING btree (customer_id, day, product, operator)
@@ -398,9 +428,7 @@ index CREATE INDEX mail_outbox_due ON mail_outbox USING btree (next_attempt_at) 
 index CREATE UNIQUE INDEX mail_outbox_kind_subject_key_key ON mail_outbox USING btree (kind, subject_key)
 index CREATE UNIQUE INDEX mail_outbox_message_id_key ON mail_outbox USING btree (message_id)
 index CREATE UNIQUE INDEX mail_outbox_pkey ON mail_outbox USING btree (id)
-index CREATE INDEX messages_customer_sent_at ON messages USING btree (customer_id, sent_at)
-index CREATE UNIQUE INDEX messages_pkey ON messages USING btree (sending_id)
-index CREATE INDEX messages_sent_at ON messages USING brin (sent_at)
+index CREATE INDEX messages_customer_sent_at ON ONLY public.messages USING btree (customer_id, sent_at)
 index CREATE UNIQUE INDEX operator_prefixes_pkey ON operator_prefixes USING btree (prefix)
 index CREATE UNIQUE INDEX operators_pkey ON operators USING btree (id)
 index CREATE UNIQUE INDEX payments_bank_ref ON payments USING btree (invoice_id, ref, amount, paid_on) WHERE ((method = 'transfer'::text) AND (ref IS NOT NULL))
@@ -420,13 +448,17 @@ index CREATE INDEX rejected_lines_open ON rejected_lines USING btree (id) WHERE 
 index CREATE INDEX rejected_lines_open_since ON rejected_lines USING btree (rejected_at) WHERE (resolved_at IS NULL)
 index CREATE UNIQUE INDEX rejected_lines_pkey ON rejected_lines USING btree (id)
 index CREATE INDEX rejected_lines_to_redact ON rejected_lines USING btree (id) WHERE ((resolved_at IS NOT NULL) AND (redacted_at IS NULL))
+index CREATE UNIQUE INDEX sending_ids_pkey ON sending_ids USING btree (sending_id)
 index CREATE UNIQUE INDEX suspensions_one_active ON suspensions USING btree (customer_id, reason) WHERE (lifted_at IS NULL)
 index CREATE UNIQUE INDEX suspensions_pkey ON suspensions USING btree (id)
 index CREATE UNIQUE INDEX tax_rules_effective_from_key ON tax_rules USING btree (effective_from)
 index CREATE UNIQUE INDEX tax_rules_pkey ON tax_rules USING btree (id)
 
+trigger customers.customers_never_deleted CREATE TRIGGER customers_never_deleted BEFORE DELETE ON public.customers FOR EACH ROW EXECUTE FUNCTION customers_never_deleted()
 trigger deposit_ledger.deposit_ledger_append_only CREATE TRIGGER deposit_ledger_append_only BEFORE DELETE OR UPDATE ON public.deposit_ledger FOR EACH ROW EXECUTE FUNCTION forbid_change()
 trigger deposit_ledger.deposit_ledger_balance CREATE TRIGGER deposit_ledger_balance BEFORE INSERT ON public.deposit_ledger FOR EACH ROW EXECUTE FUNCTION deposit_ledger_balance()
+trigger messages.messages_keys_fixed CREATE TRIGGER messages_keys_fixed BEFORE UPDATE OF sending_id, customer_id, sent_at ON public.messages FOR EACH ROW EXECUTE FUNCTION messages_keys_fixed()
+trigger messages.messages_sending_ids CREATE TRIGGER messages_sending_ids AFTER INSERT ON public.messages REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION messages_register_sending_ids()
 
 view deposit_balances as SELECT c.id AS customer_id, c.code AS customer_code, COALESCE(( SELECT l.balance_after FROM deposit_ledger l WHERE l.customer_id = c.id ORDER BY l.id DESC LIMIT 1), 0::bigint) AS balance FROM customers c;
 view sending_permission as SELECT c.code AS customer_code, c.status = 'active'::text AND NOT (EXISTS ( SELECT 1 FROM suspensions s WHERE s.customer_id = c.id AND s.lifted_at IS NULL)) AS allowed, CASE WHEN c.status = 'closed'::text THEN 'closed'::text ELSE ( SELECT string_agg(s.reason, ','::text ORDER BY s.reason) AS string_agg FROM suspensions s WHERE s.customer_id = c.id AND s.lifted_at IS NULL) END AS reason, COALESCE(q.usage, 0::bigint) AS usage, COALESCE(q.quota, quota_for(b.balance, c.quota_override)) AS quota, GREATEST(q.updated_at, ( SELECT max(GREATEST(s.since, s.lifted_at)) AS max FROM suspensions s WHERE s.customer_id = c.id)) AS updated_at FROM customers c JOIN deposit_balances b ON b.customer_id = c.id LEFT JOIN quota_status q ON q.customer_id = c.id WHERE c.billing = 'postpaid'::text;
