@@ -1,16 +1,23 @@
-// npm run bench -- ingest --messages 1000000
-// npm run bench -- month --messages 1000000 --customers 1000
+// npm run bench -- ingest --messages 1000000 [--database-url postgresql://…/postgres]
+// npm run bench -- month --messages 1000000 --customers 1000 [--database-url …]
 // npm run bench -- api --lines 50000 --crossings 25
-// Runs on a database of its own (tagih_bench, recreated) on the configured server or the embedded default.
-import { spawnSync } from 'node:child_process';
+//
+// Every stage is printed beside its floor, measured in the same run on the same server: what PostgreSQL (or pdfkit)
+// needs at the very least for the same work, so the ratio says how much tagih adds. Runs on a database of its own
+// (tagih_bench, recreated) on --database-url's server (e.g. a stock PostgreSQL 15), else on DATABASE_URL's, else on
+// the embedded default. The stages that are tagih's own code run in a child process each, so the peak RSS shown
+// is that stage's alone (worker threads included: they share the process).
+import { spawn, spawnSync } from 'node:child_process';
+import { createReadStream, createWriteStream } from 'node:fs';
 import { readdir, rm, stat } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
-import { to as copyTo } from 'pg-copy-streams';
+import type pg from 'pg';
+import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
 import { computeInvoices } from '../src/billing/invoicing/compute-invoices.ts';
 import { writeMonthFiles } from '../src/billing/invoicing/invoice-files.ts';
 import { runInvoiceMonth } from '../src/billing/invoicing/invoice-month.ts';
@@ -19,28 +26,70 @@ import { loadConfig } from '../src/config.ts';
 import { saveCustomers } from '../src/customers/save-customers.ts';
 import { createDb, type Database, openDatabase } from '../src/db/connect.ts';
 import { migrateToLatest } from '../src/db/migrate.ts';
-import { detailCopySql } from '../src/documents/detail-csv.ts';
+import { renderInvoicePdf } from '../src/documents/invoice-pdf.ts';
 import { firstDayOf, periodOf } from '../src/domain/period.ts';
 import { ingestLogs } from '../src/ingest/ingest-log.ts';
+import { MESSAGE_COPY_COLUMNS } from '../src/ingest/parse-chunk.ts';
 import { logSource } from '../src/ingest/read-lines.ts';
+import { invoicePdfData } from '../test/fixtures/invoice-pdf-data.ts';
 
 const MONTH = '2026-10';
-const mb = (kb: number) => `${Math.round(kb / 1024)} MB`;
-const peakRss = () => process.resourceUsage().maxRSS; // kB
+const SELF = fileURLToPath(import.meta.url);
 
-async function timed<T>(label: string, fn: () => Promise<T>): Promise<{ value: T; ms: number }> {
-  const t0 = performance.now();
-  const value = await fn();
-  const ms = performance.now() - t0;
-  console.log(`  ${label.padEnd(34)} ${(ms / 1000).toFixed(2).padStart(8)} s`);
-  return { value, ms };
+interface Row {
+  readonly stage: string;
+  readonly ms: number;
+  readonly floor?: string;
+  readonly floorMs?: number;
+  readonly rssKb?: number;
 }
 
-/** A fresh tagih_bench database on the configured server; the returned Database closes the server too. */
-async function benchDatabase(): Promise<Database> {
-  const config = loadConfig();
+class Report {
+  readonly rows: Row[] = [];
+  add(row: Row): void {
+    this.rows.push(row);
+    const ratio = row.floorMs ? `  ${(row.ms / row.floorMs).toFixed(2)}× floor` : '';
+    const rss = row.rssKb ? `  peak RSS ${Math.round(row.rssKb / 1024)} MB` : '';
+    console.log(`  ${row.stage.padEnd(40)} ${(row.ms / 1000).toFixed(2).padStart(8)} s${ratio}${rss}`);
+  }
+  print(server: string): void {
+    const s = (ms?: number) => (ms === undefined ? '' : (ms / 1000).toFixed(2));
+    console.log(
+      `\n${server}; load average ${loadavg()
+        .map((l) => l.toFixed(2))
+        .join(' ')}\n`,
+    );
+    console.log('| stage | time (s) | floor | floor (s) | ratio | peak RSS |');
+    console.log('|---|---:|---|---:|---:|---:|');
+    for (const r of this.rows) {
+      const ratio = r.floorMs ? `${(r.ms / r.floorMs).toFixed(2)}×` : '';
+      const rss = r.rssKb ? `${Math.round(r.rssKb / 1024)} MB` : '';
+      console.log(`| ${r.stage} | ${s(r.ms)} | ${r.floor ?? ''} | ${s(r.floorMs)} | ${ratio} | ${rss} |`);
+    }
+  }
+}
+
+async function timed<T>(fn: () => Promise<T>): Promise<{ value: T; ms: number }> {
+  const t0 = performance.now();
+  const value = await fn();
+  return { value, ms: performance.now() - t0 };
+}
+
+interface Bench {
+  readonly url: string;
+  readonly database: Database;
+  readonly server: string;
+  close(): Promise<void>;
+}
+
+/** A fresh tagih_bench database on the chosen server. */
+async function benchDatabase(databaseUrl: string | undefined): Promise<Bench> {
+  const config = loadConfig(databaseUrl ? { ...process.env, DATABASE_URL: databaseUrl } : process.env);
   const server = await openDatabase(config);
   const admin = await server.pool.connect();
+  const version = (await admin.query<{ v: string }>("select current_setting('server_version') as v")).rows[0]!
+    .v;
+  const jit = (await admin.query<{ j: string }>("select current_setting('jit') as j")).rows[0]!.j;
   await admin.query('drop database if exists tagih_bench with (force)');
   await admin.query('create database tagih_bench');
   admin.release();
@@ -50,10 +99,15 @@ async function benchDatabase(): Promise<Database> {
   url.pathname = '/tagih_bench';
   const { db, pool } = createDb(url.toString(), 8);
   await migrateToLatest(db);
+  // The month's partition, as the daemon's daily job would have made it ahead (without it the rows would wait in
+  // the default partition, an identical table: the figures barely differ, but this is the layout meant).
+  const partitioned = await pool.query("select to_regproc('ensure_messages_partition') is not null as p");
+  if (partitioned.rows[0].p) await pool.query(`select ensure_messages_partition('${MONTH}-01')`);
+  const database = { db, pool, safeUrl: `tagih_bench on ${server.safeUrl}`, close: () => db.destroy() };
   return {
-    db,
-    pool,
-    safeUrl: `tagih_bench on ${server.safeUrl}`,
+    url: url.toString(),
+    database,
+    server: `${databaseUrl ? 'PostgreSQL at --database-url' : server.safeUrl}, PostgreSQL ${version}, jit = ${jit}`,
     close: async () => {
       await db.destroy();
       await server.close();
@@ -95,133 +149,249 @@ async function makePrepaid(database: Database, codes: ReadonlyArray<string>): Pr
   }
 }
 
-/** Generates the log in a child process, so this process's peak RSS is the ingest's and the run's alone. */
-async function generate(messages: number, customers: ReadonlyArray<string>): Promise<string> {
-  const file = path.join(tmpdir(), `tagih-bench-${messages}-${customers.length}.jsonl`);
-  const t0 = performance.now();
+/** Generates the log in a child process (not timed). */
+function generate(messages: number, customers: ReadonlyArray<string>): string {
+  const file = path.join(tmpdir(), `tagih-bench-${process.pid}-${messages}.jsonl`);
   const spec = { file, month: MONTH, customers, messages, seed: 7, firstSendingId: 1, badLines: false };
-  const child = spawnSync(
-    process.execPath,
-    ['--import', 'tsx', fileURLToPath(new URL('./generate-log.ts', import.meta.url)), JSON.stringify(spec)],
-    { stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 20 },
-  );
+  const script = fileURLToPath(new URL('./generate-log.ts', import.meta.url));
+  const child = spawnSync(process.execPath, ['--import', 'tsx', script, JSON.stringify(spec)], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   if (child.status !== 0) throw new Error('generating the log failed');
-  const { lines } = JSON.parse(child.stdout.toString()) as { lines: number };
-  console.log(
-    `  generated ${lines} lines (${Math.round((await stat(file)).size / 1e6)} MB) in ${((performance.now() - t0) / 1000).toFixed(1)} s in a child process (not timed below)`,
-  );
   return file;
 }
 
-async function benchIngest(database: Database, file: string, messages: number): Promise<void> {
-  const { value, ms } = await timed('ingest', () =>
-    ingestLogs(database.pool, [logSource(file)], { storeMessageText: false }),
+/** Runs one of tagih's stages in a child process: its time and its own peak RSS. */
+async function stage(name: string, args: object): Promise<{ ms: number; rssKb: number; result: unknown }> {
+  const child = spawn(
+    process.execPath,
+    ['--max-old-space-size=160', '--import', 'tsx', SELF, '_stage', name, JSON.stringify(args)],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
   );
-  console.log(
-    `  ${value.messagesLoaded} messages, ${value.reportsApplied + value.reportsWaiting} reports, ${value.rejected} rejected; PostgreSQL busy ${(value.databaseMs / 1000).toFixed(2)} s of it`,
-  );
-  console.log(
-    `  => ${Math.round(messages / (ms / 1000)).toLocaleString('en')} messages/s (${Math.round(value.linesRead / (ms / 1000)).toLocaleString('en')} lines/s), peak RSS ${mb(peakRss())}`,
-  );
+  let out = '';
+  child.stdout.on('data', (d: Buffer) => {
+    out += d.toString();
+  });
+  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  if (code !== 0) throw new Error(`bench stage ${name} failed (exit code ${code})`);
+  return JSON.parse(out.trim().split('\n').pop()!) as { ms: number; rssKb: number; result: unknown };
 }
 
+const sink = () => new Writable({ write: (_c, _e, cb) => cb() });
+
+async function copyOut(pool: pg.Pool, sql: string, file?: string): Promise<number> {
+  const client = await pool.connect();
+  try {
+    const t = await timed(() => pipeline(client.query(copyTo(sql)), file ? createWriteStream(file) : sink()));
+    return t.ms;
+  } finally {
+    client.release();
+  }
+}
+
+async function copyIn(pool: pg.Pool, sql: string, file: string): Promise<number> {
+  const client = await pool.connect();
+  try {
+    return (await timed(() => pipeline(createReadStream(file), client.query(copyFrom(sql))))).ms;
+  } finally {
+    client.release();
+  }
+}
+
+/**
+ * Ingest and its floors: the same rows as plain COPY text, COPYed into a table with the same columns and no index
+ * or constraint, then into the real (partitioned) messages with its index and the sending_ids trigger.
+ */
+async function benchIngest(bench: Bench, report: Report, file: string): Promise<void> {
+  const run = await stage('ingest', { url: bench.url, file });
+  const summary = run.result as { messagesLoaded: number; linesRead: number };
+  report.add({ stage: `ingest (${summary.messagesLoaded} msgs)`, ms: run.ms, rssKb: run.rssKb });
+  console.log(`    ${Math.round(summary.messagesLoaded / (run.ms / 1000)).toLocaleString('en')} msgs/s`);
+  const { pool } = bench.database;
+  const rows = path.join(tmpdir(), `tagih-bench-${process.pid}-rows.copy`);
+  try {
+    await copyOut(pool, `copy (select ${MESSAGE_COPY_COLUMNS} from messages) to stdout`, rows);
+    await pool.query('create table bench_bare (like messages including defaults)');
+    const bare = await copyIn(pool, `copy bench_bare (${MESSAGE_COPY_COLUMNS}) from stdin`, rows);
+    await pool.query('drop table bench_bare');
+    const saved = 'create table bench_saved as select * from daily_usage_dirty';
+    const keyTable = (await pool.query("select to_regclass('sending_ids') as t")).rows[0].t;
+    await pool.query(`${saved}; truncate messages${keyTable ? ', sending_ids' : ''}`);
+    const real = await copyIn(pool, `copy messages (${MESSAGE_COPY_COLUMNS}) from stdin`, rows);
+    await pool.query(
+      'insert into daily_usage_dirty select * from bench_saved on conflict do nothing; drop table bench_saved',
+    );
+    report.add({
+      stage: 'ingest vs COPY into index-free table',
+      ms: run.ms,
+      floor: 'COPY, no index',
+      floorMs: bare,
+    });
+    report.add({
+      stage: 'ingest vs COPY into messages',
+      ms: run.ms,
+      floor: 'COPY into messages',
+      floorMs: real,
+    });
+  } finally {
+    await rm(rows, { force: true });
+  }
+}
+
+/** The fastest of 20 warm renders of a typical invoice, × invoices ÷ cores. */
+async function pdfFloor(invoices: number): Promise<number> {
+  let fastest = Number.POSITIVE_INFINITY;
+  for (let i = 0; i < 22; i++) {
+    const t = await timed(() => renderInvoicePdf(invoicePdfData));
+    if (i >= 2) fastest = Math.min(fastest, t.ms);
+  }
+  console.log(`    fastest PDF render ${fastest.toFixed(1)} ms on ${availableParallelism()} cores`);
+  return (fastest * invoices) / availableParallelism();
+}
+
+async function benchMonth(bench: Bench, report: Report): Promise<void> {
+  const { pool, db } = bench.database;
+  await pool.query('vacuum analyze messages');
+  const { start, endExclusive } = periodOf(MONTH);
+  const range = `sent_at >= '${start.toISOString()}' and sent_at < '${endExclusive.toISOString()}'`;
+  const group = await timed(() =>
+    pool.query(`select customer_id, product, operator, count(*) filter (where billable), sum(parts) filter (where billable)
+      from messages where ${range} group by 1, 2, 3`),
+  );
+  const plainCopy = await copyOut(
+    pool,
+    `copy (select sending_id, sent_at, number, operator, product, sending_status, delivery_status, characters,
+      billable_characters, parts from messages where ${range}) to stdout with (format csv)`,
+  );
+  const aggregation = await timed(() =>
+    computeInvoices(db, { periodStart: firstDayOf(MONTH), start, endExclusive, invoiceDate: '2026-11-01' }),
+  );
+  report.add({ stage: 'aggregation', ms: aggregation.ms, floor: 'GROUP BY', floorMs: group.ms });
+  const outDir = path.join(tmpdir(), `tagih-bench-out-${process.pid}`);
+  try {
+    const close = await stage('close', { url: bench.url, outDir });
+    const invoices = close.result as number;
+    const pdf = await pdfFloor(invoices);
+    const floor = group.ms + plainCopy + pdf;
+    report.add({
+      stage: `month close (${invoices} invoices)`,
+      ms: close.ms,
+      floor: 'sum of the three',
+      floorMs: floor,
+      rssKb: close.rssKb,
+    });
+    const detail = await stage('files', { url: bench.url, outDir, remove: '-detail.csv' });
+    report.add({
+      stage: 'detail export alone',
+      ms: detail.ms,
+      floor: 'plain COPY',
+      floorMs: plainCopy,
+      rssKb: detail.rssKb,
+    });
+    const pdfs = await stage('files', { url: bench.url, outDir, remove: '.pdf' });
+    report.add({
+      stage: 'PDFs alone',
+      ms: pdfs.ms,
+      floor: 'fastest PDF × n ÷ cores',
+      floorMs: pdf,
+      rssKb: pdfs.rssKb,
+    });
+  } finally {
+    await rm(outDir, { recursive: true, force: true });
+  }
+}
+
+/** The bench modes; another file (e.g. scripts/bench-api.ts) can add its own the same way. */
+const MODES: Record<
+  string,
+  { description: string; customers: string; run: (b: Bench, r: Report, file: string) => Promise<void> }
+> = {
+  ingest: { description: 'ingest against its COPY floors', customers: '100', run: benchIngest },
+  month: {
+    description: 'ingest, then the month close against its floors',
+    customers: '1000',
+    run: async (b, r, file) => {
+      await benchIngest(b, r, file);
+      await benchMonth(b, r);
+    },
+  },
+};
+
 const program = new Command('bench');
-program
-  .command('ingest')
-  .option('--messages <n>', 'messages in the generated log', '1000000')
-  .option('--customers <n>', 'customers', '100')
-  .option('--prepaid', 'R15: every customer prepaid with a top-up, so every message is charged in the ingest')
-  .action(async (o: { messages: string; customers: string; prepaid?: boolean }) => {
-    const database = await benchDatabase();
-    try {
-      const codes = await addCustomers(database, Number(o.customers));
-      if (o.prepaid) await makePrepaid(database, codes);
-      const file = await generate(Number(o.messages), codes);
-      await benchIngest(database, file, Number(o.messages));
-      await rm(file);
-    } finally {
-      await database.close();
-    }
-  });
+for (const [name, mode] of Object.entries(MODES)) {
+  program
+    .command(name)
+    .description(mode.description)
+    .option('--messages <n>', 'messages in the generated log', '1000000')
+    .option('--customers <n>', 'customers (Zipf-sized)', mode.customers)
+    .option('--database-url <url>', 'a PostgreSQL server to run on (its database tagih_bench is recreated)')
+    .option(
+      '--prepaid',
+      'R15: every customer prepaid with a top-up, so every message is charged in the ingest',
+    )
+    .action(async (o: { messages: string; customers: string; databaseUrl?: string; prepaid?: boolean }) => {
+      const bench = await benchDatabase(o.databaseUrl);
+      const report = new Report();
+      let file: string | null = null;
+      try {
+        console.log(
+          `${bench.server}; load average ${loadavg()
+            .map((l) => l.toFixed(2))
+            .join(' ')}`,
+        );
+        const codes = await addCustomers(bench.database, Number(o.customers));
+        if (o.prepaid) await makePrepaid(bench.database, codes);
+        file = generate(Number(o.messages), codes);
+        console.log(`  generated ${Math.round((await stat(file)).size / 1e6)} MB of log (not timed)`);
+        await mode.run(bench, report, file);
+        report.print(bench.server);
+      } finally {
+        if (file) await rm(file, { force: true });
+        await bench.close();
+      }
+    });
+}
+
+/** One stage in this child process: prints {ms, rssKb, result} as its last line. */
+const STAGES: Record<string, (database: Database, args: Record<string, string>) => Promise<unknown>> = {
+  async ingest(database, args) {
+    return ingestLogs(database.pool, [logSource(args.file!)], { storeMessageText: false });
+  },
+  async close(database, args) {
+    const config = { ...loadConfig(), outDir: args.outDir! };
+    const summary = await runInvoiceMonth(database, config, {
+      month: MONTH,
+      issueDate: '2026-11-01',
+      dryRun: false,
+      actor: 'bench',
+      holdMail: false,
+      now: new Date('2026-11-27T00:00:00Z'),
+    });
+    return summary.issued.length;
+  },
+  async files(database, args) {
+    const config = { ...loadConfig(), outDir: args.outDir! };
+    const folder = path.join(args.outDir!, MONTH);
+    const files = (await readdir(folder)).filter((f) => f.includes(args.remove!));
+    await Promise.all(files.map((f) => rm(path.join(folder, f))));
+    return (await writeMonthFiles(database, config, MONTH)).files.length;
+  },
+};
 
 program
-  .command('month')
-  .option('--messages <n>', 'messages in the month', '1000000')
-  .option('--customers <n>', 'customers (Zipf-sized)', '1000')
-  .action(async (o: { messages: string; customers: string }) => {
-    const database = await benchDatabase();
-    const outDir = path.join(tmpdir(), `tagih-bench-out-${process.pid}`);
+  .command('_stage', { hidden: true })
+  .argument('<name>')
+  .argument('<args>')
+  .action(async (name: string, json: string) => {
+    const args = JSON.parse(json) as Record<string, string>;
+    const { db, pool } = createDb(args.url!, 4);
     try {
-      const codes = await addCustomers(database, Number(o.customers));
-      const file = await generate(Number(o.messages), codes);
-      await benchIngest(database, file, Number(o.messages));
-      await rm(file);
-      await database.pool.query('vacuum analyze messages');
-      const { start, endExclusive } = periodOf(MONTH);
-      console.log('floor:');
-      const floorGroup = await timed('bare GROUP BY over the month', () =>
-        database.pool.query(
-          `select customer_id, product, operator, count(*) filter (where billable), sum(parts) filter (where billable)
-          from messages where sent_at >= $1 and sent_at < $2 group by 1, 2, 3`,
-          [start, endExclusive],
-        ),
+      const { value, ms } = await timed(() =>
+        STAGES[name]!({ db, pool, safeUrl: 'bench', close: () => db.destroy() }, args),
       );
-      const client = await database.pool.connect();
-      const bareSql = detailCopySql({
-        customerId: 0,
-        start,
-        endExclusive,
-        snapshot: null,
-        prices: [{ product: 'whatsapp_otp', operator: 'telkomsel', unitPrice: 300 }],
-      }).replace(/where m\.customer_id = 0\s+and/, 'where');
-      const floorCopy = await timed('bare COPY of all detail rows', () =>
-        pipeline(client.query(copyTo(bareSql)), new Writable({ write: (_c, _e, cb) => cb() })),
-      );
-      client.release();
-      console.log('month close:');
-      const aggregation = await timed('aggregation + invariant checks', () =>
-        computeInvoices(database.db, {
-          periodStart: firstDayOf(MONTH),
-          start,
-          endExclusive,
-          invoiceDate: '2026-11-01',
-        }),
-      );
-      const config = { ...loadConfig(), outDir };
-      const close = await timed('whole run (issue + files)', () =>
-        runInvoiceMonth(database, config, {
-          month: MONTH,
-          issueDate: '2026-11-01',
-          dryRun: false,
-          actor: 'bench',
-          holdMail: false,
-          now: new Date('2026-11-27T00:00:00Z'),
-        }),
-      );
-      const folder = path.join(outDir, MONTH);
-      // Each stage alone: remove one kind of file and let the run write it again.
-      const files = await readdir(folder);
-      await Promise.all(files.filter((f) => f.includes('-detail.csv')).map((f) => rm(path.join(folder, f))));
-      const detailOnly = await timed('detail export alone (1000 COPYs)', () =>
-        writeMonthFiles(database, config, MONTH),
-      );
-      await Promise.all(files.filter((f) => f.endsWith('.pdf')).map((f) => rm(path.join(folder, f))));
-      const pdfOnly = await timed('PDF rendering alone', () => writeMonthFiles(database, config, MONTH));
-      const n = close.value.issued.length;
-      console.log(
-        `  issued ${n} invoices; ${(pdfOnly.ms / Math.max(1, n)).toFixed(1)} ms per PDF (data, render, write)`,
-      );
-      const floor = floorGroup.ms + floorCopy.ms + n * 20;
-      console.log(
-        `\n  month close ${(close.ms / 1000).toFixed(2)} s vs floor ${(floor / 1000).toFixed(2)} s (GROUP BY + COPY + 20 ms/PDF): ${(close.ms / floor).toFixed(2)}×`,
-      );
-      console.log(
-        `  detail export ${(detailOnly.ms / floorCopy.ms).toFixed(2)}× bare COPY; aggregation ${(aggregation.ms / floorGroup.ms).toFixed(2)}× bare GROUP BY`,
-      );
-      console.log(`  peak RSS ${mb(peakRss())}`);
+      console.log(JSON.stringify({ ms, rssKb: process.resourceUsage().maxRSS, result: value }));
     } finally {
-      await rm(outDir, { recursive: true, force: true });
-      await database.close();
+      await db.destroy();
     }
   });
 

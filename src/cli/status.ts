@@ -52,6 +52,10 @@ function printStatus(s: Status, offset: number): void {
   for (const f of s.mail.recent_failures) console.log(`  #${f.id} ${f.kind} ${f.subject}: ${f.error ?? ''}`);
   if (s.mail.failed > 0) console.log("  See 'npm run mail -- list --status failed' and retry from there.");
 
+  for (const u of s.unpartitioned)
+    console.log(
+      `\nMessages of ${u.month} without a partition: ${u.rows}, kept in messages_default; the partitions job (daily) moves them into their month.`,
+    );
   console.log(`\nSuspended accounts: ${s.suspended.length}`);
   for (const x of s.suspended) console.log(`  ${x.customer_code}: ${x.reason} since ${at(x.since)}`);
 

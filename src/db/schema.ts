@@ -96,6 +96,12 @@ export interface MessagesTable {
   delivery_xid: string | null;
   ingested_at: DefaultTimestamp;
 }
+/** R2: the idempotence key of messages (a unique index of partitioned messages would have to include sent_at). */
+export interface SendingIdsTable {
+  sending_id: Int8;
+  customer_id: number;
+  sent_at: Timestamp;
+}
 export interface PendingReportsTable {
   sending_id: Int8;
   delivery_status: DeliveryStatus;
@@ -501,7 +507,9 @@ export interface DB {
   price_tiers: PriceTiersTable;
   tax_rules: TaxRulesTable;
   holidays: HolidaysTable;
+  /** Partitioned by WIB month of sent_at (messages_YYYY_MM, messages_default). */
   messages: MessagesTable;
+  sending_ids: SendingIdsTable;
   pending_reports: PendingReportsTable;
   rejected_lines: RejectedLinesTable;
   deposit_ledger: DepositLedgerTable;

@@ -1,9 +1,7 @@
-// Issue 13: the ingest's entry point for lines already read (the HTTP API's batches). The same parser (parseLine)
-// and the same loader (loadBatch) as the file ingest; the lines of one call are one batch, one transaction.
+// Issue 13: the HTTP API's batches, answered per line. The database work is loadLines' (issue 16): the same parser
+// and the same loader as the file ingest, the lines of one call in one transaction; this file only shapes the answer.
 import type pg from 'pg';
-import { loadContext } from './ingest-log.ts';
-import { type BatchResult, batchSize, loadBatch, newBatch, prepareStaging } from './load-batch.ts';
-import { parseLine } from './parse-line.ts';
+import { loadLineBatch } from './load-lines.ts';
 
 export interface LineInput {
   readonly lineNo: number;
@@ -32,15 +30,6 @@ export interface LinesResult {
   readonly customerIds: ReadonlySet<number>;
 }
 
-const NOTHING: BatchResult = {
-  loaded: 0,
-  duplicates: 0,
-  reportsApplied: 0,
-  reportsWaiting: 0,
-  conflicts: [],
-  duplicateLines: [],
-};
-
 /**
  * Loads already-read lines of one source (e.g. 'api:gateway-1') in one unit of work: every line is accepted,
  * a duplicate (same sendingid, same content) or rejected with its reason; rejected lines are kept in
@@ -53,59 +42,26 @@ export async function ingestLineBatch(
   lines: ReadonlyArray<LineInput>,
   options: { readonly storeMessageText: boolean },
 ): Promise<LinesResult> {
-  const client = await pool.connect();
-  try {
-    await prepareStaging(client);
-    const ctx = await loadContext(client, options.storeMessageText, new Date());
-    const batch = newBatch(source);
-    const sendingIds = new Map<number, number>();
-    const reasons = new Map<number, string>();
-    for (const { lineNo, text } of lines) {
-      const parsed = parseLine(text, ctx);
-      if (parsed.kind === 'send') {
-        batch.sends.push({ lineNo, raw: text, row: parsed.row, deliveryStatus: null });
-        sendingIds.set(lineNo, parsed.row.sendingId);
-      } else if (parsed.kind === 'reports') {
-        batch.reportLines.push({ lineNo, raw: text });
-        for (const row of parsed.rows) batch.reports.push({ lineNo, row });
-      } else {
-        batch.rejections.push({
-          file: source,
-          lineNo,
-          reason: parsed.reason,
-          raw: text,
-          fixable: parsed.fixable,
-        });
-        reasons.set(lineNo, parsed.reason);
-      }
-    }
-    const result = batchSize(batch) === 0 ? NOTHING : await loadBatch(client, batch, true);
-    for (const c of result.conflicts) reasons.set(c.lineNo, c.reason);
-    const duplicates = new Set(result.duplicateLines);
-    const outcomes = lines.map(({ lineNo }): LineOutcome => {
-      const sendingid = sendingIds.get(lineNo);
-      const reason = reasons.get(lineNo);
-      if (reason !== undefined)
-        return sendingid === undefined
-          ? { line: lineNo, outcome: 'rejected', reason }
-          : { line: lineNo, outcome: 'rejected', reason, sendingid };
-      if (sendingid !== undefined && duplicates.has(lineNo))
-        return { line: lineNo, outcome: 'duplicate', sendingid };
-      return sendingid === undefined
-        ? { line: lineNo, outcome: 'accepted' }
-        : { line: lineNo, outcome: 'accepted', sendingid };
-    });
-    return {
-      accepted: outcomes.filter((o) => o.outcome === 'accepted').length,
-      duplicates: duplicates.size,
-      rejected: reasons.size,
-      reportsApplied: result.reportsApplied,
-      reportsWaiting: result.reportsWaiting,
-      outcomes,
-      customerIds: new Set(batch.sends.map((s) => s.row.customerId)),
-    };
-  } finally {
-    await client.query('reset enable_seqscan').catch(() => {});
-    client.release();
-  }
+  const loaded = await loadLineBatch(
+    pool,
+    lines.map((l) => ({ source, lineNo: l.lineNo, text: l.text })),
+    options,
+  );
+  const outcomes = loaded.outcomes.map((o, i): LineOutcome => {
+    const sendingid = loaded.sendingIds[i];
+    const id = sendingid === undefined ? {} : { sendingid };
+    if (o.outcome === 'rejected') return { line: o.lineNo, outcome: 'rejected', reason: o.reason, ...id };
+    if (o.outcome === 'duplicate' && sendingid !== undefined)
+      return { line: o.lineNo, outcome: 'duplicate', sendingid };
+    return { line: o.lineNo, outcome: 'accepted', ...id };
+  });
+  return {
+    accepted: outcomes.filter((o) => o.outcome === 'accepted').length,
+    duplicates: outcomes.filter((o) => o.outcome === 'duplicate').length,
+    rejected: outcomes.filter((o) => o.outcome === 'rejected').length,
+    reportsApplied: loaded.reportsApplied,
+    reportsWaiting: loaded.reportsWaiting,
+    outcomes,
+    customerIds: loaded.customerIds,
+  };
 }

@@ -11,6 +11,10 @@ export interface LogSource {
   readonly bytesRead: () => number;
   /** The file's size in bytes, or null when unknown (standard input). */
   readonly size: () => Promise<number | null>;
+  /** The file on disk, when the source is one: another thread (the parse worker, issue 16) may open it itself. */
+  readonly path?: string;
+  /** Tells the source how many bytes that other thread has read of it, so bytesRead() stays true for progress. */
+  readonly noteBytesRead?: (bytes: number) => void;
 }
 
 /** A log that cannot be read on (damaged gzip data, an unreadable file): names the source and the line reached. */
@@ -93,14 +97,19 @@ export function logSource(file: string, stdin: Readable = process.stdin): LogSou
     };
   }
   let raw: ReturnType<typeof createReadStream> | null = null;
+  let readElsewhere = 0;
   return {
     name: file,
     open: async () => {
       raw = createReadStream(file, { highWaterMark: 1 << 20 });
       return decompressed(file, raw);
     },
-    bytesRead: () => raw?.bytesRead ?? 0,
+    bytesRead: () => raw?.bytesRead ?? readElsewhere,
     size: async () => (await stat(file)).size,
+    path: file,
+    noteBytesRead: (bytes) => {
+      readElsewhere = bytes;
+    },
   };
 }
 

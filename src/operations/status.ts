@@ -57,6 +57,8 @@ export interface Status {
   readonly suspended: ReadonlyArray<{ customer_code: string; reason: string; since: string }>;
   /** R15: prepaid accounts at zero or forfeiting within 30 days. */
   readonly prepaid: ReadonlyArray<PrepaidOverview>;
+  /** Messages in the default partition: their month has no partition yet (the partitions job creates it). */
+  readonly unpartitioned: ReadonlyArray<{ month: string; rows: number }>;
   readonly past_due: ReadonlyArray<{
     invoice_number: string;
     customer_code: string;
@@ -149,8 +151,13 @@ export async function readStatus(db: Db, config: Config, now: Date): Promise<Sta
     .orderBy('i.number')
     .execute();
 
+  const unpartitioned = await sql<{ month: string; rows: number }>`
+    select to_char(sent_at at time zone 'Asia/Jakarta', 'YYYY-MM') as month, count(*)::bigint as rows
+    from messages_default group by 1 order by 1`.execute(db);
+
   return {
     now: now.toISOString(),
+    unpartitioned: unpartitioned.rows,
     daemons: await runningDaemons(db),
     today,
     timezone: config.timezone,

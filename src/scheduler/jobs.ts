@@ -15,6 +15,7 @@ import { lastFinishedMonth, wibDateOf } from '../domain/period.ts';
 import type { Logger } from '../log.ts';
 import { sendPendingMail } from '../mail/send-mail.ts';
 import { issueMonthAndMail } from '../operations/issue-month.ts';
+import { ensurePartitions } from '../partitions/partitions.ts';
 import type { JobName } from '../schedule/job-names.ts';
 import {
   invoiceCounts,
@@ -64,9 +65,13 @@ async function mailAfter(ctx: JobContext): Promise<JobCounts> {
 
 export const JOBS: Readonly<Record<JobName, JobRunner>> = {
   async rollup(ctx) {
+    // R1: the messages partitions of this month and the next two, ahead of their rows. Idempotent and quick (an
+    // existing partition is left alone), so it rides on the daily rollup instead of a schedule of its own.
+    const partitions = await ensurePartitions(ctx.database.pool, ctx.now);
     const summary = await tryJobLock(ctx.database.pool, 'rollup', () => runRollup(ctx.database.db));
     if (summary === null) return { outcome: 'skipped', counts: { reason: 'another rollup is running' } };
-    return { outcome: 'ok', counts: rollupCounts(summary) };
+    const counts: JobCounts = { ...rollupCounts(summary), partitions_created: partitions.length };
+    return { outcome: 'ok', counts };
   },
 
   async settle(ctx) {

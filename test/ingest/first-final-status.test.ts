@@ -73,4 +73,23 @@ describe('R2: the first final status wins on every load path', () => {
     expect(await statusOf(1003)).toBe(await foldedBySql([5, 6, 4]));
     expect(await statusOf(1003)).toBe(5);
   });
+
+  it('R2: a Reject in an earlier chunk of the same COPY unit than its record still beats a later Cancel', async () => {
+    // 4096 lines make a chunk: the Reject is in the first, the record and the Cancel in the second.
+    const filler = Array.from({ length: 4095 }, (_, i) =>
+      sendLine({ customer: 'ACME', sendingid: 20_000 + i, sent_at: OCT }),
+    );
+    await ingestLines(
+      t.pool,
+      [
+        reportLine(1004, 6),
+        ...filler,
+        sendLine({ customer: 'ACME', sendingid: 1004, sent_at: OCT }),
+        reportLine(1004, 5),
+      ],
+      'chunks.jsonl',
+    );
+    expect(await statusOf(1004)).toBe(await foldedBySql([6, 5]));
+    expect(await statusOf(1004)).toBe(6);
+  });
 });

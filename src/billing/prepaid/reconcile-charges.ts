@@ -17,13 +17,22 @@ export interface Queryable {
   ): Promise<pg.QueryResult<R>>;
 }
 
-// The prepaid messages in scope: those of the given sending ids (index probes), or all of them when none are given.
+// The prepaid messages in scope: those of the given sending ids, or all of them when none are given. messages is
+// partitioned by month and has no index on sending_id: a sendingid is found through sending_ids (its primary key),
+// then its row through (customer_id, sent_at).
 const SCOPE = `
   select m.sending_id, m.customer_id, m.sent_at, m.parts, m.billable
   from messages m
   join prepaid_accounts a on a.customer_id = m.customer_id
   join customers c on c.id = m.customer_id and c.billing = 'prepaid'
-  where ($1::bigint[] is null or m.sending_id = any($1::bigint[]))`;
+  where $1::bigint[] is null
+  union all
+  select m.sending_id, m.customer_id, m.sent_at, m.parts, m.billable
+  from sending_ids k
+  join prepaid_accounts a on a.customer_id = k.customer_id
+  join customers c on c.id = k.customer_id and c.billing = 'prepaid'
+  join messages m on m.customer_id = k.customer_id and m.sent_at = k.sent_at and m.sending_id = k.sending_id
+  where $1::bigint[] is not null and k.sending_id = any($1::bigint[])`;
 
 // Locks the accounts in scope (in id order, so two ingests never deadlock): every balance change takes this lock,
 // and the next statement, with a fresh snapshot, sees what the other transaction committed meanwhile.

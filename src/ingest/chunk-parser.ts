@@ -1,0 +1,108 @@
+import { Worker } from 'node:worker_threads';
+import type { HeldChunk } from './copy-unit.ts';
+import { type LineChunk, type ParsedChunk, parseChunk } from './parse-chunk.ts';
+import type { ParseContext } from './parse-line.ts';
+import { LogReadError } from './read-lines.ts';
+
+export interface ChunkParser {
+  /** Parses a chunk; answers come back in the order asked. */
+  parse(chunk: LineChunk): Promise<ParsedChunk>;
+  close(): Promise<void>;
+}
+
+/**
+ * Parses on a worker thread, so one core parses while the other runs PostgreSQL's COPY (and this thread only reads
+ * lines and feeds the COPY). Where workers cannot load TypeScript (a test runner that transforms files itself), it
+ * parses on this thread; the rows are the same either way.
+ */
+function workersWork(): boolean {
+  return process.execArgv.some((a) => a.includes('tsx')) && !process.env.VITEST;
+}
+
+function startWorker(workerData: object): Worker {
+  // A chunk needs a few MB: a small heap keeps the worker's memory flat however long the log is.
+  return new Worker(new URL('./parse-worker-entry.mjs', import.meta.url), {
+    workerData,
+    resourceLimits: { maxOldGenerationSizeMb: 48, maxYoungGenerationSizeMb: 8 },
+  });
+}
+
+export function createChunkParser(ctx: ParseContext): ChunkParser {
+  if (!workersWork()) return { parse: async (chunk) => parseChunk(chunk, ctx), close: async () => {} };
+  const worker = startWorker({ ctx, name: '', chunkLines: 0, maxChunkCharacters: 0, ahead: 0 });
+  const pending = new Map<number, { resolve: (p: ParsedChunk) => void; reject: (e: Error) => void }>();
+  let nextId = 0;
+  let broken: Error | null = null;
+  const fail = (error: Error) => {
+    broken = error;
+    for (const p of pending.values()) p.reject(error);
+    pending.clear();
+  };
+  worker.on('message', (m: { id: number; parsed: ParsedChunk }) => {
+    pending.get(m.id)?.resolve(m.parsed);
+    pending.delete(m.id);
+  });
+  worker.on('error', fail);
+  worker.on('exit', (code) => {
+    if (pending.size > 0) fail(new Error(`the log parser thread stopped (exit code ${code})`));
+  });
+  return {
+    parse(chunk) {
+      if (broken) return Promise.reject(broken);
+      const id = nextId++;
+      return new Promise((resolve, reject) => {
+        pending.set(id, { resolve, reject });
+        worker.postMessage({ id, chunk });
+      });
+    },
+    async close() {
+      await worker.terminate();
+    },
+  };
+}
+
+type FromFileWorker = HeldChunk | { readonly done: true } | { readonly error: string };
+
+/**
+ * Reads and parses a log file on a worker thread, chunk by chunk, at most `ahead` chunks ahead of the caller;
+ * null where workers cannot load TypeScript (the caller reads and parses itself).
+ */
+export function parseFileOnWorker(
+  ctx: ParseContext,
+  source: { readonly file: string; readonly name: string },
+  limits: { readonly chunkLines: number; readonly maxChunkCharacters: number; readonly ahead: number },
+): AsyncGenerator<HeldChunk> | null {
+  if (!workersWork()) return null;
+  return (async function* () {
+    const worker = startWorker({ ctx, ...source, ...limits });
+    const inbox: FromFileWorker[] = [];
+    let wake: (() => void) | null = null;
+    let failure: Error | null = null;
+    const arrive = () => {
+      wake?.();
+      wake = null;
+    };
+    worker.on('message', (m: FromFileWorker) => {
+      inbox.push(m);
+      arrive();
+    });
+    worker.on('error', (error) => {
+      failure = error;
+      arrive();
+    });
+    try {
+      for (;;) {
+        while (inbox.length === 0 && failure === null) await new Promise<void>((resolve) => (wake = resolve));
+        if (failure) throw failure;
+        const m = inbox.shift()!;
+        if ('done' in m) return;
+        // The worker's reader names the file and the line reached (a LogReadError there).
+        if ('error' in m) throw new LogReadError(m.error);
+        worker.postMessage('more');
+        yield m;
+      }
+    } finally {
+      await worker.terminate();
+    }
+  })();
+}

@@ -1,0 +1,145 @@
+import type pg from 'pg';
+import { hasOpenRejections, loadContext } from './ingest-log.ts';
+import { type Batch, ingestSettings, loadBatchIn, newBatch, prepareStaging } from './load-batch.ts';
+import { parseLine } from './parse-line.ts';
+
+/** A line already read, e.g. from an HTTP request: its source names it in the rejected log. */
+export interface LineInput {
+  readonly source: string;
+  readonly lineNo: number;
+  readonly text: string;
+}
+
+export type LineOutcome =
+  | { readonly source: string; readonly lineNo: number; readonly outcome: 'loaded' | 'duplicate' | 'report' }
+  | {
+      readonly source: string;
+      readonly lineNo: number;
+      readonly outcome: 'rejected';
+      readonly reason: string;
+    };
+
+/** What one call of loadLineBatch did. */
+export interface LoadedLines {
+  /** One per input line, in input order. */
+  readonly outcomes: ReadonlyArray<LineOutcome>;
+  /** The sendingid of each input line that holds a send record (undefined for the others), in input order. */
+  readonly sendingIds: ReadonlyArray<number | undefined>;
+  readonly reportsApplied: number;
+  readonly reportsWaiting: number;
+  /** Customers whose send records the lines held (issue 13: the quota re-check after commit). */
+  readonly customerIds: ReadonlySet<number>;
+}
+
+const key = (source: string, lineNo: number) => `${lineNo}\0${source}`;
+
+function batchesOf(
+  lines: ReadonlyArray<LineInput>,
+  ctx: Awaited<ReturnType<typeof loadContext>>,
+  sendingIds: Map<string, number>,
+): Batch[] {
+  const bySource = new Map<string, Batch>();
+  for (const { source, lineNo, text } of lines) {
+    const batch = bySource.get(source) ?? newBatch(source);
+    bySource.set(source, batch);
+    const parsed = parseLine(text, ctx);
+    if (parsed.kind === 'send') {
+      batch.sends.push({ lineNo, raw: text, row: parsed.row, deliveryStatus: null });
+      sendingIds.set(key(source, lineNo), parsed.row.sendingId);
+    } else if (parsed.kind === 'reports') {
+      batch.reportLines.push({ lineNo, raw: text });
+      for (const row of parsed.rows) batch.reports.push({ lineNo, row });
+    } else
+      batch.rejections.push({
+        file: source,
+        lineNo,
+        reason: parsed.reason,
+        raw: text,
+        fixable: parsed.fixable,
+      });
+  }
+  return [...bySource.values()];
+}
+
+/** Loads the batches inside the caller's transaction; the outcome of each line by key(source, lineNo). */
+async function loadBatchesIn(
+  client: pg.PoolClient,
+  batches: ReadonlyArray<Batch>,
+): Promise<{ outcomes: Map<string, LineOutcome>; reportsApplied: number; reportsWaiting: number }> {
+  const outcomes = new Map<string, LineOutcome>();
+  let reportsApplied = 0;
+  let reportsWaiting = 0;
+  for (const batch of batches) {
+    const result = await loadBatchIn(client, batch, await hasOpenRejections(client, batch.file));
+    reportsApplied += result.reportsApplied;
+    reportsWaiting += result.reportsWaiting;
+    const source = batch.file;
+    const duplicate = new Set(result.duplicateLines);
+    for (const s of batch.sends)
+      outcomes.set(key(source, s.lineNo), {
+        source,
+        lineNo: s.lineNo,
+        outcome: duplicate.has(s.lineNo) ? 'duplicate' : 'loaded',
+      });
+    for (const r of batch.reportLines)
+      outcomes.set(key(source, r.lineNo), { source, lineNo: r.lineNo, outcome: 'report' });
+    for (const r of [...batch.rejections, ...result.conflicts])
+      outcomes.set(key(source, r.lineNo), {
+        source,
+        lineNo: r.lineNo,
+        outcome: 'rejected',
+        reason: r.reason,
+      });
+  }
+  return { outcomes, reportsApplied, reportsWaiting };
+}
+
+/**
+ * Loads lines already read in ONE transaction (all or nothing) and says what became of each: loaded, a duplicate
+ * of a line loaded before (R2), a delivery report, or rejected with its reason (kept in the rejected log, as the
+ * ingest does). The one path for callers that receive lines themselves (the HTTP API, issue 13); files go through
+ * ingestLogs.
+ */
+export async function loadLineBatch(
+  pool: pg.Pool,
+  lines: ReadonlyArray<LineInput>,
+  options: { readonly storeMessageText: boolean; readonly now?: Date },
+): Promise<LoadedLines> {
+  const client = await pool.connect();
+  try {
+    await prepareStaging(client);
+    const ctx = await loadContext(client, options.storeMessageText, options.now ?? new Date());
+    const sendingIds = new Map<string, number>();
+    const batches = batchesOf(lines, ctx, sendingIds);
+    for (let attempt = 1; ; attempt++) {
+      await client.query('begin');
+      try {
+        await ingestSettings(client);
+        const loaded = await loadBatchesIn(client, batches);
+        await client.query('commit');
+        return {
+          outcomes: lines.map((l) => loaded.outcomes.get(key(l.source, l.lineNo))!),
+          sendingIds: lines.map((l) => sendingIds.get(key(l.source, l.lineNo))),
+          reportsApplied: loaded.reportsApplied,
+          reportsWaiting: loaded.reportsWaiting,
+          customerIds: new Set(batches.flatMap((b) => b.sends.map((s) => s.row.customerId))),
+        };
+      } catch (error) {
+        await client.query('rollback').catch(() => {});
+        // R2: a concurrent load registered one of these sendingids first; once committed, they are duplicates.
+        if ((error as { code?: string }).code !== '23505' || attempt >= 3) throw error;
+      }
+    }
+  } finally {
+    client.release();
+  }
+}
+
+/** loadLineBatch's per-line outcomes alone. */
+export async function loadLines(
+  pool: pg.Pool,
+  lines: ReadonlyArray<LineInput>,
+  options: { readonly storeMessageText: boolean; readonly now?: Date },
+): Promise<LineOutcome[]> {
+  return [...(await loadLineBatch(pool, lines, options)).outcomes];
+}
