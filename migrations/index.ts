@@ -4,6 +4,7 @@ import * as referenceData from './2026-11-27-02-reference-data.ts';
 import * as invoicePartsPerDay from './2026-11-27-03-invoice-parts-per-day.ts';
 import * as oneHome from './2026-12-01-01-one-home.ts';
 import * as efaktur from './2026-12-01-12-efaktur.ts';
+import * as invoiceWorkItems from './2026-12-01-16c-invoice-work-items.ts';
 import * as hardening from './2026-12-01-17-hardening.ts';
 import * as interruptedRuns from './2026-12-01-17b-interrupted-runs.ts';
 
@@ -16,4 +17,5 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '2026-12-01-12-efaktur': efaktur,
   '2026-12-01-17-hardening': hardening,
   '2026-12-01-17b-interrupted-runs': interruptedRuns,
+  '2026-12-01-16c-invoice-work-items': invoiceWorkItems,
 };
