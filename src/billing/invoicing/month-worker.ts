@@ -1,6 +1,6 @@
 // Issue 16: one worker of a shared month close (`npm run invoice -- --workers N`, or `--join` on another machine).
 import { randomBytes } from 'node:crypto';
-import { hostname } from 'node:os';
+import { availableParallelism, hostname } from 'node:os';
 import type { Config } from '../../config.ts';
 import type { Database } from '../../db/connect.ts';
 import { createPdfRenderer, type PdfRenderer } from '../../documents/pdf-pool.ts';
@@ -57,7 +57,12 @@ export async function runMonthWorker(
   const worker = newWorkerName();
   const period = `${opts.month}-01`;
   const release = await holdWorkerLiveness(database.pool, worker);
-  const renderer = createPdfRenderer(opts.pdfThreads);
+  // Made on first use: a worker that finds nothing to do (the run's finishing pass, as a rule) starts no threads.
+  let renderer: PdfRenderer | undefined;
+  const rendererOnce = () => {
+    renderer ??= createPdfRenderer(opts.pdfThreads);
+    return renderer;
+  };
   let issued = 0;
   let documents = 0;
   let numbering = Promise.resolve<unknown>(undefined);
@@ -84,18 +89,23 @@ export async function runMonthWorker(
         issued++;
         opts.onItem?.('issued');
       }
-      await writeDocuments(database, config, renderer, period, c.invoiceId);
+      await writeDocuments(database, config, rendererOnce(), period, c.invoiceId);
       documents++;
       opts.onItem?.('documents');
     }
   };
   try {
-    await Promise.all(Array.from({ length: opts.lanes ?? renderer.parallelism + 1 }, lane));
+    await Promise.all(Array.from({ length: opts.lanes ?? lanesFor(opts.pdfThreads) }, lane));
   } finally {
-    await renderer.close();
+    await renderer?.close();
     await release();
   }
   return { worker, issued, documents };
+}
+
+/** One lane per PDF thread, and one more so a detail export runs while they render. */
+function lanesFor(pdfThreads = availableParallelism()): number {
+  return Math.max(1, pdfThreads) + 1;
 }
 
 /** Claims and issues the next pending item under the month's numbering lock; its invoice id, or null if none. */
