@@ -57,6 +57,19 @@ afterAll(async () => {
 });
 
 describe('R7: a month close shared by workers', () => {
+  it.each([
+    [['--workers', '0'], /--workers '0' is not a number of workers from 1 to 64/],
+    [
+      ['--workers', '2', '--customer', 'C001'],
+      /--workers shares a whole month close; leave out --dry-run and --customer/,
+    ],
+  ])('bad --workers use is refused with what to do: %j', async (extra, message) => {
+    const r = await runCli('invoice', [...ARGS, ...extra], { DATABASE_URL: two.url });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(message);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+
   it('R7: two workers give the same invoices, numbers, amounts and register as one process', async () => {
     const outOne = await tempDir('tagih-one-');
     const outTwo = await tempDir('tagih-two-');
