@@ -10,6 +10,7 @@ import * as efaktur from './2026-12-01-12-efaktur.ts';
 import * as apiKeys from './2026-12-01-13-api-keys.ts';
 import * as prepaid from './2026-12-01-14-prepaid.ts';
 import * as messagesPartitions from './2026-12-01-16-messages-partitions.ts';
+import * as invoiceWorkItems from './2026-12-01-16c-invoice-work-items.ts';
 import * as hardening from './2026-12-01-17-hardening.ts';
 import * as interruptedRuns from './2026-12-01-17b-interrupted-runs.ts';
 
@@ -28,4 +29,5 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '2026-12-01-11-credit-notes': creditNotes,
   '2026-12-01-14-prepaid': prepaid,
   '2026-12-01-16-messages-partitions': messagesPartitions,
+  '2026-12-01-16c-invoice-work-items': invoiceWorkItems,
 };

@@ -3,6 +3,7 @@ import { checkRunDates, InvoiceRunRefused } from '../billing/invoicing/invoice-m
 import { formatRupiah } from '../domain/money.ts';
 import { lastFinishedMonth, wibDateOf } from '../domain/period.ts';
 import { type IssuedMonth, issueMonthAndMail } from '../operations/issue-month.ts';
+import { joinMonth, spawnMonthWorkers, workersOption } from './invoice-workers.ts';
 import { isoDateOption, monthOption } from './options.ts';
 import { progressReporter } from './progress.ts';
 import { config, printJson, runProgram, UserError, withDatabase } from './run-command.ts';
@@ -43,6 +44,9 @@ const program = new Command('invoice')
   .option('--no-email', 'do not send the mail now (it stays queued)')
   .option('--out <dir>', 'output folder (default: ./out, or TAGIH_OUT)')
   .option('--json', 'print the summary as JSON')
+  .option('--workers <N>', 'share the month close among N worker processes (a whole month only)')
+  .option('--join', "work on a month close another run has started (a second machine's share), then stop")
+  .option('--pdf-threads <N>', 'PDF render threads of a --join worker (default: one per core)')
   .action(
     async (opts: {
       month?: string;
@@ -52,9 +56,14 @@ const program = new Command('invoice')
       email: boolean;
       out?: string;
       json?: boolean;
+      workers?: string;
+      join?: boolean;
+      pdfThreads?: string;
     }) => {
       const now = new Date();
       const month = opts.month === undefined ? lastFinishedMonth(now) : monthOption(opts.month);
+      if (opts.join) return joinMonth(month, opts);
+      const workers = opts.workers === undefined ? undefined : workersOption(opts.workers);
       const issueDate =
         opts.issueDate === undefined ? wibDateOf(now) : isoDateOption(opts.issueDate, '--issue-date');
       try {
@@ -80,6 +89,7 @@ const program = new Command('invoice')
             trigger: 'manual',
             email: opts.email,
             onProgress: progress,
+            workers: workers === undefined ? undefined : spawnMonthWorkers(month, workers, opts.out),
             onWait: () =>
               process.stderr.write(
                 `Another invoice run for ${month} is in progress; waiting for it to finish…\n`,

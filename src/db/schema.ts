@@ -242,6 +242,21 @@ export interface InvoiceParksTable {
   reason: string;
   parked_at: DefaultTimestamp;
 }
+export interface InvoiceWorkItemsTable {
+  period: DateText;
+  customer_id: number;
+  position: number;
+  status: Generated<'pending' | 'issued' | 'done'>;
+  draft: unknown;
+  issue_date: DateText;
+  snapshot: string;
+  actor: string;
+  hold_mail: boolean;
+  invoice_id: number | null;
+  worker: string | null;
+  claimed_at: Date | null;
+  finished_at: Date | null;
+}
 export interface PaymentsTable {
   id: GeneratedAlways<number>;
   invoice_id: number;
@@ -519,6 +534,7 @@ export interface DB {
   invoice_lines: InvoiceLinesTable;
   invoice_events: InvoiceEventsTable;
   invoice_parks: InvoiceParksTable;
+  invoice_work_items: InvoiceWorkItemsTable;
   payments: PaymentsTable;
   daily_usage: DailyUsageTable;
   daily_usage_dirty: DailyUsageDirtyTable;

@@ -3,7 +3,7 @@ import type pg from 'pg';
 import { type DetailQuery, writeDetailCsv } from './detail-csv.ts';
 import { existingDetail, type InvoicePaths } from './invoice-paths.ts';
 import type { InvoicePdfData } from './invoice-pdf-data.ts';
-import { createPdfRenderer } from './pdf-pool.ts';
+import { createPdfRenderer, type PdfRenderer } from './pdf-pool.ts';
 import { writeFileAtomic } from './write-atomic.ts';
 
 /** One invoice (or dry-run draft) to put on disk: where its files go and how to get their contents. */
@@ -33,6 +33,8 @@ export interface WriteDocumentsOptions {
   /** true for a dry run, whose drafts are rendered afresh every time; false: an issued invoice's files never change. */
   readonly rewrite: boolean;
   readonly onProgress?: (done: number, total: number) => void;
+  /** A renderer shared by many calls (a month worker's), left open; absent: one of its own, closed at the end. */
+  readonly renderer?: PdfRenderer;
 }
 
 export interface WrittenDocuments {
@@ -76,7 +78,7 @@ export async function writeInvoiceDocuments(
   // worker threads: PostgreSQL formats one customer's rows per core.
   const [detailMs, pdfMs] = await Promise.all([
     writeDetails(pool, plan, options.detailGzipAboveBytes, step),
-    writePdfs(plan, step),
+    writePdfs(plan, step, options.renderer),
   ]);
   const files = plan.map((p) => ({
     invoiceId: p.source.invoiceId,
@@ -122,10 +124,14 @@ async function writeDetails(
 }
 
 /** As many PDFs in flight as the renderer has workers; returns the time they took. */
-async function writePdfs(plan: ReadonlyArray<Planned>, step: () => void): Promise<number> {
+async function writePdfs(
+  plan: ReadonlyArray<Planned>,
+  step: () => void,
+  shared: PdfRenderer | undefined,
+): Promise<number> {
   const queue = plan.filter((p) => p.needsPdf);
   let ms = 0;
-  const renderer = createPdfRenderer();
+  const renderer = shared ?? createPdfRenderer();
   const lane = async () => {
     for (let p = queue.shift(); p; p = queue.shift()) {
       const t0 = performance.now();
@@ -137,7 +143,7 @@ async function writePdfs(plan: ReadonlyArray<Planned>, step: () => void): Promis
   try {
     await Promise.all(Array.from({ length: renderer.parallelism }, lane));
   } finally {
-    await renderer.close();
+    if (!shared) await renderer.close();
   }
   return ms;
 }

@@ -5,6 +5,7 @@ import {
   type InvoiceRunSummary,
   runInvoiceMonth,
 } from '../billing/invoicing/invoice-month.ts';
+import { runSharedInvoiceMonth, type StartWorkers } from '../billing/invoicing/shared-month.ts';
 import type { Config } from '../config.ts';
 import type { Database } from '../db/connect.ts';
 import { lastFinishedMonth } from '../domain/period.ts';
@@ -21,6 +22,8 @@ export interface IssueMonthOptions extends InvoiceRunOptions {
   readonly clock?: () => Date;
   /** Asked after the run: true leaves the mail for the next mail run (a shutdown under way). */
   readonly stopBeforeMail?: () => boolean;
+  /** Issue 16 (--workers): the month is shared by workers these start; absent, this process does it all. */
+  readonly workers?: StartWorkers;
 }
 
 /** Why no mail was sent after the run, if none was. */
@@ -51,7 +54,11 @@ export async function issueMonthAndMail(
   config: Config,
   opts: IssueMonthOptions,
 ): Promise<IssuedMonth> {
-  const run = () => runInvoiceMonth(database, config, opts);
+  const workers = opts.workers;
+  const run = () =>
+    workers
+      ? runSharedInvoiceMonth(database, config, opts, workers)
+      : runInvoiceMonth(database, config, opts);
   const summary = countsForCatchUp(opts)
     ? await recordJobRun(database, 'invoice', 'manual', run, { countsOf: invoiceCounts })
     : await run();

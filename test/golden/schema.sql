@@ -95,6 +95,19 @@ table invoice_parks.period date not null
 table invoice_parks.customer_id bigint not null
 table invoice_parks.reason text not null
 table invoice_parks.parked_at timestamp with time zone not null default now()
+table invoice_work_items.period date not null
+table invoice_work_items.customer_id bigint not null
+table invoice_work_items.position integer not null
+table invoice_work_items.status text not null default 'pending'::text
+table invoice_work_items.draft jsonb not null
+table invoice_work_items.issue_date date not null
+table invoice_work_items.snapshot text not null
+table invoice_work_items.actor text not null
+table invoice_work_items.hold_mail boolean not null
+table invoice_work_items.invoice_id bigint
+table invoice_work_items.worker text
+table invoice_work_items.claimed_at timestamp with time zone
+table invoice_work_items.finished_at timestamp with time zone
 table invoices.id bigint not null identity
 table invoices.number text not null
 table invoices.year integer not null
@@ -309,6 +322,11 @@ constraint invoice_lines.invoice_lines_product_fkey FOREIGN KEY (product) REFERE
 constraint invoice_lines.invoice_lines_unit_price_check CHECK ((unit_price >= 0))
 constraint invoice_parks.invoice_parks_customer_id_fkey FOREIGN KEY (customer_id) REFERENCES customers(id)
 constraint invoice_parks.invoice_parks_pkey PRIMARY KEY (period, customer_id)
+constraint invoice_work_items.invoice_work_items_check CHECK (((status = 'pending'::text) = (invoice_id IS NULL)))
+constraint invoice_work_items.invoice_work_items_customer_id_fkey FOREIGN KEY (customer_id) REFERENCES customers(id)
+constraint invoice_work_items.invoice_work_items_invoice_id_fkey FOREIGN KEY (invoice_id) REFERENCES invoices(id)
+constraint invoice_work_items.invoice_work_items_pkey PRIMARY KEY (period, customer_id)
+constraint invoice_work_items.invoice_work_items_status_check CHECK ((status = ANY (ARRAY['pending'::text, 'issued'::text, 'done'::text])))
 constraint invoices.invoices_check CHECK ((total = (subtotal + tax)))
 constraint invoices.invoices_check1 CHECK (((paid_amount >= 0) AND (paid_amount <= total)))
 constraint invoices.invoices_check2 CHECK ((due_date >= invoice_date))
@@ -417,6 +435,8 @@ index CREATE INDEX invoice_events_invoice ON invoice_events USING btree (invoice
 index CREATE UNIQUE INDEX invoice_events_pkey ON invoice_events USING btree (id)
 index CREATE UNIQUE INDEX invoice_lines_pkey ON invoice_lines USING btree (invoice_id, product, operator)
 index CREATE UNIQUE INDEX invoice_parks_pkey ON invoice_parks USING btree (period, customer_id)
+index CREATE INDEX invoice_work_items_open ON invoice_work_items USING btree (period, "position") WHERE (status <> 'done'::text)
+index CREATE UNIQUE INDEX invoice_work_items_pkey ON invoice_work_items USING btree (period, customer_id)
 index CREATE UNIQUE INDEX invoices_number_key ON invoices USING btree (number)
 index CREATE UNIQUE INDEX invoices_one_per_period ON invoices USING btree (customer_id, period) WHERE (status <> 'void'::text)
 index CREATE INDEX invoices_period ON invoices USING btree (period)

@@ -10,6 +10,7 @@ import {
 } from '../../documents/invoice-paths.ts';
 import { renderInvoicePdf } from '../../documents/invoice-pdf.ts';
 import type { InvoicePdfData } from '../../documents/invoice-pdf-data.ts';
+import type { PdfRenderer } from '../../documents/pdf-pool.ts';
 import { writePrintPack } from '../../documents/print-pack.ts';
 import { type RegisterRow, writeRegister } from '../../documents/register-csv.ts';
 import { writeFileAtomic } from '../../documents/write-atomic.ts';
@@ -307,12 +308,14 @@ export async function writeInvoiceFiles(
   database: Database,
   config: Config,
   invoiceId: number,
+  renderer?: PdfRenderer,
 ): Promise<InvoiceFiles | null> {
   const [inv] = await loadInvoices(database.db, { id: invoiceId });
   if (!inv) return null;
   const written = await writeInvoiceDocuments(database.pool, [sourceOf(database.db, config, inv)], {
     detailGzipAboveBytes: config.detailGzipAboveBytes,
     rewrite: false,
+    renderer,
   });
   return written.files[0]!;
 }

@@ -96,7 +96,7 @@ async function customerIdOf(db: Db, code: string): Promise<number> {
   return c.id;
 }
 
-async function liveInvoicesOf(db: Db, period: string, customerId?: number) {
+export async function liveInvoicesOf(db: Db, period: string, customerId?: number) {
   let q = db
     .selectFrom('invoices as i')
     .innerJoin('customers as c', 'c.id', 'i.customer_id')
@@ -107,7 +107,7 @@ async function liveInvoicesOf(db: Db, period: string, customerId?: number) {
   return q.execute();
 }
 
-async function activeCustomerCodes(db: Db, customerId?: number): Promise<string[]> {
+export async function activeCustomerCodes(db: Db, customerId?: number): Promise<string[]> {
   let q = db
     .selectFrom('customers')
     .select('code')
@@ -117,7 +117,7 @@ async function activeCustomerCodes(db: Db, customerId?: number): Promise<string[
   return (await q.orderBy('code').execute()).map((r) => r.code);
 }
 
-async function recordParks(db: Db, period: string, parked: ReadonlyArray<Parked>): Promise<void> {
+export async function recordParks(db: Db, period: string, parked: ReadonlyArray<Parked>): Promise<void> {
   if (parked.length === 0) return;
   await db
     .insertInto('invoice_parks')
