@@ -6,6 +6,7 @@ import * as oneHome from './2026-12-01-01-one-home.ts';
 import * as efaktur from './2026-12-01-12-efaktur.ts';
 import * as hardening from './2026-12-01-17-hardening.ts';
 import * as interruptedRuns from './2026-12-01-17b-interrupted-runs.ts';
+import * as reviewUsers from './2026-12-01-17c-review-users.ts';
 
 /** Every migration, in order. A static list: FileMigrationProvider cannot import .ts under vitest. */
 export const migrations: Readonly<Record<string, Migration>> = {
@@ -16,4 +17,5 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '2026-12-01-12-efaktur': efaktur,
   '2026-12-01-17-hardening': hardening,
   '2026-12-01-17b-interrupted-runs': interruptedRuns,
+  '2026-12-01-17c-review-users': reviewUsers,
 };

@@ -3,6 +3,7 @@ import { lastFinishedMonth } from '../domain/period.ts';
 import { startReviewServer } from '../review/review-server.ts';
 import { loadReviewSettings } from '../review/review-settings.ts';
 import { monthOption } from './options.ts';
+import { usersCommand } from './review-users.ts';
 import { config, runProgram, UserError, withDatabase } from './run-command.ts';
 
 /** Resolves when the user stops the server (Ctrl+C, or a service manager's SIGTERM). */
@@ -42,13 +43,22 @@ const program = new Command('review')
         throw error;
       }
       console.log(`Review page for ${month}: ${server.url}`);
+      if (server.url !== server.local)
+        console.log(`Listening on ${server.local} (behind TAGIH_REVIEW_PUBLIC_URL).`);
       console.log(
-        `Operator: ${cfg.operatorName} (TAGIH_OPERATOR). Approving sends the mail${cfg.smtpUrl ? '' : ` as .eml files into ${cfg.outDir}/outbox (no SMTP_URL)`}.`,
+        server.users
+          ? 'Log in with your review user (npm run review -- users list).'
+          : 'No review users yet: the address above carries a one-time token. Add users: npm run review -- users add NAME',
+      );
+      console.log(
+        `Approvals are logged as the logged-in user${server.users ? '' : ` (with the token: ${cfg.operatorName}, TAGIH_OPERATOR)`}. Approving sends the mail${cfg.smtpUrl ? '' : ` as .eml files into ${cfg.outDir}/outbox (no SMTP_URL)`}.`,
       );
       console.log('Press Ctrl+C to stop.');
       await untilStopped();
       await server.close();
     });
   });
+
+program.addCommand(usersCommand());
 
 await runProgram(program);

@@ -318,6 +318,14 @@ export interface FakturNumbersTable {
   imported_at: DefaultTimestamp;
 }
 
+/** Who may log in to the review page (issue 17); the password only as a scrypt hash. */
+export interface ReviewUsersTable {
+  id: GeneratedAlways<number>;
+  name: string;
+  password_hash: string;
+  created_at: Generated<Date>;
+}
+
 export interface DB {
   operators: OperatorsTable;
   operator_prefixes: OperatorPrefixesTable;
@@ -349,4 +357,5 @@ export interface DB {
   job_runs: JobRunsTable;
   efaktur_exports: EfakturExportsTable;
   faktur_numbers: FakturNumbersTable;
+  review_users: ReviewUsersTable;
 }

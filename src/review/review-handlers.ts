@@ -22,6 +22,7 @@ export interface ReviewContext {
   readonly templates: ReturnType<typeof loadReviewTemplates>;
   /** This server's secret for its forms. */
   readonly csrf: string;
+  /** Who is logged in: named in the invoice events of the actions (the review user, not the OS account). */
   readonly actor: string;
   readonly now: () => Date;
 }
@@ -55,7 +56,7 @@ export async function monthPage(
   const page = renderPage(
     ctx.templates,
     'month',
-    { title, operator: ctx.actor, notice: noticeOf(params, null), month: null },
+    { title, operator: ctx.actor, notice: noticeOf(params, null), month: null, logout: ctx.csrf },
     view,
   );
   sendHtml(res, 200, page);
@@ -76,7 +77,7 @@ export async function invoicePage(
   const page = renderPage(
     ctx.templates,
     'invoice',
-    { title: detail.number, operator: ctx.actor, notice, month: detail.month },
+    { title: detail.number, operator: ctx.actor, notice, month: detail.month, logout: ctx.csrf },
     view,
   );
   sendHtml(res, 200, page);
@@ -138,7 +139,7 @@ export async function post(
   pathname: string,
 ): Promise<void> {
   const form = await readForm(req);
-  const refused = crossSiteReason(req.headers, form.get('csrf'), ctx.csrf);
+  const refused = crossSiteReason(req.headers, form.get('csrf'), ctx.csrf, ctx.config.reviewPublicUrl);
   if (refused) throw new HttpError(403, `Refused: ${refused}.`);
   if (pathname === '/approve') return approve(ctx, res, form);
   const action = /^\/invoice\/(\d+)\/(hold|void)$/.exec(pathname);

@@ -207,6 +207,10 @@ table rejected_lines.close_note text
 table rejected_lines.message_length integer
 table rejected_lines.message_sha256 text
 table rejected_lines.redacted_at timestamp with time zone
+table review_users.id bigint not null identity
+table review_users.name text not null
+table review_users.password_hash text not null
+table review_users.created_at timestamp with time zone not null default now()
 view sending_permission.customer_code text
 view sending_permission.allowed boolean
 view sending_permission.reason text
@@ -361,6 +365,10 @@ constraint rejected_lines.rejected_lines_closed_as_check CHECK ((closed_as = ANY
 constraint rejected_lines.rejected_lines_file_line_no_raw_hash_key UNIQUE (file, line_no, raw_hash)
 constraint rejected_lines.rejected_lines_line_no_check CHECK ((line_no >= 1))
 constraint rejected_lines.rejected_lines_pkey PRIMARY KEY (id)
+constraint review_users.review_users_name_check CHECK ((name ~ '^[a-z0-9][a-z0-9._-]{0,39}$'::text))
+constraint review_users.review_users_name_key UNIQUE (name)
+constraint review_users.review_users_password_hash_check CHECK ((password_hash ~~ 'scrypt$%'::text))
+constraint review_users.review_users_pkey PRIMARY KEY (id)
 constraint suspensions.suspensions_customer_id_fkey FOREIGN KEY (customer_id) REFERENCES customers(id)
 constraint suspensions.suspensions_pkey PRIMARY KEY (id)
 constraint suspensions.suspensions_reason_check CHECK ((reason = ANY (ARRAY['quota'::text, 'unpaid'::text, 'closed'::text])))
@@ -420,6 +428,8 @@ index CREATE INDEX rejected_lines_open ON rejected_lines USING btree (id) WHERE 
 index CREATE INDEX rejected_lines_open_since ON rejected_lines USING btree (rejected_at) WHERE (resolved_at IS NULL)
 index CREATE UNIQUE INDEX rejected_lines_pkey ON rejected_lines USING btree (id)
 index CREATE INDEX rejected_lines_to_redact ON rejected_lines USING btree (id) WHERE ((resolved_at IS NOT NULL) AND (redacted_at IS NULL))
+index CREATE UNIQUE INDEX review_users_name_key ON review_users USING btree (name)
+index CREATE UNIQUE INDEX review_users_pkey ON review_users USING btree (id)
 index CREATE UNIQUE INDEX suspensions_one_active ON suspensions USING btree (customer_id, reason) WHERE (lifted_at IS NULL)
 index CREATE UNIQUE INDEX suspensions_pkey ON suspensions USING btree (id)
 index CREATE UNIQUE INDEX tax_rules_effective_from_key ON tax_rules USING btree (effective_from)
