@@ -30,9 +30,9 @@ describe('R14: a very long buyer name', () => {
       expect(pages).toHaveLength(1);
       const lines = pages[0]!.split('\n');
       // The name's lines: between the bill-to heading and the customer code.
-    const from = lines.findIndex((l) => l.includes('Bill to'));
-    const to = lines.findIndex((l) => l.startsWith('Kode pelanggan'));
-    const nameLines = lines.slice(from + 1, to);
+      const from = lines.findIndex((l) => l.includes('Bill to'));
+      const to = lines.findIndex((l) => l.startsWith('Kode pelanggan'));
+      const nameLines = lines.slice(from + 1, to);
       expect(nameLines.length).toBeGreaterThanOrEqual(1);
       expect(nameLines.length).toBeLessThanOrEqual(3);
       expect(nameLines.join(' ').length).toBeLessThan(300);
