@@ -13,6 +13,7 @@ import * as messagesPartitions from './2026-12-01-16-messages-partitions.ts';
 import * as invoiceWorkItems from './2026-12-01-16c-invoice-work-items.ts';
 import * as hardening from './2026-12-01-17-hardening.ts';
 import * as interruptedRuns from './2026-12-01-17b-interrupted-runs.ts';
+import * as reviewUsers from './2026-12-01-17c-review-users.ts';
 
 /** Every migration, in order. A static list: FileMigrationProvider cannot import .ts under vitest. */
 export const migrations: Readonly<Record<string, Migration>> = {
@@ -30,4 +31,5 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '2026-12-01-14-prepaid': prepaid,
   '2026-12-01-16-messages-partitions': messagesPartitions,
   '2026-12-01-16c-invoice-work-items': invoiceWorkItems,
+  '2026-12-01-17c-review-users': reviewUsers,
 };

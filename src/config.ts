@@ -52,6 +52,8 @@ export interface Config {
   readonly reviewBeforeSendingScheduler: boolean;
   readonly reviewPort: number;
   readonly reviewToken: string | null;
+  /** The review page's address as the browser sees it behind an HTTPS proxy (its origin), or null. */
+  readonly reviewPublicUrl: string | null;
   readonly operatorName: string;
   readonly company: {
     readonly name: string;
@@ -93,6 +95,22 @@ function text(env: Env, key: string, fallback: string): string {
 function optionalText(env: Env, key: string): string | null {
   const value = env[key]?.trim();
   return value ? value : null;
+}
+
+/** An http(s) address without path, query or credentials: the origin browsers will send. */
+function publicUrl(env: Env, key: string): string | null {
+  const raw = optionalText(env, key);
+  if (raw === null) return null;
+  let url: URL | null = null;
+  try {
+    url = new URL(raw);
+  } catch {}
+  if (!url || !['http:', 'https:'].includes(url.protocol) || url.username || url.password) {
+    throw new ConfigError(
+      `${key}=${raw} is not a web address; expected e.g. ${key}=https://review.example.co.id`,
+    );
+  }
+  return url.origin;
 }
 
 function integer(
@@ -269,6 +287,7 @@ export function loadConfig(givenEnv: Env = process.env, cwd: string = process.cw
     reviewBeforeSendingScheduler: flag(env, 'TAGIH_REVIEW_BEFORE_SENDING_SCHEDULER', false),
     reviewPort: integer(env, 'TAGIH_REVIEW_PORT', 8417, 0, 65535),
     reviewToken: optionalText(env, 'TAGIH_REVIEW_TOKEN'),
+    reviewPublicUrl: publicUrl(env, 'TAGIH_REVIEW_PUBLIC_URL'),
     operatorName: text(env, 'TAGIH_OPERATOR', safeUserName()),
     company: {
       name: text(env, 'TAGIH_COMPANY_NAME', 'PT. Adsmidia Digital Indonesia'),

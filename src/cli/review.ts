@@ -15,6 +15,8 @@ import { config, printJson, runProgram, UserError, withDatabase } from './run-co
 
 const asUserError = (m: string) => new UserError(m);
 
+import { usersCommand } from './review-users.ts';
+
 /** Resolves when the user stops the server (Ctrl+C, or a service manager's SIGTERM). */
 function untilStopped(): Promise<void> {
   return new Promise((resolve) => {
@@ -57,8 +59,15 @@ program
         throw error;
       }
       console.log(`Review page for ${month}: ${server.url}`);
+      if (server.url !== server.local)
+        console.log(`Listening on ${server.local} (behind TAGIH_REVIEW_PUBLIC_URL).`);
       console.log(
-        `Operator: ${cfg.operatorName} (TAGIH_OPERATOR). Approving sends the mail${cfg.smtpUrl ? '' : ` as .eml files into ${cfg.outDir}/outbox (no SMTP_URL)`}.`,
+        server.users
+          ? 'Log in with your review user (npm run review -- users list).'
+          : 'No review users yet: the address above carries a one-time token. Add users: npm run review -- users add NAME',
+      );
+      console.log(
+        `Approvals are logged as the logged-in user${server.users ? '' : ` (with the token: ${cfg.operatorName}, TAGIH_OPERATOR)`}. Approving sends the mail${cfg.smtpUrl ? '' : ` as .eml files into ${cfg.outDir}/outbox (no SMTP_URL)`}.`,
       );
       console.log('Press Ctrl+C to stop.');
       await untilStopped();
@@ -254,5 +263,6 @@ program
       );
     });
   });
+program.addCommand(usersCommand());
 
 await runProgram(program);

@@ -5,6 +5,7 @@ import { type Config, ConfigError, loadConfig } from '../config.ts';
 import { type Database, openDatabase, redactUrl } from '../db/connect.ts';
 import { connectionProblem, databaseProblemLine } from '../db/connection-errors.ts';
 import { migrateToLatest } from '../db/migrate.ts';
+import { snakeJson } from './json-output.ts';
 
 /** A failure the user can fix: printed as is, without a stack trace. */
 export class UserError extends Error {
@@ -109,6 +110,7 @@ export function config(): Config {
   return loadConfig();
 }
 
+/** Prints a command's --json output, its keys in snake_case (issue 17: one casing for every command). */
 export function printJson(value: unknown): void {
-  process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+  process.stdout.write(`${snakeJson(value)}\n`);
 }

@@ -1,10 +1,8 @@
 import { Command } from 'commander';
 import { refusalsAs } from '../billing/billing-refused.ts';
-import { runSettlement } from '../billing/deposit/settle.ts';
 import { formatRupiah } from '../domain/money.ts';
 import { wibDateOf } from '../domain/period.ts';
-import { settleCounts } from '../scheduler/job-counts.ts';
-import { recordJobRun } from '../scheduler/job-runs.ts';
+import { settleByHand } from '../operations/settle-by-hand.ts';
 import { isoDateOption, table } from './options.ts';
 import { config, printJson, runProgram, UserError, withDatabase } from './run-command.ts';
 
@@ -27,15 +25,8 @@ const program = new Command('settle')
       refusalsAs(
         (m) => new UserError(m),
         () =>
-          recordJobRun(
-            database,
-            'settle',
-            'manual',
-            () =>
-              runSettlement(database, { asOf, now, actor: cfg.operatorName }, () =>
-                process.stderr.write('Another settlement is running; waiting for it to finish…\n'),
-              ),
-            { countsOf: settleCounts },
+          settleByHand(database, { asOf, now, actor: cfg.operatorName }, () =>
+            process.stderr.write('Another settlement is running; waiting for it to finish…\n'),
           ),
       ),
     );

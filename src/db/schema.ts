@@ -508,6 +508,14 @@ export interface PrepaidWarningsTable {
   at: DefaultTimestamp;
 }
 
+/** Who may log in to the review page (issue 17); the password only as a scrypt hash. */
+export interface ReviewUsersTable {
+  id: GeneratedAlways<number>;
+  name: string;
+  password_hash: string;
+  created_at: Generated<Date>;
+}
+
 export interface DB {
   credit_note_counters: CreditNoteCountersTable;
   credit_notes: CreditNotesTable;
@@ -556,4 +564,5 @@ export interface DB {
   prepaid_balances: PrepaidBalancesView;
   prepaid_charges: PrepaidChargesTable;
   prepaid_warnings: PrepaidWarningsTable;
+  review_users: ReviewUsersTable;
 }

@@ -53,6 +53,23 @@ export function drawHeader(pen: Pen): void {
   pen.y += 14;
 }
 
+const NAME_STYLE: Style = { size: 11, bold: true };
+const NAME_LINES = 3;
+
+/**
+ * Issue 17: the buyer's name in at most three lines of the block's width, the last ending in "…" when there is more
+ * (a 2 000-character name, or one long word, must not run over the dates or down the page).
+ */
+function nameLines(doc: PDFKit.PDFDocument, name: string, width: number): string[] {
+  // No line of the block holds 200 characters: cut there first, so clipping a very long word stays cheap.
+  const lines = wrap(doc, name, width, NAME_STYLE).map((line) => line.slice(0, 200));
+  const shown = lines.slice(0, NAME_LINES).map((line) => clip(doc, line, width, NAME_STYLE));
+  if (lines.length > NAME_LINES) {
+    shown[NAME_LINES - 1] = clip(doc, `${lines[NAME_LINES - 1]} ${lines[NAME_LINES]}`, width, NAME_STYLE);
+  }
+  return shown;
+}
+
 /** Bill-to block on the left, invoice number and dates on the right. */
 export function drawParties(pen: Pen): void {
   const { doc, data } = pen;
@@ -66,7 +83,7 @@ export function drawParties(pen: Pen): void {
     color: ACCENT,
   });
   let left = top + 15;
-  for (const line of wrap(doc, buyer.name, leftWidth, { size: 11, bold: true })) {
+  for (const line of nameLines(doc, buyer.name, leftWidth)) {
     write(doc, line, LEFT, left, { size: 11, bold: true });
     left += 14;
   }

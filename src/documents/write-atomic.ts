@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
@@ -11,6 +11,40 @@ export function temporaryName(finalPath: string): string {
     path.dirname(finalPath),
     `.${path.basename(finalPath)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`,
   );
+}
+
+const TEMPORARY = /^\..+\.(\d+)\.[0-9a-f]{8}\.tmp$/;
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: it exists, under another user.
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Issue 17: removes the temporary files (temporaryName) a crashed run left in `folder` and its subfolders; they hold
+ * customer data and would stay forever. A file whose writer is still running is left alone. Returns the paths removed.
+ */
+export async function removeOrphanTemporaries(folder: string): Promise<string[]> {
+  const entries = await readdir(folder, { withFileTypes: true, recursive: true }).catch(
+    (error: NodeJS.ErrnoException) => {
+      if (error.code === 'ENOENT') return [];
+      throw error;
+    },
+  );
+  const removed: string[] = [];
+  for (const entry of entries) {
+    const m = TEMPORARY.exec(entry.name);
+    if (!entry.isFile() || !m || processAlive(Number(m[1]))) continue;
+    const file = path.join(entry.parentPath, entry.name);
+    await rm(file, { force: true });
+    removed.push(file);
+  }
+  return removed;
 }
 
 export async function writeFileAtomic(finalPath: string, data: string | Uint8Array): Promise<void> {

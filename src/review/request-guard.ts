@@ -4,8 +4,6 @@ import type { IncomingHttpHeaders } from 'node:http';
 // Who may use the review page, and which POSTs are the page's own: a per-server CSRF token in every form, the
 // Origin (or Sec-Fetch-Site) of the request, and the Host it was addressed to (against DNS rebinding).
 
-export const ACCESS_COOKIE = 'tagih_review';
-
 export function newSecret(): string {
   return randomBytes(24).toString('base64url');
 }
@@ -19,12 +17,13 @@ export function sameSecret(given: string | null | undefined, expected: string): 
 }
 
 /**
- * Without an access token only loopback names may address the server, so a page on another site cannot reach it by
- * pointing its own domain at 127.0.0.1. With a token (for use through a tunnel or proxy) any name is fine.
+ * Only loopback names, and the host of TAGIH_REVIEW_PUBLIC_URL when one is set, may address the server: a page on
+ * another site cannot reach it by pointing its own domain at 127.0.0.1 (DNS rebinding).
  */
-export function hostAllowed(host: string | undefined, port: number, tokenRequired: boolean): boolean {
-  if (tokenRequired) return host !== undefined;
-  return host !== undefined && [`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`].includes(host);
+export function hostAllowed(host: string | undefined, port: number, publicUrl: string | null): boolean {
+  if (host === undefined) return false;
+  if (publicUrl !== null && host === new URL(publicUrl).host) return true;
+  return [`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`].includes(host);
 }
 
 export function cookieValue(header: string | undefined, name: string): string | null {
@@ -36,21 +35,19 @@ export function cookieValue(header: string | undefined, name: string): string | 
   return null;
 }
 
-/** The access token a request carries: the cookie set on the first visit, or an Authorization: Bearer header. */
-export function presentedToken(headers: IncomingHttpHeaders): string | null {
-  const auth = headers.authorization;
-  if (auth?.startsWith('Bearer ')) return auth.slice('Bearer '.length).trim();
-  return cookieValue(headers.cookie, ACCESS_COOKIE);
-}
-
 /** Why a POST is not the page's own (null when it is): wrong origin, cross-site fetch, missing or wrong CSRF token. */
 export function crossSiteReason(
   headers: IncomingHttpHeaders,
   csrfField: string | null,
   csrfToken: string,
+  publicUrl: string | null = null,
 ): string | null {
   const origin = headers.origin;
-  if (origin !== undefined && origin !== `http://${headers.host}`) {
+  // Behind an HTTPS proxy the browser sends the proxy's origin (TAGIH_REVIEW_PUBLIC_URL), not http://<host>.
+  const direct = `http://${headers.host}`;
+  const own = publicUrl === null || new URL(publicUrl).host !== headers.host ? [direct] : [];
+  if (publicUrl !== null) own.push(publicUrl);
+  if (origin !== undefined && !own.includes(origin)) {
     return `the request came from ${origin}, not from this page`;
   }
   const site = headers['sec-fetch-site'];

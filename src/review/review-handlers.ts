@@ -24,6 +24,7 @@ export interface ReviewContext {
   readonly templates: ReturnType<typeof loadReviewTemplates>;
   /** This server's secret for its forms. */
   readonly csrf: string;
+  /** Who is logged in: named in the invoice events of the actions (the review user, not the OS account). */
   readonly actor: string;
   readonly now: () => Date;
 }
@@ -57,7 +58,7 @@ export async function monthPage(
   const page = renderPage(
     ctx.templates,
     'month',
-    { title, operator: ctx.actor, notice: noticeOf(params, null), month: null },
+    { title, operator: ctx.actor, notice: noticeOf(params, null), month: null, logout: ctx.csrf },
     view,
   );
   sendHtml(res, 200, page);
@@ -78,7 +79,7 @@ export async function invoicePage(
   const page = renderPage(
     ctx.templates,
     'invoice',
-    { title: detail.number, operator: ctx.actor, notice, month: detail.month },
+    { title: detail.number, operator: ctx.actor, notice, month: detail.month, logout: ctx.csrf },
     view,
   );
   sendHtml(res, 200, page);
@@ -164,7 +165,7 @@ export async function post(
   pathname: string,
 ): Promise<void> {
   const form = await readForm(req);
-  const refused = crossSiteReason(req.headers, form.get('csrf'), ctx.csrf);
+  const refused = crossSiteReason(req.headers, form.get('csrf'), ctx.csrf, ctx.config.reviewPublicUrl);
   if (refused) throw new HttpError(403, `Refused: ${refused}.`);
   if (pathname === '/approve') return approve(ctx, res, form);
   const action = /^\/invoice\/(\d+)\/(hold|void)$/.exec(pathname);

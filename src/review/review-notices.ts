@@ -61,7 +61,7 @@ export function errorTitle(status: number): string {
     case 404:
       return 'Tidak ditemukan · Not found';
     case 401:
-      return 'Perlu token akses · Access token needed';
+      return 'Perlu masuk · Login needed';
     default:
       return 'Gagal · Failed';
   }

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { Config } from '../config.ts';
 import type { Database } from '../db/connect.ts';
 import { parseYearMonth } from '../domain/period.ts';
-import { ACCESS_COOKIE, hostAllowed, newSecret, presentedToken, sameSecret } from './request-guard.ts';
+import { hostAllowed, newSecret } from './request-guard.ts';
 import { ReviewRefused } from './review-actions.ts';
 import {
   invoiceFile,
@@ -14,9 +14,12 @@ import {
   type ReviewContext,
 } from './review-handlers.ts';
 import { HttpError, idOf, redirect, send } from './review-http.ts';
+import { authenticate, type LoginState } from './review-login.ts';
 import { backFrom, errorTitle } from './review-notices.ts';
+import { SessionStore } from './review-sessions.ts';
 import type { ReviewSettings } from './review-settings.ts';
 import { loadReviewTemplates } from './review-templates.ts';
+import { reviewUserCount } from './review-users.ts';
 
 export interface ReviewServerOptions {
   /** Port to listen on; 0 picks a free one. */
@@ -29,37 +32,14 @@ export interface ReviewServerOptions {
 }
 
 export interface ReviewServer {
-  /** The month's page, with the access token when one is configured. */
+  /** The month's page as the browser opens it (TAGIH_REVIEW_PUBLIC_URL's origin), with the one-time token when no user exists. */
   readonly url: string;
+  /** The same on 127.0.0.1, where the server listens. */
+  readonly local: string;
+  /** Whether the page asks for a user's password (else the token in the address logs in). */
+  readonly users: boolean;
   readonly port: number;
   close(): Promise<void>;
-}
-
-/** Who may ask: the host must be this server's, and with a token configured the request must carry it. */
-function checkAccess(
-  req: IncomingMessage,
-  res: ServerResponse,
-  url: URL,
-  port: number,
-  token: string | null,
-): boolean {
-  if (!hostAllowed(req.headers.host, port, token !== null)) {
-    throw new HttpError(421, `This server answers to 127.0.0.1:${port} only.`);
-  }
-  if (token === null) return true;
-  const given = url.searchParams.get('token');
-  if (given !== null && sameSecret(given, token)) {
-    // The token moves into a cookie, so it leaves the address bar and the history.
-    url.searchParams.delete('token');
-    redirect(res, url.pathname + url.search, {
-      'set-cookie': `${ACCESS_COOKIE}=${encodeURIComponent(token)}; HttpOnly; SameSite=Strict; Path=/`,
-    });
-    return false;
-  }
-  if (!sameSecret(presentedToken(req.headers), token)) {
-    throw new HttpError(401, "An access token is needed: open the address 'npm run review' printed.");
-  }
-  return true;
 }
 
 /** The static assets, or false when `p` is not one. */
@@ -75,16 +55,31 @@ async function route(
   ctx: ReviewContext,
   req: IncomingMessage,
   res: ServerResponse,
-  at: { readonly port: number; readonly token: string | null; readonly month: string },
+  at: { readonly port: number; readonly month: string; readonly login: LoginState },
 ): Promise<void> {
+  if (!hostAllowed(req.headers.host, at.port, ctx.config.reviewPublicUrl)) {
+    throw new HttpError(
+      421,
+      `This server answers to 127.0.0.1:${at.port} (or TAGIH_REVIEW_PUBLIC_URL) only.`,
+    );
+  }
   const url = new URL(req.url ?? '/', `http://${req.headers.host}`);
-  if (!checkAccess(req, res, url, at.port, at.token)) return;
   const p = url.pathname;
-  if (req.method === 'POST') return post(ctx, req, res, p);
+  // The style sheet and script are the same for everyone, and the login page needs them.
+  if ((req.method === 'GET' || req.method === 'HEAD') && staticFile(ctx, res, p)) return;
+  const user = await authenticate(ctx, at.login, req, res, url);
+  if (user === null) return;
+  const mine: ReviewContext = { ...ctx, actor: user };
+  if (req.method === 'POST') return post(mine, req, res, p);
   if (req.method !== 'GET' && req.method !== 'HEAD')
     throw new HttpError(405, `${req.method} is not allowed here.`);
-  if (p === '/') return redirect(res, `/month/${at.month}`);
-  if (staticFile(ctx, res, p)) return;
+  if (p === '/' || p === '/login') return redirect(res, `/month/${at.month}`);
+  return page(mine, res, url);
+}
+
+/** A page or file of a logged-in user. */
+async function page(ctx: ReviewContext, res: ServerResponse, url: URL): Promise<void> {
+  const p = url.pathname;
   const month = /^\/month\/(\d{4}-\d{2})$/.exec(p);
   if (month) {
     if (!parseYearMonth(month[1]!)) throw new HttpError(404, `'${month[1]}' is not a month.`);
@@ -113,7 +108,7 @@ function answerError(ctx: ReviewContext, req: IncomingMessage, res: ServerRespon
 
 /**
  * Starts the review page on 127.0.0.1: server-rendered pages of a month's invoices and the actions finance takes
- * on them (approve, hold, void and reissue), each a POST checked against cross-site requests.
+ * on them (approve, hold, void and reissue), each a POST checked against cross-site requests; all behind a login.
  */
 export async function startReviewServer(
   database: Database,
@@ -129,8 +124,12 @@ export async function startReviewServer(
     actor: config.operatorName,
     now: opts.now ?? (() => new Date()),
   };
-  const token = config.reviewToken;
-  const at = { port: opts.port, token, month: opts.month };
+  const users = (await reviewUserCount(database.db)) > 0;
+  // Without users: a fresh token each start, good for one login (or the team's TAGIH_REVIEW_TOKEN, reusable).
+  const token = users ? null : (config.reviewToken ?? newSecret());
+  const secure = config.reviewPublicUrl?.startsWith('https:') ?? false;
+  const login: LoginState = { users, sessions: new SessionStore(token, config.reviewToken !== null, secure) };
+  const at = { port: opts.port, month: opts.month, login };
   const server = createServer((req, res) => {
     route(ctx, req, res, at).catch((error: unknown) => answerError(ctx, req, res, error));
   });
@@ -140,8 +139,11 @@ export async function startReviewServer(
   });
   at.port = (server.address() as AddressInfo).port;
   const query = token === null ? '' : `?token=${encodeURIComponent(token)}`;
+  const origin = config.reviewPublicUrl ?? `http://127.0.0.1:${at.port}`;
   return {
-    url: `http://127.0.0.1:${at.port}/month/${opts.month}${query}`,
+    url: `${origin}/month/${opts.month}${query}`,
+    local: `http://127.0.0.1:${at.port}/month/${opts.month}${query}`,
+    users,
     port: at.port,
     close: () =>
       new Promise<void>((resolve, reject) => {

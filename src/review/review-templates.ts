@@ -4,7 +4,7 @@ import Mustache from 'mustache';
 // The page's wording and look are data (templates/review/, see its README): edited without touching the code.
 const templateUrl = (file: string): URL => new URL(`../../templates/review/${file}`, import.meta.url);
 
-export type PageName = 'month' | 'invoice' | 'message' | 'confirm';
+export type PageName = 'month' | 'invoice' | 'message' | 'confirm' | 'login';
 
 export interface ReviewTemplates {
   readonly layout: string;
@@ -23,6 +23,7 @@ export function loadReviewTemplates(): ReviewTemplates {
       invoice: read('invoice.mustache'),
       message: read('message.mustache'),
       confirm: read('confirm.mustache'),
+      login: read('login.mustache'),
     },
     css: read('review.css'),
     js: read('review.js'),
@@ -43,6 +44,8 @@ export interface LayoutView {
   readonly notice: Notice | null;
   /** Where "back to the month" leads. */
   readonly month: string | null;
+  /** The CSRF token for the log-out button; absent on pages shown before logging in. */
+  readonly logout?: string;
 }
 
 /** One whole page: the page template rendered into the layout (values are HTML-escaped by Mustache). */

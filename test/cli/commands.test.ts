@@ -92,7 +92,7 @@ describe('the commands a finance clerk runs', () => {
     expect(r.stdout).toContain(`${file}:4: not valid JSON`);
     expect(r.stdout + r.stderr).not.toMatch(/Kode OTP Anda/);
     const json = JSON.parse((await runCli('ingest', [file, '--json'], env)).stdout);
-    expect(json).toMatchObject({ linesRead: 5, messagesLoaded: 0, duplicates: 3, rejected: 1 });
+    expect(json).toMatchObject({ lines_read: 5, messages_loaded: 0, duplicates: 3, rejected: 1 });
     const missing = await runCli('ingest', [path.join(dir, 'nope.jsonl')], env);
     expect(missing.code).toBe(1);
     expect(missing.stderr).toMatch(/No such file: .*nope\.jsonl\. Nothing was loaded\./);
@@ -132,6 +132,6 @@ describe('the commands a finance clerk runs', () => {
       ['--month', '2026-10', '--issue-date', '2026-11-01', '--json'],
       env,
     );
-    expect(JSON.parse(again.stdout)).toMatchObject({ issued: [], alreadyIssued: [{}, {}] });
+    expect(JSON.parse(again.stdout)).toMatchObject({ issued: [], already_issued: [{}, {}] });
   });
 });

@@ -187,7 +187,7 @@ describe('R17: efaktur check and export of a month', () => {
   it('R17: an invoice already exported is not exported again; once fixed, the refused one goes in the next file; --again repeats all', async () => {
     const again = await runCli('efaktur', ['export', '--month', '2026-09', '--json'], env);
     const first = JSON.parse(again.stdout);
-    expect(first).toMatchObject({ exported: 0, alreadyExported: 4, files: [] });
+    expect(first).toMatchObject({ exported: 0, already_exported: 4, files: [] });
     await sql`update customers set buyer_document = 'TIN', buyer_document_number = '0078901234073000' where code = 'ZETA'`.execute(
       t.db,
     );

@@ -238,6 +238,10 @@ table rejected_lines.redacted_at timestamp with time zone
 table sending_ids.sending_id bigint not null
 table sending_ids.customer_id bigint not null
 table sending_ids.sent_at timestamp with time zone not null
+table review_users.id bigint not null identity
+table review_users.name text not null
+table review_users.password_hash text not null
+table review_users.created_at timestamp with time zone not null default now()
 view sending_permission.customer_code text
 view sending_permission.allowed boolean
 view sending_permission.reason text
@@ -405,6 +409,10 @@ constraint rejected_lines.rejected_lines_file_line_no_raw_hash_key UNIQUE (file,
 constraint rejected_lines.rejected_lines_line_no_check CHECK ((line_no >= 1))
 constraint rejected_lines.rejected_lines_pkey PRIMARY KEY (id)
 constraint sending_ids.sending_ids_pkey PRIMARY KEY (sending_id)
+constraint review_users.review_users_name_check CHECK ((name ~ '^[a-z0-9][a-z0-9._-]{0,39}$'::text))
+constraint review_users.review_users_name_key UNIQUE (name)
+constraint review_users.review_users_password_hash_check CHECK ((password_hash ~~ 'scrypt$%'::text))
+constraint review_users.review_users_pkey PRIMARY KEY (id)
 constraint suspensions.suspensions_customer_id_fkey FOREIGN KEY (customer_id) REFERENCES customers(id)
 constraint suspensions.suspensions_pkey PRIMARY KEY (id)
 constraint suspensions.suspensions_reason_check CHECK ((reason = ANY (ARRAY['quota'::text, 'unpaid'::text, 'closed'::text])))
@@ -469,6 +477,8 @@ index CREATE INDEX rejected_lines_open_since ON rejected_lines USING btree (reje
 index CREATE UNIQUE INDEX rejected_lines_pkey ON rejected_lines USING btree (id)
 index CREATE INDEX rejected_lines_to_redact ON rejected_lines USING btree (id) WHERE ((resolved_at IS NOT NULL) AND (redacted_at IS NULL))
 index CREATE UNIQUE INDEX sending_ids_pkey ON sending_ids USING btree (sending_id)
+index CREATE UNIQUE INDEX review_users_name_key ON review_users USING btree (name)
+index CREATE UNIQUE INDEX review_users_pkey ON review_users USING btree (id)
 index CREATE UNIQUE INDEX suspensions_one_active ON suspensions USING btree (customer_id, reason) WHERE (lifted_at IS NULL)
 index CREATE UNIQUE INDEX suspensions_pkey ON suspensions USING btree (id)
 index CREATE UNIQUE INDEX tax_rules_effective_from_key ON tax_rules USING btree (effective_from)

@@ -62,11 +62,11 @@ describe('npm run mail', () => {
     const failed = JSON.parse((await mail('list', '--status', 'failed', '--json')).stdout);
     expect(failed).toHaveLength(1);
     expect(failed[0]).toMatchObject({ id: 2, kind: 'payment_received', status: 'failed', attempts: 1 });
-    expect(failed[0].lastError).toMatch(/needs payload\.open_after/);
+    expect(failed[0].last_error).toMatch(/needs payload\.open_after/);
 
     expect(JSON.parse((await mail('retry', '--all-failed', '--json')).stdout)).toEqual({ retried: [2] });
     expect(JSON.parse((await mail('list', '--status', 'pending', '--json')).stdout)).toMatchObject([
-      { id: 2, status: 'pending', attempts: 0, lastError: null },
+      { id: 2, status: 'pending', attempts: 0, last_error: null },
     ]);
 
     const again = await mail('retry', '1');

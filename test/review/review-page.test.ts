@@ -8,9 +8,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Config, loadConfig } from '../../src/config.ts';
 import type { Database } from '../../src/db/connect.ts';
 import { type ReviewServer, startReviewServer } from '../../src/review/review-server.ts';
+import { SESSION_COOKIE } from '../../src/review/review-sessions.ts';
 import { DEFAULT_REVIEW_SETTINGS } from '../../src/review/review-settings.ts';
+import { addReviewUser } from '../../src/review/review-users.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 import { tempDir } from '../support/fixtures.ts';
+import { runCli } from '../support/run-cli.ts';
 import { prepareReviewMonth, REVIEW_NOW } from './review-data.ts';
 
 const CHROMIUM_ARGS = [
@@ -36,6 +39,11 @@ let server: ReviewServer;
 let browser: Browser;
 let page: Page;
 let shots: string;
+/** The browser's session cookie, for requests made beside the browser. */
+let session: string;
+
+const USER = 'sari';
+const PASSWORD = 'kata-sandi-sari-2026';
 
 async function invoiceOf(code: string, live = true) {
   let q = t.db
@@ -86,6 +94,7 @@ beforeAll(async () => {
     reviewToken: null,
   };
   await prepareReviewMonth(database, config);
+  await addReviewUser(t.db, USER, PASSWORD);
   server = await startReviewServer(database, config, {
     port: 0,
     month: '2026-10',
@@ -97,7 +106,16 @@ beforeAll(async () => {
   // A shared 2-core CI machine runs the other test files beside this one: give the browser room.
   page.setDefaultTimeout(120_000);
   shots = await tempDir('tagih-review-shots-');
-});
+  // Issue 17: nothing without logging in; the login form leads back to the page asked for.
+  const first = await page.goto(server.url);
+  expect(first?.status()).toBe(401);
+  await page.fill('#login-name', USER);
+  await page.fill('#login-password', PASSWORD);
+  await Promise.all([page.waitForURL(/\/month\/2026-10$/), page.locator('.login-form button').click()]);
+  const cookie = (await page.context().cookies()).find((c) => c.name === SESSION_COOKIE)!;
+  expect(cookie).toMatchObject({ httpOnly: true, sameSite: 'Strict', secure: false });
+  session = `${SESSION_COOKIE}=${cookie.value}`;
+}, 240_000);
 
 afterAll(async () => {
   await browser?.close();
@@ -186,7 +204,7 @@ describe('review page in a real browser', { timeout: 240_000 }, () => {
     await submit(page.getByRole('button', { name: /Tahan/ }));
     expect(await text(page.locator('.notice'))).toContain('Faktur ditahan');
     expect(await text(page.locator('.banner-held'))).toContain('konfirmasi ke sales');
-    expect(await text(page.locator('.history'))).toContain('oleh Sari (finance)');
+    expect(await text(page.locator('.history'))).toContain(`oleh ${USER}`);
   });
 
   it('approves the rest: exactly their mails are released and sent, the held one stays held', async () => {
@@ -224,9 +242,8 @@ describe('review page in a real browser', { timeout: 240_000 }, () => {
       .execute();
     expect(events.filter((e) => e.event === 'approved')).toHaveLength(4);
     expect(events.filter((e) => e.event === 'held')).toHaveLength(1);
-    expect(events.every((e) => e.actor === 'Sari (finance)' && e.at.getTime() === REVIEW_NOW.getTime())).toBe(
-      true,
-    );
+    // Issue 17: the events name the logged-in user, not the OS account nor TAGIH_OPERATOR.
+    expect(events.every((e) => e.actor === USER && e.at.getTime() === REVIEW_NOW.getTime())).toBe(true);
   });
 
   it('refuses a cross-site POST (403) and changes nothing', async () => {
@@ -244,20 +261,20 @@ describe('review page in a real browser', { timeout: 240_000 }, () => {
     } finally {
       await new Promise((resolve) => evil.close(resolve));
     }
-    // Even the page's own token does not help a request from another origin.
+    // Even the page's own CSRF token and a valid session do not help a request from another origin.
     await page.goto(server.url);
     const csrf = await page.locator('input[name="csrf"]').first().inputValue();
     const target = new URL(`/invoice/${alfa.id}/hold`, server.url).toString();
     const form = { 'content-type': 'application/x-www-form-urlencoded' };
     const foreign = await fetch(target, {
       method: 'POST',
-      headers: { ...form, origin: 'http://evil.example' },
+      headers: { ...form, cookie: session, origin: 'http://evil.example' },
       body: new URLSearchParams({ csrf, reason: 'stop this invoice' }),
     });
     expect(foreign.status).toBe(403);
     const tokenless = await fetch(target, {
       method: 'POST',
-      headers: form,
+      headers: { ...form, cookie: session },
       body: new URLSearchParams({ reason: 'stop this invoice' }),
     });
     expect(tokenless.status).toBe(403);
@@ -314,66 +331,218 @@ describe('review page in a real browser', { timeout: 240_000 }, () => {
   });
 });
 
-describe('access', { timeout: 240_000 }, () => {
-  it('with an access token: refused without it, moved into a cookie on the first visit', async () => {
+/** A request through node:http, which (unlike fetch) may set Host and Origin as a proxy or a browser would. */
+function call(
+  url: string,
+  opts: { method?: string; headers?: Record<string, string>; form?: Record<string, string> } = {},
+): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }> {
+  const body = opts.form ? new URLSearchParams(opts.form).toString() : undefined;
+  const headers = {
+    ...opts.headers,
+    ...(body ? { 'content-type': 'application/x-www-form-urlencoded' } : {}),
+  };
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method: opts.method ?? 'GET', headers }, (res) => {
+      let text = '';
+      res.on('data', (d) => {
+        text += d;
+      });
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text }));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+const csrfIn = (html: string) => /name="csrf" value="([^"]+)"/.exec(html)![1]!;
+const cookieOf = (setCookie: string | string[] | undefined) => String(setCookie).split(';')[0]!;
+
+describe('access (issue 17: the review page has a login)', { timeout: 240_000 }, () => {
+  it('a local user without a session gets the login page, 401 for files and actions, and changes nothing', async () => {
+    const eka = await invoiceOf('EKA');
+    const origin = new URL(server.url).origin;
+    const month = await call(server.url);
+    expect(month.status).toBe(401);
+    expect(month.body).toContain('id="login-password"');
+    expect(month.body).not.toContain(eka.number);
+    for (const file of ['pdf', 'detail']) {
+      const res = await call(`${origin}/invoice/${eka.id}/${file}`);
+      expect(res.status).toBe(401);
+      expect(res.body).not.toContain('%PDF');
+    }
+    expect(
+      (await call(`${origin}/invoice/${eka.id}/pdf`, { headers: { cookie: `${SESSION_COOKIE}=forged` } }))
+        .status,
+    ).toBe(401);
+    const hold = await call(`${origin}/invoice/${eka.id}/hold`, {
+      method: 'POST',
+      headers: { origin },
+      form: { csrf: csrfIn(month.body), reason: 'no session' },
+    });
+    expect(hold.status).toBe(401);
+    const wrong = await call(`${origin}/login`, {
+      method: 'POST',
+      headers: { origin },
+      form: { csrf: csrfIn(month.body), name: USER, password: 'guess-guess-guess', next: '/' },
+    });
+    expect(wrong.status).toBe(401);
+    expect(wrong.headers['set-cookie']).toBeUndefined();
+    expect((await invoiceOf('EKA')).review_state).toBe(eka.review_state);
+  });
+
+  it('with no user: a one-time token, exchanged once for a session id that is not the token', async () => {
+    const empty = await createTestDatabase();
     const guarded = await startReviewServer(
-      database,
-      { ...config, reviewToken: 'k3y-for-the-team' },
+      { db: empty.db, pool: empty.pool, safeUrl: 'test', close: async () => {} },
+      config,
       { port: 0, month: '2026-10', settings: DEFAULT_REVIEW_SETTINGS, now: () => REVIEW_NOW },
     );
     try {
+      expect(guarded.users).toBe(false);
+      const token = new URL(guarded.url).searchParams.get('token')!;
+      expect(token.length).toBeGreaterThanOrEqual(32);
       const base = guarded.url.split('?')[0]!;
-      expect(guarded.url).toContain('?token=k3y-for-the-team');
-      expect((await fetch(base)).status).toBe(401);
-      expect((await fetch(`${base}?token=wrong`)).status).toBe(401);
-      const first = await fetch(guarded.url, { redirect: 'manual' });
+      expect((await call(base)).status).toBe(401);
+      expect((await call(`${base}?token=wrong`)).status).toBe(401);
+      const first = await call(guarded.url);
       expect(first.status).toBe(303);
-      expect(first.headers.get('location')).toBe('/month/2026-10');
-      const cookie = first.headers.get('set-cookie')!;
-      expect(cookie).toMatch(/^tagih_review=k3y-for-the-team; HttpOnly; SameSite=Strict/);
-      const page = await fetch(base, { headers: { cookie: cookie.split(';')[0]! } });
-      expect(page.status).toBe(200);
-      expect(await page.text()).toContain('Oktober 2026');
+      expect(first.headers.location).toBe('/month/2026-10');
+      const setCookie = String(first.headers['set-cookie']);
+      expect(setCookie).toMatch(
+        new RegExp(`^${SESSION_COOKIE}=[\\w-]{40,}; HttpOnly; SameSite=Strict; Path=/`),
+      );
+      expect(setCookie).not.toContain(token);
+      expect(setCookie).not.toContain('Secure');
+      expect((await call(guarded.url)).status).toBe(401);
+      const month = await call(base, { headers: { cookie: cookieOf(first.headers['set-cookie']) } });
+      expect(month.status).toBe(200);
+      expect(month.body).toContain('Oktober 2026');
     } finally {
       await guarded.close();
+      await empty.close();
     }
   });
 
-  it('without a token, answers to loopback names only (no DNS rebinding)', async () => {
-    // fetch() cannot set Host; node:http can, as a rebinding page's browser would.
-    const status = await new Promise<number | undefined>((resolve, reject) => {
-      const req = request(server.url, { headers: { host: `rebind.example:${server.port}` } }, (res) => {
-        res.resume();
-        resolve(res.statusCode);
+  it('behind an HTTPS proxy (TAGIH_REVIEW_PUBLIC_URL): logs in, acts as the user, Secure cookie, forged origin refused', async () => {
+    const publicUrl = 'https://review.tagih.test';
+    const proxied = await startReviewServer(
+      database,
+      { ...config, reviewPublicUrl: publicUrl },
+      { port: 0, month: '2026-10', settings: DEFAULT_REVIEW_SETTINGS, now: () => REVIEW_NOW },
+    );
+    try {
+      expect(proxied.url).toBe(`${publicUrl}/month/2026-10`);
+      // What the proxy forwards: its own Host, and the browser's https Origin.
+      const local = new URL(proxied.local).origin;
+      const asProxy = { host: 'review.tagih.test', origin: publicUrl };
+      const loginPage = await call(`${local}/login`, { headers: asProxy });
+      expect(loginPage.status).toBe(200);
+      const csrf = csrfIn(loginPage.body);
+      const login = await call(`${local}/login`, {
+        method: 'POST',
+        headers: asProxy,
+        form: { csrf, name: USER, password: PASSWORD, next: '/month/2026-10' },
       });
-      req.on('error', reject);
-      req.end();
-    });
-    expect(status).toBe(421);
+      expect(login.status).toBe(303);
+      expect(login.headers.location).toBe('/month/2026-10');
+      expect(String(login.headers['set-cookie'])).toMatch(
+        /; HttpOnly; SameSite=Strict; Path=\/; Max-Age=\d+; Secure$/,
+      );
+      const cookie = cookieOf(login.headers['set-cookie']);
+      const delta = await invoiceOf('DELTA');
+      const hold = (origin: string) =>
+        call(`${local}/invoice/${delta.id}/hold`, {
+          method: 'POST',
+          headers: { ...asProxy, origin, cookie },
+          form: { csrf, reason: 'Dicek ulang lewat tunnel' },
+        });
+      expect((await hold('http://review.tagih.test')).status).toBe(403);
+      expect((await hold('https://evil.example')).status).toBe(403);
+      expect((await invoiceOf('DELTA')).review_state).toBe('approved');
+      const held = await hold(publicUrl);
+      expect(held.status).toBe(303);
+      expect((await invoiceOf('DELTA')).review_state).toBe('held');
+      const event = await t.db
+        .selectFrom('invoice_events')
+        .select('actor')
+        .where('invoice_id', '=', delta.id)
+        .where('event', '=', 'held')
+        .executeTakeFirstOrThrow();
+      expect(event.actor).toBe(USER);
+    } finally {
+      await proxied.close();
+    }
   });
 
-  it('npm run review prints the URL, serves the month and stops on Ctrl+C', async () => {
-    const { SMTP_URL: _ignored, ...env } = process.env;
+  it('answers to loopback names only, not to another name pointed at 127.0.0.1 (no DNS rebinding)', async () => {
+    const res = await call(server.url, { headers: { host: `rebind.example:${server.port}` } });
+    expect(res.status).toBe(421);
+  });
+
+  it('npm run review -- users add reads the password from stdin; the page then asks for it; Ctrl+C stops', async () => {
+    const env = { DATABASE_URL: t.url, TAGIH_OUT: config.outDir };
+    const added = await runCli(
+      'review',
+      ['users', 'add', 'kasir'],
+      env,
+      Buffer.from('sandi-kasir-panjang\n'),
+    );
+    expect(added).toMatchObject({ code: 0 });
+    expect(added.stdout).toContain("User 'kasir' added");
+    const short = await runCli('review', ['users', 'add', 'pendek'], env, Buffer.from('abc\n'));
+    expect(short.code).toBe(1);
+    expect(short.stderr).toContain('too short');
+    const listed = await runCli('review', ['users', 'list', '--json'], env);
+    expect(JSON.parse(listed.stdout).map((u: { name: string }) => u.name)).toEqual(['kasir', 'sari']);
+    const stored = await t.db
+      .selectFrom('review_users')
+      .select('password_hash')
+      .where('name', '=', 'kasir')
+      .executeTakeFirstOrThrow();
+    expect(stored.password_hash).toMatch(/^scrypt\$16384\$8\$1\$/);
+    expect(stored.password_hash).not.toContain('sandi-kasir');
+
+    const { SMTP_URL: _ignored, ...parent } = process.env;
     // One process (node --import tsx), so Ctrl+C reaches the command itself.
     const args = ['--import', 'tsx', 'src/cli/review.ts', '--month', '2026-10', '--port', '0'];
     const child = spawn(process.execPath, args, {
-      env: { ...env, DATABASE_URL: t.url, TAGIH_OUT: config.outDir, TAGIH_REVIEW_TOKEN: '' },
+      env: { ...parent, ...env, TAGIH_REVIEW_TOKEN: '', TAGIH_REVIEW_PUBLIC_URL: '' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';
     const url = await new Promise<string>((resolve, reject) => {
       child.stdout.on('data', (chunk: Buffer) => {
         out += chunk.toString();
-        const m = /Review page for 2026-10: (http:\/\/127\.0\.0\.1:\d+\/month\/2026-10)/.exec(out);
+        const m = /Review page for 2026-10: (http:\/\/127\.0\.0\.1:\d+\/month\/2026-10)\n/.exec(out);
         if (m) resolve(m[1]!);
       });
       child.on('exit', (code) => reject(new Error(`review exited with ${code}: ${out}`)));
     });
-    const res = await fetch(url);
+    const anonymous = await call(url);
+    expect(anonymous.status).toBe(401);
+    const origin = new URL(url).origin;
+    const login = await call(`${origin}/login`, {
+      method: 'POST',
+      headers: { origin },
+      form: {
+        csrf: csrfIn(anonymous.body),
+        name: 'kasir',
+        password: 'sandi-kasir-panjang',
+        next: '/month/2026-10',
+      },
+    });
+    expect(login.status).toBe(303);
+    const res = await call(url, { headers: { cookie: cookieOf(login.headers['set-cookie']) } });
     expect(res.status).toBe(200);
-    expect(await res.text()).toContain('Oktober 2026');
+    expect(res.body).toContain('Oktober 2026');
+    expect(res.body).toContain('kasir');
     const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
     child.kill('SIGINT');
     expect(await exit).toBe(0);
+    const removed = await runCli('review', ['users', 'remove', 'kasir'], env);
+    expect(removed.code).toBe(0);
+    expect((await runCli('review', ['users', 'remove', 'kasir'], env)).stderr).toContain(
+      "There is no user 'kasir'",
+    );
   });
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/config.ts';
 import type { ReviewInvoice } from '../../src/review/load-review-month.ts';
-import { crossSiteReason, hostAllowed, presentedToken, sameSecret } from '../../src/review/request-guard.ts';
+import { cookieValue, crossSiteReason, hostAllowed, sameSecret } from '../../src/review/request-guard.ts';
 import { type InvoiceFacts, invoiceFlags } from '../../src/review/review-flags.ts';
 import { changeOf } from '../../src/review/review-labels.ts';
 import { DEFAULT_REVIEW_SETTINGS, loadReviewSettings } from '../../src/review/review-settings.ts';
@@ -101,11 +101,25 @@ describe('table query', () => {
 
 describe('request guard', () => {
   const host = '127.0.0.1:8417';
-  it('lets only loopback names address the server without a token', () => {
-    expect(hostAllowed(host, 8417, false)).toBe(true);
-    expect(hostAllowed('localhost:8417', 8417, false)).toBe(true);
-    expect(hostAllowed('evil.example:8417', 8417, false)).toBe(false);
-    expect(hostAllowed('evil.example', 8417, true)).toBe(true);
+  it("lets only loopback names and the public URL's host address the server", () => {
+    expect(hostAllowed(host, 8417, null)).toBe(true);
+    expect(hostAllowed('localhost:8417', 8417, null)).toBe(true);
+    expect(hostAllowed('evil.example:8417', 8417, null)).toBe(false);
+    expect(hostAllowed('review.example.co.id', 8417, 'https://review.example.co.id')).toBe(true);
+    expect(hostAllowed('evil.example', 8417, 'https://review.example.co.id')).toBe(false);
+  });
+
+  it('behind an HTTPS proxy takes the public origin, and still refuses others', () => {
+    const pub = 'https://review.example.co.id';
+    const proxied = { host: 'review.example.co.id', origin: pub };
+    expect(crossSiteReason(proxied, 'secret', 'secret', pub)).toBeNull();
+    expect(
+      crossSiteReason({ ...proxied, origin: 'http://review.example.co.id' }, 'secret', 'secret', pub),
+    ).toMatch(/came from/);
+    expect(crossSiteReason({ host, origin: pub }, 'secret', 'secret', pub)).toBeNull();
+    expect(crossSiteReason({ host, origin: 'https://evil.example' }, 'secret', 'secret', pub)).toMatch(
+      /came from/,
+    );
   });
 
   it.each([
@@ -121,9 +135,9 @@ describe('request guard', () => {
     else expect(reason).toMatch(expected);
   });
 
-  it('reads the access token from the cookie or a bearer header', () => {
-    expect(presentedToken({ cookie: 'a=1; tagih_review=t%2Bk' })).toBe('t+k');
-    expect(presentedToken({ authorization: 'Bearer tk' })).toBe('tk');
+  it('reads a cookie and compares secrets', () => {
+    expect(cookieValue('a=1; tagih_review_session=t%2Bk', 'tagih_review_session')).toBe('t+k');
+    expect(cookieValue(undefined, 'tagih_review_session')).toBeNull();
     expect(sameSecret('tk', 'tk')).toBe(true);
     expect(sameSecret('tk2', 'tk')).toBe(false);
     expect(sameSecret(null, 'tk')).toBe(false);

@@ -1,8 +1,9 @@
 import { sql } from 'kysely';
 import type { Config } from '../../config.ts';
 import type { Database, Db } from '../../db/connect.ts';
-import { dryRunFolder, invoicePathsIn, registerPathIn } from '../../documents/invoice-paths.ts';
+import { dryRunFolder, invoicePathsIn, monthFolder, registerPathIn } from '../../documents/invoice-paths.ts';
 import { writeRegister } from '../../documents/register-csv.ts';
+import { removeOrphanTemporaries } from '../../documents/write-atomic.ts';
 import { writeInvoiceDocuments } from '../../documents/write-invoice-documents.ts';
 import { dueDateFor } from '../../domain/dates.ts';
 import {
@@ -152,6 +153,7 @@ export async function runInvoiceMonth(
   if (opts.dryRun) return dryRun(database, config, opts, customerId);
 
   return withJobLock(database.pool, `invoice:${opts.month}`, opts.onWait, async () => {
+    await removeOrphanTemporaries(monthFolder(config.outDir, opts.month)); // issue 17: a crash's half-written files
     const before = await liveInvoicesOf(db, period, customerId);
     const computed = await computeInvoices(db, {
       periodStart: period,

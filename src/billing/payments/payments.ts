@@ -2,6 +2,7 @@ import type { Db } from '../../db/connect.ts';
 import type { InvoiceStatus } from '../../db/schema.ts';
 import { creditedOf, openAmount } from '../../domain/invoice-balance.ts';
 import { formatRupiah, type Rupiah } from '../../domain/money.ts';
+import { wibDateOf } from '../../domain/period.ts';
 import { queueMail } from '../../mail/outbox.ts';
 import { liftSuspensions } from '../accounts/suspensions.ts';
 import { BillingRefused, InvoiceNotFound } from '../billing-refused.ts';
@@ -16,6 +17,8 @@ export interface PaymentInput {
   /** The bank's reference or description; with it, the same transfer recorded twice is recognised. */
   readonly ref?: string | null;
   readonly actor: string;
+  /** The clock for "not in the future" (the real one if absent). */
+  readonly now?: Date;
 }
 
 export interface PaymentRecorded {
@@ -146,6 +149,13 @@ function refuseUnpayable(
 ): void {
   if (invoice.status === 'void') {
     throw new BillingRefused(`${invoice.number} is void; record the payment against its replacement.`);
+  }
+  // Issue 17: money that has not arrived yet is not a payment; a typo in the year must not pay an invoice early.
+  const today = wibDateOf(input.now ?? new Date());
+  if (input.date > today) {
+    throw new BillingRefused(
+      `The payment date ${input.date} is in the future (today is ${today}, WIB); nothing was recorded. Record a payment on the day the money arrived.`,
+    );
   }
   if (input.date < invoice.invoice_date) {
     throw new BillingRefused(

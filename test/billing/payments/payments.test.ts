@@ -17,6 +17,7 @@ import { type Config, loadConfig } from '../../../src/config.ts';
 import type { Database } from '../../../src/db/connect.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/database.ts';
 import { addCustomers, customerId, insertMessages, tempDir } from '../../support/fixtures.ts';
+import { runCli } from '../../support/run-cli.ts';
 
 let t: TestDatabase;
 let database: Database;
@@ -107,6 +108,30 @@ describe('R12: recording payments', () => {
     await expect(pay(await numberOf('PAYB'), 1, '2026-09-30')).rejects.toThrow(
       /before .* was issued \(2026-10-01\)/,
     );
+  });
+
+  it('R12 (issue 17): a payment dated in the future is refused with the date of today, nothing recorded', async () => {
+    const number = await numberOf('PAYB');
+    const before = await invoice(number);
+    const now = new Date('2026-10-20T20:00:00Z'); // 21 October 2026, 03:00 WIB
+    await expect(
+      recordPayment(t.db, { invoiceNumber: number, amount: 1, date: '2026-10-22', actor: 'test', now }),
+    ).rejects.toThrow(
+      /The payment date 2026-10-22 is in the future \(today is 2026-10-21, WIB\); nothing was recorded/,
+    );
+    const cli = await runCli(
+      'payments',
+      ['record', '--invoice', number, '--amount', '1', '--date', '2099-01-01'],
+      {
+        DATABASE_URL: t.url,
+      },
+    );
+    expect(cli.code).toBe(1);
+    expect(cli.stderr).toMatch(
+      /The payment date 2099-01-01 is in the future \(today is \d{4}-\d{2}-\d{2}, WIB\)/,
+    );
+    expect(cli.stderr).not.toMatch(/at .*\.ts:\d+/);
+    expect(await invoice(number)).toEqual(before);
   });
 
   it('R12: the same transfer (same reference) recorded twice counts once', async () => {
