@@ -11,6 +11,17 @@ const CLOSE_TIMEOUT_MS = 10_000;
 
 const EXIT_CODE: Record<string, number> = { SIGINT: 130, SIGTERM: 143 };
 
+/** A stop that takes longer than TAGIH_SHUTDOWN_TIMEOUT_SECONDS ends the process; PostgreSQL rolls back. */
+function exitAfterShutdownTimeout(cfg: Config, log: Logger): void {
+  setTimeout(() => {
+    log.error(
+      { timeout_s: cfg.shutdownTimeoutSeconds },
+      `still not stopped after ${cfg.shutdownTimeoutSeconds} s (TAGIH_SHUTDOWN_TIMEOUT_SECONDS): exiting; the unit in flight is rolled back`,
+    );
+    process.exit(1);
+  }, cfg.shutdownTimeoutSeconds * 1000).unref();
+}
+
 /**
  * The daemon's life: signals first (embedded.ts leaves them to us), then the database, the schedule, the catch-up
  * and the timers; on SIGTERM/SIGINT the running job stops at a clean boundary, the pool closes (releasing every
@@ -37,13 +48,7 @@ async function runDaemon(cfg: Config, log: Logger): Promise<void> {
       `${signal} received: stopping after the current unit of work (again to exit at once)`,
     );
     requestStop(signal);
-    setTimeout(() => {
-      log.error(
-        { timeout_s: cfg.shutdownTimeoutSeconds },
-        `still not stopped after ${cfg.shutdownTimeoutSeconds} s (TAGIH_SHUTDOWN_TIMEOUT_SECONDS): exiting; the unit in flight is rolled back`,
-      );
-      process.exit(1);
-    }, cfg.shutdownTimeoutSeconds * 1000).unref();
+    exitAfterShutdownTimeout(cfg, log);
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);

@@ -81,8 +81,8 @@ function view(row: JobRunRow | null): RunView | null {
   };
 }
 
-/** What the operator on call needs to know, from the database and the configured schedule. */
-export async function readStatus(db: Db, config: Config, now: Date): Promise<Status> {
+/** The jobs: schedule, last runs, failures since the last success, and whether one is behind. */
+async function jobStatuses(db: Db, config: Config, now: Date): Promise<JobStatus[]> {
   const schedules = schedulesOf(config.schedule);
   const next = nextRunsOf(schedules, now, config.timezoneOffsetMinutes);
   const history = await jobHistory(
@@ -90,7 +90,7 @@ export async function readStatus(db: Db, config: Config, now: Date): Promise<Sta
     schedules.map((s) => s.job),
   );
   const covered = await lastCovered(db);
-  const jobs = schedules.map(({ job, cron }): JobStatus => {
+  return schedules.map(({ job, cron }): JobStatus => {
     const h: JobHistory = history.get(job) ?? { last: null, lastOk: null, failuresSinceOk: 0 };
     const due = new Date(now.getTime() - BEHIND_GRACE_MS);
     const latest = cron ? previousRunAtOrBefore(cron, due, config.timezoneOffsetMinutes) : null;
@@ -105,7 +105,10 @@ export async function readStatus(db: Db, config: Config, now: Date): Promise<Sta
       behind: latest !== null && !isCovered(latest, covered.get(job)),
     };
   });
+}
 
+/** The outbox: how many mails wait, are held or failed, and the latest failures. */
+async function mailStatus(db: Db): Promise<Status['mail']> {
   const mailCounts = await db
     .selectFrom('mail_outbox')
     .select(['status', sql<number>`count(*)::int`.as('n')])
@@ -120,7 +123,21 @@ export async function readStatus(db: Db, config: Config, now: Date): Promise<Sta
     .orderBy('id', 'desc')
     .limit(5)
     .execute();
+  return {
+    pending: count('pending'),
+    held: count('held'),
+    failed: count('failed'),
+    recent_failures: recentFailures.map((m) => ({
+      id: m.id,
+      kind: m.kind,
+      subject: m.subject_key,
+      error: m.last_error,
+    })),
+  };
+}
 
+/** Accounts suspended now, with the reason and since when. */
+async function suspendedAccounts(db: Db): Promise<Status['suspended']> {
   const suspended = await db
     .selectFrom('suspensions as s')
     .innerJoin('customers as c', 'c.id', 's.customer_id')
@@ -129,8 +146,15 @@ export async function readStatus(db: Db, config: Config, now: Date): Promise<Sta
     .orderBy('c.code')
     .orderBy('s.reason')
     .execute();
+  return suspended.map((s) => ({
+    customer_code: s.code,
+    reason: s.reason,
+    since: new Date(s.since).toISOString(),
+  }));
+}
 
-  const today = wibDateOf(now);
+/** Open invoices past their due date, with what is still open (R11, R12, R16). */
+async function pastDueInvoices(db: Db, today: string): Promise<Status['past_due']> {
   const pastDue = await db
     .selectFrom('invoices as i')
     .innerJoin('customers as c', 'c.id', 'i.customer_id')
@@ -150,41 +174,31 @@ export async function readStatus(db: Db, config: Config, now: Date): Promise<Sta
     .orderBy('i.due_date')
     .orderBy('i.number')
     .execute();
+  return pastDue.map((i) => ({
+    invoice_number: i.number,
+    customer_code: i.code,
+    due_date: i.due_date,
+    days_overdue: i.days,
+    open: openAmount({ total: i.total, paidAmount: i.paid_amount, credited: creditedOf(i) }),
+  }));
+}
 
+/** What the operator on call needs to know, from the database and the configured schedule. */
+export async function readStatus(db: Db, config: Config, now: Date): Promise<Status> {
+  const today = wibDateOf(now);
   const unpartitioned = await sql<{ month: string; rows: number }>`
     select to_char(sent_at at time zone 'Asia/Jakarta', 'YYYY-MM') as month, count(*)::bigint as rows
     from messages_default group by 1 order by 1`.execute(db);
-
   return {
     now: now.toISOString(),
     unpartitioned: unpartitioned.rows,
     daemons: await runningDaemons(db),
     today,
     timezone: config.timezone,
-    jobs,
-    mail: {
-      pending: count('pending'),
-      held: count('held'),
-      failed: count('failed'),
-      recent_failures: recentFailures.map((m) => ({
-        id: m.id,
-        kind: m.kind,
-        subject: m.subject_key,
-        error: m.last_error,
-      })),
-    },
+    jobs: await jobStatuses(db, config, now),
+    mail: await mailStatus(db),
     prepaid: await prepaidNeedingAttention(db, today),
-    suspended: suspended.map((s) => ({
-      customer_code: s.code,
-      reason: s.reason,
-      since: new Date(s.since).toISOString(),
-    })),
-    past_due: pastDue.map((i) => ({
-      invoice_number: i.number,
-      customer_code: i.code,
-      due_date: i.due_date,
-      days_overdue: i.days,
-      open: openAmount({ total: i.total, paidAmount: i.paid_amount, credited: creditedOf(i) }),
-    })),
+    suspended: await suspendedAccounts(db),
+    past_due: await pastDueInvoices(db, today),
   };
 }

@@ -64,18 +64,32 @@ export async function settleFromDeposit(
   return settled;
 }
 
+/** An open invoice as settlement reads it. */
+interface SettledInvoice {
+  id: number;
+  number: string;
+  total: Rupiah;
+  paid_amount: Rupiah;
+  credit_reduced: Rupiah;
+  credit_used: Rupiah;
+  status: InvoiceStatus;
+  customer_id: number;
+}
+
+/** R11: an invoice the deposit already paid (a rerun of the month's settlement) is not settled again. */
+async function settledBefore(trx: Transaction<DB>, invoiceId: number): Promise<boolean> {
+  const earlier = await trx
+    .selectFrom('payments')
+    .select('id')
+    .where('invoice_id', '=', invoiceId)
+    .where('method', '=', 'deposit')
+    .executeTakeFirst();
+  return earlier !== undefined;
+}
+
 async function settleOne(
   trx: Transaction<DB>,
-  invoice: {
-    id: number;
-    number: string;
-    total: Rupiah;
-    paid_amount: Rupiah;
-    credit_reduced: Rupiah;
-    credit_used: Rupiah;
-    status: InvoiceStatus;
-    customer_id: number;
-  },
+  invoice: SettledInvoice,
   date: string,
   actor: string,
 ): Promise<InvoiceSettlement> {
@@ -92,13 +106,7 @@ async function settleOne(
     openBefore,
     balanceAfter: balance,
   };
-  const earlier = await trx
-    .selectFrom('payments')
-    .select('id')
-    .where('invoice_id', '=', invoice.id)
-    .where('method', '=', 'deposit')
-    .executeTakeFirst();
-  if (earlier) {
+  if (await settledBefore(trx, invoice.id)) {
     return { ...unchanged, deducted: 0, openAfter: openBefore, status: invoice.status, alreadySettled: true };
   }
   // R11: the ledger takes min(open, deposit balance).

@@ -134,6 +134,17 @@ export async function recordParks(db: Db, period: string, parked: ReadonlyArray<
 const sum = (xs: ReadonlyArray<IssuedSummary>, k: 'subtotal' | 'tax' | 'total') =>
   xs.reduce((s, x) => s + x[k], 0);
 
+/** An invoice issued before this run, as the run's summary lists it. */
+function summaryOfLive(b: {
+  readonly number: string;
+  readonly code: string;
+  readonly subtotal: number;
+  readonly tax: number;
+  readonly total: number;
+}): IssuedSummary {
+  return { number: b.number, customerCode: b.code, subtotal: b.subtotal, tax: b.tax, total: b.total };
+}
+
 /**
  * The monthly invoice run (R1–R8, R14): under the month's advisory lock, compute every invoice in one grouped
  * query, check it, issue each in its own transaction (a killed run leaves each customer fully invoiced or not at
@@ -166,13 +177,7 @@ export async function runInvoiceMonth(
     await recordParks(db, period, computed.parked);
 
     const issued: IssuedSummary[] = [];
-    const alreadyIssued: IssuedSummary[] = before.map((b) => ({
-      number: b.number,
-      customerCode: b.code,
-      subtotal: b.subtotal,
-      tax: b.tax,
-      total: b.total,
-    }));
+    const alreadyIssued: IssuedSummary[] = before.map(summaryOfLive);
     for (const [i, draft] of computed.drafts.entries()) {
       const outcome = await issueInvoice(db, draft, {
         period,
@@ -183,13 +188,8 @@ export async function runInvoiceMonth(
         actor: opts.actor,
         holdMail: opts.holdMail,
       });
-      const s = {
-        number: outcome.number,
-        customerCode: draft.customerCode,
-        subtotal: draft.subtotal,
-        tax: draft.tax,
-        total: draft.total,
-      };
+      const { customerCode, subtotal, tax, total } = draft;
+      const s = { number: outcome.number, customerCode, subtotal, tax, total };
       (outcome.status === 'issued' ? issued : alreadyIssued).push(s);
       opts.onProgress?.('issue', i + 1, computed.drafts.length);
     }

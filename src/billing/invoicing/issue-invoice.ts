@@ -62,20 +62,13 @@ export async function issueInvoice(db: Db, draft: InvoiceDraft, ctx: IssueContex
   }
 }
 
-/** Issues the invoice in the caller's transaction (void-and-reissue runs it in its own, R16). */
-export async function issueInvoiceIn(
+/** R7, R8: the invoice row, with the buyer as it is at issue. */
+async function insertInvoiceRow(
   trx: Db,
   draft: InvoiceDraft,
   ctx: IssueContext,
-): Promise<{ readonly status: 'issued'; readonly invoiceId: number; readonly number: string }> {
-  const year = Number(ctx.invoiceDate.slice(0, 4));
-  const counter = await sql<{ last_number: number }>`
-        insert into invoice_counters (year, last_number) values (${year}, 1)
-        on conflict (year) do update set last_number = invoice_counters.last_number + 1
-        returning last_number
-      `.execute(trx);
-  const sequence = counter.rows[0]!.last_number;
-  const number = invoiceNumber(ctx.invoiceDate, sequence);
+  { number, year, sequence }: { readonly number: string; readonly year: number; readonly sequence: number },
+): Promise<number> {
   const invoice = await trx
     .insertInto('invoices')
     .values({
@@ -110,11 +103,16 @@ export async function issueInvoiceIn(
     })
     .returning('id')
     .executeTakeFirstOrThrow();
+  return invoice.id;
+}
+
+/** One row per (product, operator, band) line of the draft. */
+async function insertInvoiceLines(trx: Db, invoiceId: number, draft: InvoiceDraft): Promise<void> {
   await trx
     .insertInto('invoice_lines')
     .values(
       draft.lines.map((l) => ({
-        invoice_id: invoice.id,
+        invoice_id: invoiceId,
         product: l.product,
         operator: l.operator,
         messages: l.messages,
@@ -126,10 +124,28 @@ export async function issueInvoiceIn(
       })),
     )
     .execute();
+}
+
+/** Issues the invoice in the caller's transaction (void-and-reissue runs it in its own, R16). */
+export async function issueInvoiceIn(
+  trx: Db,
+  draft: InvoiceDraft,
+  ctx: IssueContext,
+): Promise<{ readonly status: 'issued'; readonly invoiceId: number; readonly number: string }> {
+  const year = Number(ctx.invoiceDate.slice(0, 4));
+  const counter = await sql<{ last_number: number }>`
+        insert into invoice_counters (year, last_number) values (${year}, 1)
+        on conflict (year) do update set last_number = invoice_counters.last_number + 1
+        returning last_number
+      `.execute(trx);
+  const sequence = counter.rows[0]!.last_number;
+  const number = invoiceNumber(ctx.invoiceDate, sequence);
+  const invoiceId = await insertInvoiceRow(trx, draft, ctx, { number, year, sequence });
+  await insertInvoiceLines(trx, invoiceId, draft);
   await trx
     .insertInto('invoice_events')
     .values({
-      invoice_id: invoice.id,
+      invoice_id: invoiceId,
       event: 'issued',
       actor: ctx.actor,
       detail: `${number}, total ${draft.total}`,
@@ -137,7 +153,7 @@ export async function issueInvoiceIn(
     .execute();
   // R16: customer credit is used first by the next invoice.
   await useCustomerCredit(trx, {
-    id: invoice.id,
+    id: invoiceId,
     customerId: draft.customerId,
     total: draft.total,
     date: ctx.invoiceDate,
@@ -152,11 +168,11 @@ export async function issueInvoiceIn(
   if (ctx.queueMail !== false) {
     await queueMail(trx, {
       kind: 'invoice_issued',
-      subjectKey: `invoice:${invoice.id}`,
+      subjectKey: `invoice:${invoiceId}`,
       customerId: draft.customerId,
-      invoiceId: invoice.id,
+      invoiceId,
       held: ctx.holdMail,
     });
   }
-  return { status: 'issued' as const, invoiceId: invoice.id, number };
+  return { status: 'issued' as const, invoiceId, number };
 }

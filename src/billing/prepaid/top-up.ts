@@ -1,6 +1,7 @@
 // R15: a top-up of a prepaid balance, with its receipt invoice (gapless number, R7; PPN, R6).
-import { sql } from 'kysely';
+import { type Selectable, sql } from 'kysely';
 import type { Db } from '../../db/connect.ts';
+import type { PrepaidTopupsTable } from '../../db/schema.ts';
 import { isIsoDate } from '../../domain/dates.ts';
 import { invoiceNumber } from '../../domain/invoice-number.ts';
 import { formatRupiah, type Rupiah } from '../../domain/money.ts';
@@ -58,6 +59,40 @@ async function duplicateOf(db: Db, customerId: number, input: TopupInput, ref: s
     .executeTakeFirst();
 }
 
+/** R7: the receipt's number comes from the same locked counter as the invoices: gapless within the year. */
+async function nextInvoiceSequence(trx: Db, year: number): Promise<number> {
+  const counter = await sql<{ last_number: number }>`
+    insert into invoice_counters (year, last_number) values (${year}, 1)
+    on conflict (year) do update set last_number = invoice_counters.last_number + 1
+    returning last_number`.execute(trx);
+  return counter.rows[0]!.last_number;
+}
+
+/** R15: the receipt mail, with its PDF. */
+async function queueTopupMail(
+  trx: Db,
+  customer: { readonly id: number; readonly code: string },
+  topup: Selectable<PrepaidTopupsTable>,
+  balanceAfter: number,
+): Promise<void> {
+  await queueMail(trx, {
+    kind: 'prepaid_topup',
+    subjectKey: `topup:${topup.id}`,
+    customerId: customer.id,
+    payload: {
+      receipt_number: topup.number,
+      topup_date: topup.topup_date,
+      amount: topup.amount,
+      tax: topup.tax,
+      total: topup.total,
+      price_per_part: topup.unit_price,
+      expires_on: topup.expires_on,
+      balance_after: balanceAfter,
+      files: [receiptPdfPath(customer.code, topup.number)],
+    },
+  });
+}
+
 /**
  * R15: records a top-up in one transaction: the receipt (the year's next invoice number, R7, with PPN by the
  * tax rule of the top-up date, R6), the balance growing by the amount, the price per part of this amount's tier
@@ -86,12 +121,7 @@ export async function recordTopup(db: Db, input: TopupInput): Promise<TopupRecor
     const price = prepaidPriceFor(input.amount)!;
     const expiresOn = expiryAfterTopup(account.expiresOn, input.date);
     const year = Number(input.date.slice(0, 4));
-    // R7: the receipt's number comes from the same locked counter as the invoices: gapless within the year.
-    const counter = await sql<{ last_number: number }>`
-      insert into invoice_counters (year, last_number) values (${year}, 1)
-      on conflict (year) do update set last_number = invoice_counters.last_number + 1
-      returning last_number`.execute(trx);
-    const sequence = counter.rows[0]!.last_number;
+    const sequence = await nextInvoiceSequence(trx, year);
     const topup = await trx
       .insertInto('prepaid_topups')
       .values({
@@ -132,22 +162,7 @@ export async function recordTopup(db: Db, input: TopupInput): Promise<TopupRecor
       })
       .where('customer_id', '=', customer.id)
       .execute();
-    await queueMail(trx, {
-      kind: 'prepaid_topup',
-      subjectKey: `topup:${topup.id}`,
-      customerId: customer.id,
-      payload: {
-        receipt_number: topup.number,
-        topup_date: topup.topup_date,
-        amount: topup.amount,
-        tax: topup.tax,
-        total: topup.total,
-        price_per_part: topup.unit_price,
-        expires_on: topup.expires_on,
-        balance_after: entry.balance_after,
-        files: [receiptPdfPath(customer.code, topup.number)],
-      },
-    });
+    await queueTopupMail(trx, customer, topup, entry.balance_after);
     return summary('recorded', customer.code, topup, entry.balance_after);
   });
 }

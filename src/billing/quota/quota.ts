@@ -118,6 +118,84 @@ interface Applied {
   readonly lifted: string | null;
 }
 
+type QuotaSuspension = NonNullable<Awaited<ReturnType<typeof activeSuspension>>>;
+
+/** R10: suspended "until the next month begins, the deposit grows, or the quota is raised": lifts it then. */
+async function liftWhenNoLongerDue(
+  trx: Db,
+  customerId: number,
+  active: QuotaSuspension,
+  quotaOverride: Rupiah | null,
+  level: ReturnType<typeof quotaLevel>,
+  monthStart: string,
+): Promise<string | null> {
+  let lifted: string | null = null;
+  if (active.month !== null && active.month < monthStart) lifted = 'new month';
+  else if (level !== 'exceeded' && quotaOverride !== null) lifted = 'quota raised';
+  else if (level !== 'exceeded') {
+    // 2 × deposit covers the usage again: by a top-up, or because a smaller override was removed.
+    const toppedUp = await trx
+      .selectFrom('deposit_ledger')
+      .select('id')
+      .where('customer_id', '=', customerId)
+      .where('amount', '>', 0)
+      .where('created_at', '>', active.since)
+      .executeTakeFirst();
+    lifted = toppedUp ? 'deposit grew' : 'quota raised';
+  }
+  if (lifted !== null) await liftSuspension(trx, active.id, lifted);
+  return lifted;
+}
+
+/** R10: the 80 % warning, once a month; true when its mail was queued now. */
+async function warnOnce(
+  trx: Db,
+  customerId: number,
+  month: string,
+  usage: Rupiah,
+  quota: Rupiah,
+): Promise<boolean> {
+  const monthStart = firstDayOf(month);
+  const first = await trx
+    .insertInto('quota_warnings')
+    .values({ customer_id: customerId, month: monthStart, level: 80 })
+    .onConflict((oc) => oc.columns(['customer_id', 'month', 'level']).doNothing())
+    .returning('level')
+    .executeTakeFirst();
+  if (!first) return false;
+  return queueMail(trx, {
+    kind: 'quota_warning',
+    subjectKey: `quota:${customerId}:${month}:80`,
+    customerId,
+    payload: { month, usage, quota, percent: quotaPercent(usage, quota) },
+  });
+}
+
+/** R10: at 100 % the account is suspended for sending until the month ends, with its notice. */
+async function suspendForQuota(
+  trx: Db,
+  customerId: number,
+  month: string,
+  usage: Rupiah,
+  quota: Rupiah,
+): Promise<boolean> {
+  const monthStart = firstDayOf(month);
+  const suspensionId = await suspend(trx, customerId, 'quota', monthStart);
+  if (suspensionId === undefined) return false;
+  await trx
+    .insertInto('quota_warnings')
+    .values({ customer_id: customerId, month: monthStart, level: 100 })
+    .onConflict((oc) => oc.columns(['customer_id', 'month', 'level']).doNothing())
+    .execute();
+  await queueMail(trx, {
+    kind: 'quota_suspended',
+    subjectKey: `quota-suspension:${suspensionId}`,
+    customerId,
+    payload: { month, usage, quota },
+  });
+  return true;
+}
+
 /**
  * R10 for one customer in one transaction, under the customer's row lock: records the usage, lifts a quota
  * suspension that no longer holds (a new month, a bigger deposit, a raised override), warns once a month
@@ -158,64 +236,15 @@ async function applyQuota(db: Db, customerId: number, month: string, usage: Rupi
       )
       .execute();
 
-    let lifted: string | null = null;
     const active = await activeSuspension(trx, customerId, 'quota');
-    if (active) {
-      // R10: suspended "until the next month begins, the deposit grows, or the quota is raised".
-      if (active.month !== null && active.month < monthStart) lifted = 'new month';
-      else if (level !== 'exceeded' && customer.quota_override !== null) lifted = 'quota raised';
-      else if (level !== 'exceeded') {
-        // 2 × deposit covers the usage again: by a top-up, or because a smaller override was removed.
-        const toppedUp = await trx
-          .selectFrom('deposit_ledger')
-          .select('id')
-          .where('customer_id', '=', customerId)
-          .where('amount', '>', 0)
-          .where('created_at', '>', active.since)
-          .executeTakeFirst();
-        lifted = toppedUp ? 'deposit grew' : 'quota raised';
-      }
-      if (lifted !== null) {
-        await liftSuspension(trx, active.id, lifted);
-      }
-    }
-
-    let warned = false;
-    if (level !== 'ok') {
-      const first = await trx
-        .insertInto('quota_warnings')
-        .values({ customer_id: customerId, month: monthStart, level: 80 })
-        .onConflict((oc) => oc.columns(['customer_id', 'month', 'level']).doNothing())
-        .returning('level')
-        .executeTakeFirst();
-      if (first) {
-        warned = await queueMail(trx, {
-          kind: 'quota_warning',
-          subjectKey: `quota:${customerId}:${month}:80`,
-          customerId,
-          payload: { month, usage, quota, percent: quotaPercent(usage, quota) },
-        });
-      }
-    }
-
-    let suspended = false;
-    if (level === 'exceeded' && (active === undefined || lifted !== null)) {
-      const suspensionId = await suspend(trx, customerId, 'quota', monthStart);
-      if (suspensionId !== undefined) {
-        suspended = true;
-        await trx
-          .insertInto('quota_warnings')
-          .values({ customer_id: customerId, month: monthStart, level: 100 })
-          .onConflict((oc) => oc.columns(['customer_id', 'month', 'level']).doNothing())
-          .execute();
-        await queueMail(trx, {
-          kind: 'quota_suspended',
-          subjectKey: `quota-suspension:${suspensionId}`,
-          customerId,
-          payload: { month, usage, quota },
-        });
-      }
-    }
+    const lifted = active
+      ? await liftWhenNoLongerDue(trx, customerId, active, customer.quota_override, level, monthStart)
+      : null;
+    const warned = level !== 'ok' && (await warnOnce(trx, customerId, month, usage, quota));
+    const suspended =
+      level === 'exceeded' &&
+      (active === undefined || lifted !== null) &&
+      (await suspendForQuota(trx, customerId, month, usage, quota));
     return { quota, level, warned, suspended, lifted };
   });
 }
