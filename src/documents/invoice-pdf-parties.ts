@@ -1,4 +1,5 @@
 import { formatDateId, periodRangeLabelId } from '../domain/indonesian-dates.ts';
+import { CURRENT_TEMPLATE_VERSION } from './invoice-template.ts';
 import { word } from './invoice-wording.ts';
 import {
   ACCENT,
@@ -83,7 +84,11 @@ export function drawParties(pen: Pen): void {
     color: ACCENT,
   });
   let left = top + 15;
-  for (const line of nameLines(doc, buyer.name, leftWidth)) {
+  // An invoice re-renders as issued (R14): version 1 wrapped the name without the three-line limit.
+  const version = data.templateVersion ?? CURRENT_TEMPLATE_VERSION;
+  const names =
+    version >= 2 ? nameLines(doc, buyer.name, leftWidth) : wrap(doc, buyer.name, leftWidth, NAME_STYLE);
+  for (const line of names) {
     write(doc, line, LEFT, left, { size: 11, bold: true });
     left += 14;
   }

@@ -119,12 +119,13 @@ describe('the commands a finance clerk runs', () => {
     expect(r.stdout).toMatch(/issued: 2/);
     const folder = path.join(dir, 'out', '2026-10');
     const register = await readFile(path.join(folder, 'register.csv'), 'utf8');
-    const rows = register.trim().split('\n').slice(1);
+    const [header, ...rows] = register.trim().split('\n');
+    const columns = header!.split(',');
     expect(rows).toHaveLength(2);
     for (const row of rows) {
       const cells = row.split(',');
-      expect(existsSync(path.join(folder, cells.at(-2)!))).toBe(true);
-      expect(existsSync(path.join(folder, cells.at(-1)!))).toBe(true);
+      expect(existsSync(path.join(folder, cells[columns.indexOf('pdf')]!))).toBe(true);
+      expect(existsSync(path.join(folder, cells[columns.indexOf('detail_csv')]!))).toBe(true);
     }
     expect(existsSync(path.join(folder, 'print-pack.pdf'))).toBe(true);
     const again = await runCli(

@@ -64,11 +64,11 @@ describe('npm run ingest of records for a month already invoiced', () => {
       ],
       env,
     );
-    expect(JSON.parse(json.stdout).invoicedMonths).toEqual([
+    expect(JSON.parse(json.stdout).invoiced_months).toEqual([
       {
-        customerCode: 'ACME',
+        customer_code: 'ACME',
         month: '2026-10',
-        invoiceNumber: 'INV/2026/11/00001',
+        invoice_number: 'INV/2026/11/00001',
         records: 1,
         parts: 1,
         value: 350,

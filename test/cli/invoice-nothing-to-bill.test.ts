@@ -42,7 +42,7 @@ describe('npm run invoice on a month with no usage', () => {
       env,
     );
     expect(quiet.code).toBe(3);
-    expect(JSON.parse(quiet.stdout)).toMatchObject({ nothingToBill: true, issued: [], skipped: ['ACME'] });
+    expect(JSON.parse(quiet.stdout)).toMatchObject({ nothing_to_bill: true, issued: [], skipped: ['ACME'] });
     await insertMessages(t.db, { customer: 'ACME', count: 2, from: '2026-07-03T10:00:00+07:00' });
     const billed = await runCli(
       'invoice',

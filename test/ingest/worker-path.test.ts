@@ -55,7 +55,7 @@ describe('issue 16/17: the worker-thread file path keeps the ingest hardening', 
     await writeFile(file, gzipSync(`${lines.join('\n')}\n`));
     // exit 2: rejected lines are listed
     const summary = await ingestOnWorker(file, 2);
-    expect(summary).toMatchObject({ linesRead: 6, messagesLoaded: 4, rejected: 2, warned: 1 });
+    expect(summary).toMatchObject({ lines_read: 6, messages_loaded: 4, rejected: 2, warned: 1 });
     expect(summary.rejections.map((r) => r.line)).toEqual([3, 5]);
     expect(summary.rejections[0]!.reason).toMatch(/over the limit/);
     expect(summary.warnings.map((w) => w.line)).toEqual([6]);

@@ -79,7 +79,7 @@ afterAll(async () => {
   await t?.close();
 });
 
-describe('npm run review from the shell', { timeout: 240_000 }, () => {
+describe('npm run review from the shell', { timeout: 600_000 }, () => {
   it('list --json: the month as the page shows it, snake_case keys; --flagged only the flagged', async () => {
     const r = await review(['list', '--month', '2026-10', '--json']);
     expect(r.code).toBe(0);

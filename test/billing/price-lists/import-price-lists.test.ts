@@ -196,7 +196,13 @@ describe('npm run prices', () => {
       (await runCli('prices', ['list', '--customer', 'BETA', '--at', '2026-12-15', '--json'], env)).stdout,
     );
     expect(listed).toMatchObject([
-      { product: 'sms_masking', customer: 'BETA', mode: 'graduated', effectiveFrom: '2026-12-01', tiers: 10 },
+      {
+        product: 'sms_masking',
+        customer: 'BETA',
+        mode: 'graduated',
+        effective_from: '2026-12-01',
+        tiers: 10,
+      },
     ]);
     const shown = await runCli('prices', ['show', String(listed[0].id)], env);
     expect(shown.stdout).toContain('mode graduated, from 2026-12-01');
