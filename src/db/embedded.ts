@@ -1,5 +1,5 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { chmod, mkdir } from 'node:fs/promises';
+import { chmod, mkdir, stat } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 
@@ -108,7 +108,10 @@ export async function startEmbedded(
   const isRoot = process.getuid?.() === 0;
   await mkdir(path.dirname(dataDir), { recursive: true });
   if (isRoot) {
-    await chmod(path.dirname(dataDir), 0o755);
+    // The postgres user must enter the parent folder: add the search bit for everyone, keep every other bit (a
+    // parent such as /tmp keeps its 1777; setting 0755 on it once broke every other PostgreSQL on the machine).
+    const parent = path.dirname(dataDir);
+    await chmod(parent, ((await stat(parent)).mode & 0o7777) | 0o011);
     if (process.platform === 'linux') checkReachableByPostgresUser(dataDir);
   }
   const logs: string[] = [];
