@@ -273,8 +273,7 @@ export async function writeVoidInvoicePdf(
   invoiceId: number,
 ): Promise<string> {
   const [inv] = await loadInvoices(database.db, { id: invoiceId });
-  if (inv?.status !== 'void')
-    throw new Error(`Invoice ${invoiceId} is not void; its PDF stays as issued.`);
+  if (inv?.status !== 'void') throw new Error(`Invoice ${invoiceId} is not void; its PDF stays as issued.`);
   const data = { ...pdfDataOf(config, inv, await linesOf(database.db, inv.id)), voided: true };
   const file = pathsOf(config, inv).pdf;
   await writeFileAtomic(file, await renderInvoicePdf(data));
