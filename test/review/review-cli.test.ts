@@ -59,9 +59,14 @@ function onTerminal(args: ReadonlyArray<string>, input: string): Promise<CliResu
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     let stdout = '';
+    let answered = false;
     child.stdout.on('data', (d: Buffer) => {
       stdout += d.toString();
-      if (/\[y\/N\] $/.test(stdout)) child.stdin.end(input);
+      // The prompt may be followed by a terminal's control sequences: answer once it has been shown.
+      if (!answered && /\[y\/N\]/.test(stdout)) {
+        answered = true;
+        child.stdin.end(input);
+      }
     });
     child.on('error', reject);
     child.on('close', (code) => resolve({ code, stdout, stderr: '' }));
