@@ -257,7 +257,7 @@ export async function writeVoidInvoicePdf(
   invoiceId: number,
 ): Promise<string> {
   const [inv] = await loadInvoices(database.db, { id: invoiceId });
-  if (!inv || inv.status !== 'void')
+  if (inv?.status !== 'void')
     throw new Error(`Invoice ${invoiceId} is not void; its PDF stays as issued.`);
   const data = { ...pdfDataOf(config, inv, await linesOf(database.db, inv.id)), voided: true };
   const file = pathsOf(config, inv).pdf;
