@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { type CorrectionLine, correctionsFor } from '../billing/credit-notes/corrections.ts';
 import type { Db } from '../db/connect.ts';
 import type { InvoiceStatus, MailStatus, ReviewState } from '../db/schema.ts';
 import { firstDayOf, previousMonth } from '../domain/period.ts';
@@ -54,6 +55,8 @@ export interface ReviewMonth {
   /** Live (not void) invoices only. */
   readonly totals: MonthTotals;
   readonly previousTotals: MonthTotals;
+  /** R16: what changed after the month's invoices were issued (the corrections report). */
+  readonly corrections: ReadonlyArray<CorrectionLine>;
 }
 
 interface InvoiceRow {
@@ -210,5 +213,6 @@ export async function loadReviewMonth(db: Db, month: string, settings: ReviewSet
     skipped,
     totals: await totalsOf(db, period),
     previousTotals: await totalsOf(db, prevPeriod),
+    corrections: await correctionsFor(db, month),
   };
 }

@@ -173,6 +173,18 @@ export function monthView(m: ReviewMonth, ctx: MonthPageContext) {
     totalCount: m.invoices.length,
     footer: { subtotal: rupiah(sum('subtotal')), tax: rupiah(sum('tax')), total: rupiah(sum('total')) },
     unflaggedPendingCount: unflaggedPending.length,
+    // R16: the same list as 'npm run corrections -- --month', for finance to decide on credit notes.
+    corrections: m.corrections.map((c) => ({
+      customerCode: c.customer_code,
+      invoiceNumber: c.invoice_number,
+      what: c.kind === 'late_cancel' ? 'Cancel/Reject terlambat' : 'Catatan terlambat (tidak ditagih)',
+      line: `${c.product}/${c.operator}`,
+      messages: c.messages,
+      parts: c.parts,
+      value: c.value === null ? '—' : rupiah(c.value),
+      credited: c.credited_parts,
+    })),
+    hasCorrections: m.corrections.length > 0,
     csrf: ctx.csrf,
     thresholds: {
       usageFactor: String(ctx.settings.usageFactor).replace('.', ','),

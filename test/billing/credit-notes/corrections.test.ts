@@ -3,6 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runInvoiceMonth } from '../../../src/billing/invoicing/invoice-month.ts';
 import { type Config, loadConfig } from '../../../src/config.ts';
 import type { Database } from '../../../src/db/connect.ts';
+import { loadReviewMonth } from '../../../src/review/load-review-month.ts';
+import { DEFAULT_REVIEW_SETTINGS } from '../../../src/review/review-settings.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/database.ts';
 import { addCustomers, ingestLines, reportLine, sendLine, tempDir } from '../../support/fixtures.ts';
 import { runCli } from '../../support/run-cli.ts';
@@ -74,6 +76,9 @@ describe('R16 corrections report', () => {
       ['late_cancel', 'whatsapp_otp/xl', 1, 1, 350],
       ['late_record', 'whatsapp_otp/telkomsel', 1, 1, 350],
     ]);
+    // The review page lists the same corrections for the month.
+    const review = await loadReviewMonth(t.db, '2026-10', DEFAULT_REVIEW_SETTINGS);
+    expect(review.corrections).toEqual(corrections);
     const text = await runCli('corrections', ['--month', '2026-10'], env);
     expect(text.stdout).toContain('late Cancel/Reject');
     expect(text.stdout).toContain('Rp 1.050');
