@@ -3,6 +3,7 @@
 import type { Config } from '../../config.ts';
 import type { Database, Db } from '../../db/connect.ts';
 import { addDays } from '../../domain/dates.ts';
+import { formatRupiah } from '../../domain/money.ts';
 import { wibDateOf } from '../../domain/period.ts';
 import { cancelInvoiceMail, holdInvoiceMail, queueMail, releaseHeldMail } from '../../mail/outbox.ts';
 import { type SendSummary, sendPendingMail } from '../../mail/send-mail.ts';
