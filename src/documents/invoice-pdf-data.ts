@@ -15,6 +15,13 @@ export interface InvoicePdfData {
     readonly email: string;
     readonly whatsapp: string;
   };
+  /**
+   * R17: the seller's tax identity as on its Faktur Pajak (config.seller: 16-digit NPWP, 22-digit NITKU, and whether
+   * they are the demo defaults). Shown by template version 3 and later, which require it.
+   */
+  readonly sellerTax?: { readonly npwp: string; readonly nitku: string; readonly isDemo: boolean };
+  /** R17: the No. Faktur Pajak Coretax gave the invoice, once imported; null before. Shown by version 3 and later. */
+  readonly fakturNumber?: string | null;
   readonly bank: { readonly bankName: string; readonly accountName: string; readonly accountNumber: string };
   readonly buyer: {
     readonly code: string;

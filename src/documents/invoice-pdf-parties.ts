@@ -1,4 +1,5 @@
 import { formatDateId, periodRangeLabelId } from '../domain/indonesian-dates.ts';
+import type { InvoicePdfData } from './invoice-pdf-data.ts';
 import { CURRENT_TEMPLATE_VERSION } from './invoice-template.ts';
 import { word } from './invoice-wording.ts';
 import {
@@ -12,11 +13,47 @@ import {
   type Style,
   setStyle,
   TOP,
+  WATERMARK,
   WIDTH,
   wrap,
   write,
   writeBilingual,
 } from './pdf-pen.ts';
+
+/**
+ * The seller's tax identity lines of the header. Versions 1 and 2 print the company's NPWP as configured; from
+ * version 3 (R17) the NPWP and NITKU of the Faktur Pajak, with a plain warning while they are the demo defaults.
+ */
+function taxIdentityLines(data: InvoicePdfData): Array<readonly [string, Style]> {
+  const version = data.templateVersion ?? CURRENT_TEMPLATE_VERSION;
+  if (version < 3) return [[`${word('seller.npwp')} ${data.seller.npwp}`, { size: 8 }]];
+  const tax = data.sellerTax;
+  if (tax === undefined) {
+    throw new Error(
+      `Invoice ${data.number} renders with template version ${version}, which shows the seller's NPWP and NITKU, but its data has none; pass sellerTax (config.seller).`,
+    );
+  }
+  const demo = tax.isDemo ? ` ${word('seller.demoMark')}` : '';
+  return [
+    [`${word('seller.npwp')} ${tax.npwp}  ·  ${word('seller.nitku')} ${tax.nitku}${demo}`, { size: 8 }],
+  ];
+}
+
+/** R17: demo defaults are marked in red under the title, where the header has room, so no page grows longer. */
+function drawDemoMark(pen: Pen): void {
+  const { doc, data } = pen;
+  if ((data.templateVersion ?? CURRENT_TEMPLATE_VERSION) < 3 || data.sellerTax?.isDemo !== true) return;
+  write(
+    doc,
+    word('seller.taxDemo.id'),
+    LEFT,
+    TOP + 41,
+    { size: 8, bold: true, color: WATERMARK },
+    'right',
+    WIDTH,
+  );
+  write(doc, word('seller.taxDemo.en'), LEFT, TOP + 52, { size: 7, color: WATERMARK }, 'right', WIDTH);
+}
 
 export function drawHeader(pen: Pen): void {
   const { doc, data } = pen;
@@ -28,13 +65,16 @@ export function drawHeader(pen: Pen): void {
   const nameStyle: Style = { size: nameSize, bold: true, color: ACCENT };
   write(doc, clip(doc, seller.name, 330, nameStyle), LEFT, TOP, nameStyle);
   let left = TOP + 21;
-  const sellerLines = [
-    ...seller.address,
-    `${word('seller.npwp')} ${seller.npwp}`,
-    `${word('seller.email')} ${seller.email}  ·  ${word('seller.whatsapp')} ${seller.whatsapp}`,
+  const sellerLines: Array<readonly [string, Style]> = [
+    ...seller.address.map((line) => [line, { size: 8 }] as const),
+    ...taxIdentityLines(data),
+    [
+      `${word('seller.email')} ${seller.email}  ·  ${word('seller.whatsapp')} ${seller.whatsapp}`,
+      { size: 8 },
+    ],
   ];
-  for (const line of sellerLines) {
-    write(doc, clip(doc, line, 300, { size: 8 }), LEFT, left, { size: 8 });
+  for (const [line, style] of sellerLines) {
+    write(doc, clip(doc, line, 300, style), LEFT, left, style);
     left += 11;
   }
 
@@ -48,6 +88,7 @@ export function drawHeader(pen: Pen): void {
     WIDTH,
   );
   write(doc, word('document.title.en'), LEFT, TOP + 24, { size: 10, color: MUTED }, 'right', WIDTH);
+  drawDemoMark(pen);
 
   pen.y = Math.max(left, TOP + 40) + 6;
   rule(doc, LEFT, RIGHT, pen.y, ACCENT, 1.5);
@@ -111,12 +152,14 @@ export function drawParties(pen: Pen): void {
 
   const metaLeft = 330;
   const metaWidth = RIGHT - metaLeft;
-  const meta: ReadonlyArray<readonly [string, string, boolean]> = [
+  const meta: Array<readonly [string, string, boolean]> = [
     ['invoiceNumber', pen.number, true],
     ['invoiceDate', formatDateId(data.invoiceDate), false],
     ['period', periodRangeLabelId(data.periodStart, data.periodEnd), false],
     ['dueDate', formatDateId(data.dueDate), true],
   ];
+  // R17: a copy printed after the faktur numbers were imported carries its No. Faktur Pajak (version 3 on).
+  if (version >= 3 && data.fakturNumber) meta.push(['fakturNumber', data.fakturNumber, false]);
   let right = top;
   for (const [key, value, strong] of meta) {
     write(doc, word(`${key}.id`), metaLeft, right, { size: 8 });

@@ -38,7 +38,10 @@ async function loadInvoices(db: Db, which: { readonly period: string } | { reado
   const query = db
     .selectFrom('invoices as i')
     .innerJoin('customers as c', 'c.id', 'i.customer_id')
+    // R17: the faktur number imported from Coretax, printed by template version 3 on later copies.
+    .leftJoin('faktur_numbers as f', 'f.invoice_id', 'i.id')
     .select([
+      'f.faktur_number',
       'i.id',
       'i.number',
       'i.customer_id',
@@ -113,8 +116,9 @@ export function everyDay(
   return days;
 }
 
-export function sellerOf(config: Config): Pick<InvoicePdfData, 'seller' | 'bank'> {
-  return { seller: config.company, bank: config.bank };
+/** The seller as the invoice PDF shows it; R17: with the NPWP and NITKU of its Faktur Pajak (template version 3). */
+export function sellerOf(config: Config): Pick<InvoicePdfData, 'seller' | 'sellerTax' | 'bank'> {
+  return { seller: config.company, sellerTax: config.seller, bank: config.bank };
 }
 
 function pdfDataOf(
@@ -126,6 +130,7 @@ function pdfDataOf(
     draft: false,
     templateVersion: inv.template_version,
     ...sellerOf(config),
+    fakturNumber: inv.faktur_number,
     buyer: { code: inv.code, name: inv.name, address: inv.address, npwp: inv.npwp },
     number: inv.number,
     invoiceDate: inv.invoice_date,
