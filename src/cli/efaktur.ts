@@ -5,6 +5,12 @@ import { wibDateOf } from '../domain/period.ts';
 import { checkEfaktur } from '../efaktur/check-efaktur.ts';
 import { exportEfaktur } from '../efaktur/export-efaktur.ts';
 import { FakturNumberFileError, importFakturNumbers } from '../efaktur/import-faktur-numbers.ts';
+import {
+  FAKTUR_TEMPLATE_FROM,
+  FakturPdfError,
+  type FakturPdfs,
+  rerenderFakturPdfs,
+} from '../efaktur/rerender-faktur-pdfs.ts';
 import { monthOption } from './options.ts';
 import { config, printJson, runProgram, UserError, withDatabase } from './run-command.ts';
 
@@ -108,26 +114,48 @@ program
     'Store the faktur number Coretax gave each invoice; unmatched rows are reported; a second import changes nothing',
   )
   .action(async (file: string, opts: { json?: boolean }) => {
-    await withDatabase(config(), async ({ database }) => {
+    const cfg = config();
+    await withDatabase(cfg, async ({ database }) => {
       let result: Awaited<ReturnType<typeof importFakturNumbers>>;
+      // R17: the PDFs of the invoices that got a number are re-rendered in the import's transaction.
+      let pdfs: FakturPdfs = { rerendered: [], keptAsIssued: [], undo: async () => {} };
       try {
-        result = await importFakturNumbers(database.db, file);
+        result = await importFakturNumbers(database.db, file, {
+          onStored: async (trx, ids) => {
+            pdfs = await rerenderFakturPdfs(trx, cfg, ids);
+          },
+        });
       } catch (error) {
-        if (error instanceof FakturNumberFileError) throw new UserError(error.message);
+        await pdfs.undo();
+        if (error instanceof FakturNumberFileError || error instanceof FakturPdfError)
+          throw new UserError(error.message);
         throw error;
       }
-      if (opts.json) printJson(result);
-      else {
-        console.log(
-          `${file} (${result.form} form): ${result.rows} row(s), ${result.stored} stored, ${result.unchanged} unchanged, ${result.unmatched.length} unmatched, ${result.refused.length} refused.`,
-        );
-        for (const u of result.unmatched)
-          console.log(`  row ${u.row} (${u.reference}): unmatched: ${u.reason}`);
-        for (const r of result.refused)
-          console.log(`  row ${r.row}${r.reference ? ` (${r.reference})` : ''}: ${r.reason}`);
-      }
+      const { undo: _, ...pdfSummary } = pdfs;
+      if (opts.json) printJson({ ...result, pdfs: pdfSummary });
+      else printImport(file, result, pdfs);
       if (result.unmatched.length + result.refused.length > 0) process.exitCode = 2;
     });
   });
+
+function printImport(
+  file: string,
+  result: Awaited<ReturnType<typeof importFakturNumbers>>,
+  pdfs: FakturPdfs,
+): void {
+  console.log(
+    `${file} (${result.form} form): ${result.rows} row(s), ${result.stored} stored, ${result.unchanged} unchanged, ${result.unmatched.length} unmatched, ${result.refused.length} refused.`,
+  );
+  for (const u of result.unmatched) console.log(`  row ${u.row} (${u.reference}): unmatched: ${u.reason}`);
+  for (const r of result.refused)
+    console.log(`  row ${r.row}${r.reference ? ` (${r.reference})` : ''}: ${r.reason}`);
+  console.log(`${pdfs.rerendered.length} PDF(s) re-rendered with No. Faktur Pajak.`);
+  if (pdfs.keptAsIssued.length > 0) {
+    const versions = [...new Set(pdfs.keptAsIssued.map((k) => k.templateVersion))].join(', ');
+    console.log(
+      `${pdfs.keptAsIssued.length} PDF(s) kept as issued: template version ${versions} has no No. Faktur Pajak field (version ${FAKTUR_TEMPLATE_FROM} on has); the number is stored and shown on the review page.`,
+    );
+  }
+}
 
 await runProgram(program);

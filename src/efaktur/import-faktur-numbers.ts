@@ -14,6 +14,8 @@ export interface FakturNumberImport {
   readonly form: 'coretax' | 'plain';
   readonly rows: number;
   readonly stored: number;
+  /** The invoices that got a faktur number in this import (none on a second import of the same file). */
+  readonly storedInvoiceIds: ReadonlyArray<number>;
   readonly unchanged: number;
   /** Rows naming no invoice of ours. */
   readonly unmatched: ReadonlyArray<{
@@ -44,7 +46,7 @@ async function readRecords(file: string): Promise<string[][]> {
 }
 
 type Outcome =
-  | { kind: 'stored' }
+  | { kind: 'stored'; invoiceId: number }
   | { kind: 'unchanged' }
   | { kind: 'unmatched'; reason: string }
   | { kind: 'refused'; reason: string };
@@ -86,35 +88,49 @@ async function storeOne(db: Db, r: FakturNumberRow, source: string): Promise<Out
     .insertInto('faktur_numbers')
     .values({ invoice_id: invoice.id, faktur_number: r.fakturNumber, faktur_date: r.date, source })
     .execute();
-  return { kind: 'stored' };
+  return { kind: 'stored', invoiceId: invoice.id };
+}
+
+export interface FakturNumberImportOptions {
+  /**
+   * Runs in the import's transaction once the numbers are stored, with the invoices that got one (R17: their PDFs
+   * are re-rendered here); when it throws, nothing is stored.
+   */
+  readonly onStored?: (trx: Db, invoiceIds: ReadonlyArray<number>) => Promise<void>;
 }
 
 /** R17 `efaktur import-numbers FILE.csv`: stores each faktur number on its invoice; a second import changes nothing. */
-export async function importFakturNumbers(db: Db, file: string): Promise<FakturNumberImport> {
+export async function importFakturNumbers(
+  db: Db,
+  file: string,
+  options: FakturNumberImportOptions = {},
+): Promise<FakturNumberImport> {
   const parsed = parseFakturNumberRows(await readRecords(file));
   if (!parsed.ok) throw new FakturNumberFileError(`${file}: ${parsed.problem}`);
   const unmatched: Array<{ row: number; reference: string; reason: string }> = [];
   const refused = [...parsed.refused];
-  let stored = 0;
+  const storedInvoiceIds: number[] = [];
   let unchanged = 0;
   const source = path.basename(file);
   // One transaction: a failure half-way stores nothing, and the file can simply be imported again.
   await db.transaction().execute(async (trx) => {
     for (const r of parsed.rows) {
       const outcome = await storeOne(trx, r, source);
-      if (outcome.kind === 'stored') stored += 1;
+      if (outcome.kind === 'stored') storedInvoiceIds.push(outcome.invoiceId);
       else if (outcome.kind === 'unchanged') unchanged += 1;
       else {
         const list = outcome.kind === 'unmatched' ? unmatched : refused;
         list.push({ row: r.row, reference: r.reference, reason: outcome.reason });
       }
     }
+    if (storedInvoiceIds.length > 0) await options.onStored?.(trx, storedInvoiceIds);
   });
   return {
     file,
     form: parsed.form,
     rows: parsed.rows.length + parsed.refused.length,
-    stored,
+    stored: storedInvoiceIds.length,
+    storedInvoiceIds,
     unchanged,
     unmatched,
     refused: refused.sort((a, b) => a.row - b.row),

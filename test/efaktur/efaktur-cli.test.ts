@@ -1,8 +1,13 @@
 import { existsSync } from 'node:fs';
-import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { sql } from 'kysely';
+import { PDFParse } from 'pdf-parse';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { invoicePdfOnDisk } from '../../src/billing/invoicing/invoice-files.ts';
+import { loadConfig } from '../../src/config.ts';
+import { invoicePathsOf } from '../../src/documents/invoice-paths.ts';
+import { renderInvoicePdf } from '../../src/documents/invoice-pdf.ts';
 import { fakturFiguresFor } from '../../src/domain/faktur-amounts.ts';
 import { fakturNumberOfInvoice } from '../../src/efaktur/faktur-number.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
@@ -15,6 +20,24 @@ let dir: string;
 let env: Record<string, string>;
 const SELLER = { TAGIH_SELLER_NPWP: '01.234.567.8-501.000', TAGIH_SELLER_NITKU: '0012345678501000000000' };
 const numbers: Record<string, string> = {};
+
+async function invoiceIdOf(number: string): Promise<number> {
+  const row = await t.db
+    .selectFrom('invoices')
+    .select('id')
+    .where('number', '=', number)
+    .executeTakeFirstOrThrow();
+  return row.id;
+}
+
+async function pdfText(pdf: Buffer): Promise<string> {
+  const parser = new PDFParse({ data: new Uint8Array(pdf) });
+  try {
+    return (await parser.getText()).text.replace(/\s+/g, ' ');
+  } finally {
+    await parser.destroy();
+  }
+}
 
 beforeAll(async () => {
   t = await createTestDatabase();
@@ -56,6 +79,7 @@ beforeAll(async () => {
     customer: 'ALFA',
     sequence: 1,
     ...month,
+    templateVersion: 3, // R17: its PDF has the No. Faktur Pajak field
     lines: [at('telkomsel', 1234, 340), at('xl', 777, 340)],
   });
   numbers.BETA = await insertInvoice(t.db, {
@@ -275,9 +299,30 @@ describe('R17: faktur numbers back from Coretax', () => {
         `${numbers.GAMA},0400260000000,2026-10-01`,
       ].join('\n'),
     );
+    // R17: ALFA's invoice (template version 3) has its PDF on disk, rendered before any faktur number was known.
+    const cfg = loadConfig(env);
+    const alfaId = await invoiceIdOf(numbers.ALFA!);
+    const alfaPdf = (await invoicePdfOnDisk(t.db, cfg, alfaId))!;
+    const betaPdf = (await invoicePdfOnDisk(t.db, cfg, await invoiceIdOf(numbers.BETA!)))!;
+    expect(alfaPdf.file).toBe(invoicePathsOf(cfg.outDir, '2026-09', numbers.ALFA!, 'ALFA').pdf);
+    await mkdir(path.dirname(alfaPdf.file), { recursive: true });
+    const issued = await renderInvoicePdf(alfaPdf.data);
+    await writeFile(alfaPdf.file, issued);
+
     const r = await runCli('efaktur', ['import-numbers', csv], env);
     expect(r.code).toBe(2);
     expect(r.stdout).toContain('(plain form): 4 row(s), 2 stored, 0 unchanged, 1 unmatched, 1 refused.');
+    expect(r.stdout).toContain('1 PDF(s) re-rendered with No. Faktur Pajak.');
+    expect(r.stdout).toContain(
+      '1 PDF(s) kept as issued: template version 1 has no No. Faktur Pajak field (version 3 on has)',
+    );
+    const rerendered = await readFile(alfaPdf.file);
+    expect(rerendered.equals(issued)).toBe(false);
+    expect(await pdfText(rerendered)).toContain('No. Faktur Pajak Tax invoice no. 04002600000000001');
+    // The same bytes as a fresh render of the invoice now: the month run's file, atomically replaced.
+    const now = (await invoicePdfOnDisk(t.db, cfg, alfaId))!;
+    expect(rerendered.equals(await renderInvoicePdf(now.data))).toBe(true);
+    expect(existsSync(betaPdf.file)).toBe(false);
     expect(r.stdout).toContain('row 4 (INV/2026/10/99999): unmatched: no invoice numbered INV/2026/10/99999');
     expect(r.stdout).toMatch(
       /row 5 \(INV\/2026\/10\/00003\): faktur number '0400260000000' is not 17 digits/,
@@ -293,7 +338,12 @@ describe('R17: faktur numbers back from Coretax', () => {
     });
     const before = await sql`select * from faktur_numbers order by invoice_id`.execute(t.db);
     const second = await runCli('efaktur', ['import-numbers', csv, '--json'], env);
-    expect(JSON.parse(second.stdout)).toMatchObject({ stored: 0, unchanged: 2 });
+    expect(JSON.parse(second.stdout)).toMatchObject({
+      stored: 0,
+      unchanged: 2,
+      pdfs: { rerendered: [], kept_as_issued: [] },
+    });
+    expect((await readFile(alfaPdf.file)).equals(rerendered)).toBe(true);
     expect((await sql`select * from faktur_numbers order by invoice_id`.execute(t.db)).rows).toEqual(
       before.rows,
     );
@@ -321,6 +371,44 @@ describe('R17: faktur numbers back from Coretax', () => {
     );
     expect(r.stdout).toMatch(
       /row 5 \(INV\/2026\/10\/00006\): faktur 04002600000000001 already belongs to invoice INV\/2026\/10\/00001/,
+    );
+  });
+
+  it('R17: a PDF that cannot be rewritten stores no number; once it can, the import re-renders it', async () => {
+    await addTaxCustomer(t.db, 'KAPPA', 'PT Kappa', {
+      documentType: 'TIN',
+      documentNumber: '0089012345678000',
+      nitku: null,
+      country: 'IDN',
+    });
+    const number = await insertInvoice(t.db, {
+      customer: 'KAPPA',
+      sequence: 50,
+      period: '2026-09-01',
+      invoiceDate: '2026-10-01',
+      lines: [{ operator: 'xl', parts: 20, unitPrice: 350, amount: 7_000 }],
+      templateVersion: 3,
+    });
+    const id = await invoiceIdOf(number);
+    const { file } = (await invoicePdfOnDisk(t.db, loadConfig(env), id))!;
+    // A folder where the PDF should be: the atomic rename over it fails.
+    await mkdir(file, { recursive: true });
+    const csv = path.join(dir, 'kappa.csv');
+    await writeFile(csv, `reference,tax_invoice_number,date\n${number},04002600000000050,2026-10-01\n`);
+    const failed = await runCli('efaktur', ['import-numbers', csv], env);
+    expect(failed.code).toBe(1);
+    expect(failed.stderr).toContain(`The PDF of ${number} could not be rewritten at ${file}`);
+    expect(failed.stderr).toContain('nothing was imported');
+    expect(failed.stderr).not.toMatch(/\n\s+at /); // no stack trace
+    expect(await fakturNumberOfInvoice(t.db, id)).toBeNull();
+
+    await rm(file, { recursive: true });
+    const again = await runCli('efaktur', ['import-numbers', csv], env);
+    expect(again.code).toBe(0);
+    expect(again.stdout).toContain('1 stored');
+    expect(again.stdout).toContain('1 PDF(s) re-rendered with No. Faktur Pajak.');
+    expect(await pdfText(await readFile(file))).toContain(
+      'No. Faktur Pajak Tax invoice no. 04002600000000050',
     );
   });
 

@@ -94,6 +94,8 @@ export async function insertInvoice(
     readonly lines: ReadonlyArray<FixtureLine>;
     readonly tax?: number;
     readonly status?: 'issued' | 'void';
+    /** invoices.template_version; the column's default (1) when absent. */
+    readonly templateVersion?: number;
   },
 ): Promise<string> {
   const subtotal = inv.lines.reduce((a, l) => a + l.amount, 0);
@@ -102,11 +104,11 @@ export async function insertInvoice(
   const parts = inv.lines.reduce((a, l) => a + l.parts, 0);
   const { rows } = await sql<{ id: number }>`
     insert into invoices (number, year, sequence, customer_id, period, period_end, invoice_date, due_date, messages,
-      parts, subtotal, tax, total, tax_label, deposit_balance, quota, snapshot, status)
+      parts, subtotal, tax, total, tax_label, deposit_balance, quota, snapshot, status, template_version)
     select ${number}, ${Number(inv.invoiceDate.slice(0, 4))}, ${inv.sequence}, c.id, ${inv.period}::date,
       (${inv.period}::date + interval '1 month' - interval '1 day')::date, ${inv.invoiceDate}::date,
       ${inv.invoiceDate}::date + 14, ${parts}, ${parts}, ${subtotal}, ${tax}, ${subtotal + tax}, 'PPN 12%',
-      10000000, 20000000, pg_current_snapshot(), ${inv.status ?? 'issued'}
+      10000000, 20000000, pg_current_snapshot(), ${inv.status ?? 'issued'}, ${inv.templateVersion ?? 1}
     from customers c where c.code = ${inv.customer}
     returning id`.execute(db);
   const id = rows[0]!.id;

@@ -285,6 +285,30 @@ export async function writeVoidInvoicePdf(
   return file;
 }
 
+/** An issued invoice's PDF as it would render now, and where the month run keeps it. */
+export interface InvoicePdfOnDisk {
+  readonly number: string;
+  readonly file: string;
+  readonly templateVersion: number;
+  readonly data: InvoicePdfData;
+}
+
+/**
+ * R14/R17: the PDF data of invoice `invoiceId` read through `db` (a transaction sees the faktur numbers it just
+ * stored), and the path the month run writes its PDF to; null when there is no such invoice.
+ */
+export async function invoicePdfOnDisk(
+  db: Db,
+  config: Config,
+  invoiceId: number,
+): Promise<InvoicePdfOnDisk | null> {
+  const [inv] = await loadInvoices(db, { id: invoiceId });
+  if (!inv) return null;
+  const source = sourceOf(db, config, inv);
+  const data = { ...(await source.pdfData()), voided: inv.status === 'void' };
+  return { number: inv.number, file: source.paths.pdf, templateVersion: inv.template_version, data };
+}
+
 /**
  * Writes what is missing of a month's documents — each invoice's PDF and detail CSV, named after its number —
  * then the billing register and the print pack (R14). Existing files are never rewritten: an issued invoice's
