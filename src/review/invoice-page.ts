@@ -75,6 +75,10 @@ export function invoiceView(d: InvoiceDetail, ctx: InvoicePageContext) {
       actor: h.actor,
       detail: h.detail,
     })),
+    // R17: the faktur number once imported from Coretax; until then the page says it is not there yet.
+    fakturNumber: d.fakturNumber
+      ? { number: d.fakturNumber.number, date: shortDate(d.fakturNumber.date) }
+      : null,
     hasPdf: d.pdf !== null,
     hasDetail: d.detailCsv !== null,
     detailName: d.detailCsv?.endsWith('.gz') ? 'CSV (gzip)' : 'CSV',

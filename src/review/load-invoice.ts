@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { sql } from 'kysely';
 import type { Db } from '../db/connect.ts';
 import type { InvoiceStatus, MailStatus, ReviewState } from '../db/schema.ts';
 import { existingDetail, invoicePathsOf } from '../documents/invoice-paths.ts';
@@ -59,6 +60,8 @@ export interface InvoiceDetail {
   readonly mails: ReadonlyArray<InvoiceMail>;
   /** Oldest first: the invoice's events, with the mails that went out. */
   readonly history: ReadonlyArray<HistoryEntry>;
+  /** R17: the No. Faktur Pajak Coretax gave the invoice ('efaktur import-numbers'); null until imported. */
+  readonly fakturNumber: { readonly number: string; readonly date: string } | null;
   /** The files on disk (null when missing). */
   readonly pdf: string | null;
   readonly detailCsv: string | null;
@@ -80,7 +83,10 @@ async function invoiceRow(db: Db, id: number) {
     .selectFrom('invoices as i')
     .innerJoin('customers as c', 'c.id', 'i.customer_id')
     .leftJoin('invoices as r', 'r.id', 'i.replaces_invoice_id')
+    .leftJoin('faktur_numbers as f', 'f.invoice_id', 'i.id')
     .select([
+      'f.faktur_number',
+      sql<string | null>`f.faktur_date::text`.as('faktur_date'),
       'i.id',
       'i.number',
       'i.period',
@@ -211,6 +217,10 @@ export async function loadInvoice(db: Db, outDir: string, id: number): Promise<I
       sentAt: m.sent_at,
     })),
     history,
+    fakturNumber:
+      inv.faktur_number !== null && inv.faktur_date !== null
+        ? { number: inv.faktur_number, date: inv.faktur_date }
+        : null,
     pdf: files.pdf,
     detailCsv: files.detailCsv,
   };

@@ -55,6 +55,8 @@ export interface ReviewMonth {
   /** Live (not void) invoices only. */
   readonly totals: MonthTotals;
   readonly previousTotals: MonthTotals;
+  /** R17: live invoices of the month with and without an imported No. Faktur Pajak. */
+  readonly fakturNumbers: { readonly with: number; readonly without: number };
   /** R16: what changed after the month's invoices were issued (the corrections report). */
   readonly corrections: ReadonlyArray<CorrectionLine>;
 }
@@ -119,6 +121,21 @@ async function totalsOf(db: Db, period: string): Promise<MonthTotals> {
     ])
     .where('period', '=', period)
     .where('status', '<>', 'void')
+    .executeTakeFirstOrThrow();
+  return r;
+}
+
+/** R17: how many live invoices of the month have their faktur number imported, and how many not yet. */
+async function fakturCountsOf(db: Db, period: string): Promise<ReviewMonth['fakturNumbers']> {
+  const r = await db
+    .selectFrom('invoices as i')
+    .leftJoin('faktur_numbers as f', 'f.invoice_id', 'i.id')
+    .select([
+      sql<number>`count(f.invoice_id)::bigint`.as('with'),
+      sql<number>`(count(*) - count(f.invoice_id))::bigint`.as('without'),
+    ])
+    .where('i.period', '=', period)
+    .where('i.status', '<>', 'void')
     .executeTakeFirstOrThrow();
   return r;
 }
@@ -213,6 +230,7 @@ export async function loadReviewMonth(db: Db, month: string, settings: ReviewSet
     skipped,
     totals: await totalsOf(db, period),
     previousTotals: await totalsOf(db, prevPeriod),
+    fakturNumbers: await fakturCountsOf(db, period),
     corrections: await correctionsFor(db, month),
   };
 }

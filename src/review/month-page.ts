@@ -144,6 +144,8 @@ export function monthView(m: ReviewMonth, ctx: MonthPageContext) {
       parked: m.parked.length,
       skipped: m.skipped.length,
       voided: m.invoices.filter((i) => i.status === 'void').length,
+      withFaktur: m.fakturNumbers.with,
+      withoutFaktur: m.fakturNumbers.without,
     },
     amounts: [
       money('Penggantian', 'Subtotal', m.totals.subtotal, m.previousTotals.subtotal),
