@@ -1,57 +1,21 @@
 // R6/R17: the figures of a Faktur Pajak (Coretax GoodService lines) from an invoice's stored amounts.
 // Pure and exact: BigInt inside, whole rupiah out.
 import { assertRupiah, type Rupiah, rupiahFromBigInt } from './money.ts';
-
-/** The R6 rows as they apply to a tax invoice, keyed on the invoice date. */
-export type FakturTaxRule =
-  /** 1 Apr 2022 – 31 Dec 2024: PPN 11 % of the subtotal. Before Coretax; not TrxCode 04. */
-  | 'ppn-11'
-  /** 1 Jan – 21 May 2025 (PMK 131/2024): DPP 11/12 shown with decimals, PPN floor(subtotal × 11 / 100). */
-  | 'dpp-nilai-lain-floor'
-  /** From 22 May 2025 (PER-11/PJ/2025 art. 129): DPP and PPN whole rupiah, rounded half up. */
-  | 'dpp-nilai-lain-half-up';
-
-export const CORETAX_FROM = '2025-01-01';
-const HALF_UP_FROM = '2025-05-22';
-
-/** R6: which rule governs an invoice dated `invoiceDate` ('YYYY-MM-DD'); null before 1 April 2022. */
-export function fakturTaxRuleFor(invoiceDate: string): FakturTaxRule | null {
-  if (invoiceDate >= HALF_UP_FROM) return 'dpp-nilai-lain-half-up';
-  if (invoiceDate >= CORETAX_FROM) return 'dpp-nilai-lain-floor';
-  if (invoiceDate >= '2022-04-01') return 'ppn-11';
-  return null;
-}
-
-/** round(a / b) with halves up, for a >= 0 and b > 0. */
-function divideHalfUp(a: bigint, b: bigint): bigint {
-  return (2n * a + b) / (2n * b);
-}
+import { type TaxRule, taxFor, wholeDppFor } from './tax.ts';
 
 export interface FakturFigures {
-  readonly rule: FakturTaxRule;
-  /** DPP Nilai Lain in whole rupiah (OtherTaxBase); for 'ppn-11' the subtotal itself. */
+  /** DPP Nilai Lain in whole rupiah (OtherTaxBase); under PPN 11 % the subtotal itself. */
   readonly dpp: Rupiah;
-  /** The PPN R6 gives for this subtotal and date. */
+  /** The PPN R6 gives for this subtotal under its rule. */
   readonly ppn: Rupiah;
 }
 
 /**
- * R6: DPP and PPN of a subtotal on a date. From 22 May 2025: dpp = roundHalfUp(subtotal × 11/12),
- * ppn = roundHalfUp(dpp × 12/100); e.g. 349 650 → DPP 320 513, PPN 38 462. Between 1 January and 21 May 2025
- * the PPN is floor(subtotal × 11/100) and the DPP, shown with decimals then, is given here rounded half up
- * (the whole rupiah the XML carries). Returns null before 1 April 2022.
+ * R6/R17: DPP and PPN of a subtotal under the tax rule in force on the invoice date, from the one home of R6
+ * (src/domain/tax.ts): from 22 May 2025 349 650 → DPP 320 513, PPN 38 462.
  */
-export function fakturFiguresFor(subtotal: Rupiah, invoiceDate: string): FakturFigures | null {
-  assertRupiah(subtotal, 'Subtotal');
-  if (subtotal < 0)
-    throw new RangeError(`Subtotal ${subtotal} is negative; a tax invoice needs a subtotal >= 0.`);
-  const rule = fakturTaxRuleFor(invoiceDate);
-  if (rule === null) return null;
-  const s = BigInt(subtotal);
-  if (rule === 'ppn-11') return { rule, dpp: subtotal, ppn: rupiahFromBigInt((s * 11n) / 100n, 'PPN') };
-  const dpp = divideHalfUp(s * 11n, 12n);
-  const ppn = rule === 'dpp-nilai-lain-floor' ? (s * 11n) / 100n : divideHalfUp(dpp * 12n, 100n);
-  return { rule, dpp: rupiahFromBigInt(dpp, 'DPP'), ppn: rupiahFromBigInt(ppn, 'PPN') };
+export function fakturFiguresFor(subtotal: Rupiah, rule: TaxRule): FakturFigures {
+  return { dpp: wholeDppFor(subtotal, rule), ppn: taxFor(subtotal, rule) };
 }
 
 /**

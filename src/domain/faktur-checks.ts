@@ -1,7 +1,11 @@
 // R17: the checks an invoice passes before it goes into a Coretax XML. Pure: today is a parameter.
-import { CORETAX_FROM, fakturFiguresFor } from './faktur-amounts.ts';
+import { fakturFiguresFor } from './faktur-amounts.ts';
 import { formatNumberId } from './money.ts';
+import type { TaxRule } from './tax.ts';
 import { type BuyerTaxIdentity, buyerIdtkuOf, INDONESIA } from './tax-ids.ts';
+
+/** Coretax, and TrxCode 04 (DPP Nilai Lain), take tax invoices dated from 2025 on. */
+export const CORETAX_FROM = '2025-01-01';
 
 /** What the checks need of an invoice (as stored: issued invoices keep their amounts). */
 export interface FakturCandidate {
@@ -13,6 +17,8 @@ export interface FakturCandidate {
   readonly periodStart: string;
   readonly subtotal: number;
   readonly tax: number;
+  /** R6: the tax rule in force on invoiceDate (taxRuleFor over the tax_rules rows); undefined when none is. */
+  readonly taxRule: TaxRule | undefined;
   readonly lineAmounts: ReadonlyArray<number>;
   readonly buyerName: string;
   readonly buyerAddress: string | null;
@@ -95,9 +101,16 @@ function amountProblems(c: FakturCandidate): FakturProblem[] {
       message: `the lines add up to ${formatNumberId(sum)}, the invoice's subtotal is ${formatNumberId(c.subtotal)}`,
     });
   }
-  const figures = fakturFiguresFor(c.subtotal, c.invoiceDate);
+  if (c.taxRule === undefined) {
+    out.push({
+      field: 'VAT',
+      message: `no tax rule is in force on the invoice date ${c.invoiceDate} (R6); add one to tax_rules`,
+    });
+    return out;
+  }
+  const figures = fakturFiguresFor(c.subtotal, c.taxRule);
   // R6: the PPN of the faktur must be the invoice's PPN, and both must be the rule's figure for the date.
-  if (figures !== null && figures.ppn !== c.tax) {
+  if (figures.ppn !== c.tax) {
     out.push({
       field: 'VAT',
       message: `the invoice's PPN is ${formatNumberId(c.tax)} but R6 gives ${formatNumberId(figures.ppn)} for a subtotal of ${formatNumberId(c.subtotal)} on ${c.invoiceDate} (DPP ${formatNumberId(figures.dpp)}); correct the invoice with a credit note before its faktur is made`,

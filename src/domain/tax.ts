@@ -85,6 +85,23 @@ export function taxFor(subtotal: Rupiah, rule: TaxRule): Rupiah {
   return rupiahFromBigInt(tax, `PPN on ${subtotal}`);
 }
 
+/**
+ * R6/R17: the DPP in whole rupiah as a Faktur Pajak carries it (Coretax OtherTaxBase): the rule's own rounded DPP
+ * when it rounds the DPP first (from 22 May 2025), else the exact DPP rounded half up (1 January – 21 May 2025 the
+ * invoice shows 11/12 with 2 decimals; under PPN 11 % the DPP is the subtotal itself).
+ * wholeDppFor(349_650, per11) === 320_513.
+ */
+export function wholeDppFor(subtotal: Rupiah, rule: TaxRule): Rupiah {
+  const rounded = dppFor(subtotal, rule);
+  if (rounded !== null) return rounded;
+  const dpp = divideRounded(
+    requireSubtotal(subtotal) * BigInt(rule.dppNumerator),
+    BigInt(rule.dppDenominator),
+    'half_up',
+  );
+  return rupiahFromBigInt(dpp, `DPP of ${subtotal}`);
+}
+
 /** R6: DPP Nilai Lain in hundredths of a rupiah, rounded half up (shown with 2 decimals by rules before 22 May 2025). */
 export function dppHundredths(subtotal: Rupiah, rule: TaxRule): number {
   const hundredths = divideRounded(

@@ -45,8 +45,9 @@ export interface EfakturExportSummary {
 
 /** R6/R17: the TaxInvoice data of an invoice that passed the checks, from its stored amounts. */
 export function taxInvoiceOf(inv: EfakturInvoice): TaxInvoiceData {
-  const figures = fakturFiguresFor(inv.subtotal, inv.invoiceDate);
-  if (figures === null) throw new Error(`Invoice ${inv.number}: no R6 rule for ${inv.invoiceDate}.`);
+  // The checks refused an invoice without a rule before it got here.
+  if (inv.taxRule === undefined) throw new Error(`Invoice ${inv.number}: no R6 rule for ${inv.invoiceDate}.`);
+  const figures = fakturFiguresFor(inv.subtotal, inv.taxRule);
   const lines = fakturLinesFor(inv.lines, figures.dpp, inv.tax);
   return {
     number: inv.number,

@@ -1,7 +1,9 @@
 import { sql } from 'kysely';
+import { loadTaxRules } from '../billing/invoicing/reference-data.ts';
 import { buyerTaxIdentityFrom } from '../customers/buyer-tax-input.ts';
 import type { Db } from '../db/connect.ts';
 import type { StoredLine } from '../domain/faktur-amounts.ts';
+import { type TaxRule, taxRuleFor } from '../domain/tax.ts';
 import type { BuyerTaxIdentity } from '../domain/tax-ids.ts';
 
 /** An issued invoice of the month as stored (R6: issued invoices keep their amounts), with its buyer. */
@@ -13,6 +15,8 @@ export interface EfakturInvoice {
   readonly periodStart: string;
   readonly subtotal: number;
   readonly tax: number;
+  /** R6: the tax rule in force on the invoice date; undefined when none is (the checks refuse the invoice). */
+  readonly taxRule: TaxRule | undefined;
   readonly buyerName: string;
   readonly buyerAddress: string | null;
   readonly buyerEmail: string;
@@ -89,6 +93,7 @@ export async function loadEfakturMonth(db: Db, periodStart: string): Promise<Rea
     .orderBy('i.sequence')
     .execute();
   const lines = await linesOf(db, periodStart);
+  const rules = await loadTaxRules(db);
   return rows.map((r) => ({
     id: r.id,
     number: r.number,
@@ -97,6 +102,7 @@ export async function loadEfakturMonth(db: Db, periodStart: string): Promise<Rea
     periodStart: r.period,
     subtotal: r.subtotal,
     tax: r.tax,
+    taxRule: taxRuleFor(rules, r.invoice_date),
     buyerName: r.name,
     buyerAddress: r.address,
     buyerEmail: r.emails[0] ?? '',

@@ -1,28 +1,15 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import {
-  allocateLargestRemainder,
-  fakturFiguresFor,
-  fakturLinesFor,
-  fakturTaxRuleFor,
-} from '../../src/domain/faktur-amounts.ts';
+import { allocateLargestRemainder, fakturLinesFor } from '../../src/domain/faktur-amounts.ts';
 import { fakturProblemsOf } from '../../src/domain/faktur-checks.ts';
+import { fakturFiguresOn, taxRuleOn } from '../fixtures/tax-rules.ts';
 
 describe('R6 figures of a Faktur Pajak', () => {
   it('R6: from 22 May 2025 DPP and PPN are whole rupiah rounded half up: 349 650 → 320 513 → 38 462', () => {
-    expect(fakturFiguresFor(349_650, '2026-11-01')).toEqual({
-      rule: 'dpp-nilai-lain-half-up',
-      dpp: 320_513,
-      ppn: 38_462,
-    });
-    // Before, the PPN was floor(subtotal × 11 / 100).
-    expect(fakturFiguresFor(349_650, '2025-05-21')).toEqual({
-      rule: 'dpp-nilai-lain-floor',
-      dpp: 320_513,
-      ppn: 38_461,
-    });
-    expect(fakturFiguresFor(1_000, '2024-12-31')).toEqual({ rule: 'ppn-11', dpp: 1_000, ppn: 110 });
-    expect(fakturTaxRuleFor('2022-03-31')).toBeNull();
+    expect(fakturFiguresOn(349_650, '2026-11-01')).toEqual({ dpp: 320_513, ppn: 38_462 });
+    // Before, the PPN was floor(subtotal × 11 / 100); the XML's DPP is 11/12 of the subtotal rounded half up.
+    expect(fakturFiguresOn(349_650, '2025-05-21')).toEqual({ dpp: 320_513, ppn: 38_461 });
+    expect(fakturFiguresOn(1_000, '2024-12-31')).toEqual({ dpp: 1_000, ppn: 110 });
   });
 
   it('R6: allocation by largest remainder adds up exactly, earlier line first on a tie', () => {
@@ -61,7 +48,7 @@ describe('R6 figures of a Faktur Pajak', () => {
         (raw) => {
           const lines = raw.map((l) => ({ ...l, amount: l.parts * l.unitPrice }));
           const subtotal = lines.reduce((a, l) => a + l.amount, 0);
-          const f = fakturFiguresFor(subtotal, '2026-11-01')!;
+          const f = fakturFiguresOn(subtotal, '2026-11-01');
           const out = fakturLinesFor(lines, f.dpp, f.ppn);
           expect(out.map((l) => l.price * l.qty)).toEqual(lines.map((l) => l.amount));
           expect(out.reduce((a, l) => a + l.otherTaxBase, 0)).toBe(f.dpp);
@@ -92,6 +79,7 @@ describe('R17 checks before the XML', () => {
     buyerName: 'PT Acme',
     buyerAddress: 'Jl. Merdeka 1',
     buyer: { documentType: 'TIN' as const, documentNumber: '0012345678012000', nitku: null, country: 'IDN' },
+    taxRule: taxRuleOn('2026-11-01'),
   };
 
   it('R17: a complete invoice passes', () => {
@@ -104,12 +92,16 @@ describe('R17 checks before the XML', () => {
     [{ buyer: { ...good.buyer, documentNumber: '123' } }, 'BuyerTin'],
     [{ buyer: { ...good.buyer, nitku: '0012' } }, 'BuyerIDTKU'],
     [{ buyer: { ...good.buyer, country: 'SGP' } }, 'BuyerCountry'],
-    [{ invoiceDate: '2024-12-31', periodStart: '2024-11-01', tax: 38_461 }, 'TaxInvoiceDate'],
+    [
+      { invoiceDate: '2024-12-31', periodStart: '2024-11-01', tax: 38_461, taxRule: taxRuleOn('2024-12-31') },
+      'TaxInvoiceDate',
+    ],
     [{ invoiceDate: '2026-09-30' }, 'TaxInvoiceDate'],
     [{ invoiceDate: '2026-12-02' }, 'TaxInvoiceDate'],
     [{ tax: 38_461 }, 'VAT'],
     [{ lineAmounts: [349_000] }, 'TaxBase'],
     [{ lineAmounts: [], subtotal: 0, tax: 0 }, 'ListOfGoodService'],
+    [{ invoiceDate: '2022-03-31', periodStart: '2022-03-01', taxRule: undefined }, 'VAT'],
   ])('R17: %o is refused at %s', (change, field) => {
     const problems = fakturProblemsOf({ ...good, ...change }, '2026-12-01');
     expect(problems.map((p) => p.field)).toContain(field);

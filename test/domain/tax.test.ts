@@ -9,6 +9,7 @@ import {
   type TaxRule,
   taxFor,
   taxRuleFor,
+  wholeDppFor,
 } from '../../src/domain/tax.ts';
 
 const rules = parseTaxRulesCsv(
@@ -210,6 +211,27 @@ describe('R6 DPP Nilai Lain on the invoice', () => {
     [-150, '-1,50'],
   ])('R6: formatDpp(%i) is %s', (hundredths, shown) => {
     expect(formatDpp(hundredths)).toBe(shown);
+  });
+});
+
+describe('R6/R17 DPP in whole rupiah, as a Faktur Pajak carries it', () => {
+  it.each([
+    ['PER-11: the rule rounds the DPP itself', 349_650, 'per11', 320_513],
+    ['Jan–May 2025: 11/12 rounded half up (320.512,50 → 320.513)', 349_650, 'ppn12', 320_513],
+    ['Jan–May 2025: 11/12 rounded half up (916,67 → 917)', 1_000, 'ppn12', 917],
+    ['PPN 11 %: the subtotal itself', 1_000, 'ppn11', 1_000],
+  ] as const)('R6: %s', (_, subtotal, which, dpp) => {
+    const rule = { per11, ppn12, ppn11 }[which];
+    expect(wholeDppFor(subtotal, rule)).toBe(dpp);
+  });
+
+  it('R6: it is the DPP of the invoice rounded half up to the rupiah, for every rule', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: MAX_SUBTOTAL }), (subtotal) => {
+        const hundredths = BigInt(dppHundredths(subtotal, ppn12));
+        return BigInt(wholeDppFor(subtotal, ppn12)) === (hundredths + 50n) / 100n;
+      }),
+    );
   });
 });
 

@@ -8,8 +8,8 @@ import { invoicePdfOnDisk } from '../../src/billing/invoicing/invoice-files.ts';
 import { loadConfig } from '../../src/config.ts';
 import { invoicePathsOf } from '../../src/documents/invoice-paths.ts';
 import { renderInvoicePdf } from '../../src/documents/invoice-pdf.ts';
-import { fakturFiguresFor } from '../../src/domain/faktur-amounts.ts';
 import { fakturNumberOfInvoice } from '../../src/efaktur/faktur-number.ts';
+import { fakturFiguresOn } from '../fixtures/tax-rules.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 import { tempDir } from '../support/fixtures.ts';
 import { runCli } from '../support/run-cli.ts';
@@ -197,7 +197,7 @@ describe('R17: efaktur check and export of a month', () => {
       const sum = (f: (g: (typeof lines)[number]) => number) => lines.reduce((a, g) => a + f(g), 0);
       expect(sum((g) => g.Price * g.Qty)).toBe(s.subtotal);
       expect(sum((g) => g.TaxBase)).toBe(s.subtotal);
-      expect(sum((g) => g.OtherTaxBase)).toBe(fakturFiguresFor(s.subtotal, s.date)!.dpp);
+      expect(sum((g) => g.OtherTaxBase)).toBe(fakturFiguresOn(s.subtotal, s.date).dpp);
       expect(sum((g) => g.VAT)).toBe(s.tax);
       vat += sum((g) => g.VAT);
     }
@@ -375,14 +375,14 @@ describe('R17: faktur numbers back from Coretax', () => {
   });
 
   it('R17: a PDF that cannot be rewritten stores no number; once it can, the import re-renders it', async () => {
-    await addTaxCustomer(t.db, 'KAPPA', 'PT Kappa', {
+    await addTaxCustomer(t.db, 'OMEGA', 'PT Omega', {
       documentType: 'TIN',
       documentNumber: '0089012345678000',
       nitku: null,
       country: 'IDN',
     });
     const number = await insertInvoice(t.db, {
-      customer: 'KAPPA',
+      customer: 'OMEGA',
       sequence: 50,
       period: '2026-09-01',
       invoiceDate: '2026-10-01',

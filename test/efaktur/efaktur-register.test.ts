@@ -2,7 +2,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fakturFiguresFor } from '../../src/domain/faktur-amounts.ts';
+import { fakturFiguresOn } from '../fixtures/tax-rules.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 import { insertMessages, tempDir } from '../support/fixtures.ts';
 import { runCli } from '../support/run-cli.ts';
@@ -76,7 +76,7 @@ describe('R17: the Coretax XML against the billing register of the invoice run',
     for (const refused of summary.refused) {
       expect(refused.problems.map((p: { field: string }) => p.field)).toEqual(['VAT']);
       const row = register.find((x) => x.invoice_number === refused.invoice)!;
-      expect(fakturFiguresFor(Number(row.subtotal), row.invoice_date!)!.ppn).not.toBe(Number(row.tax));
+      expect(fakturFiguresOn(Number(row.subtotal), row.invoice_date!).ppn).not.toBe(Number(row.tax));
     }
     const refusedTax = summary.refused.reduce(
       (a: number, x: { invoice: string }) => a + taxOf.get(x.invoice)!,

@@ -5,8 +5,8 @@ import { sql } from 'kysely';
 import { validateXML } from 'xmllint-wasm';
 import { saveCustomers } from '../../src/customers/save-customers.ts';
 import type { Db } from '../../src/db/connect.ts';
-import { fakturFiguresFor } from '../../src/domain/faktur-amounts.ts';
 import type { BuyerTaxIdentity } from '../../src/domain/tax-ids.ts';
+import { fakturFiguresOn } from '../fixtures/tax-rules.ts';
 
 const XSD = path.resolve(import.meta.dirname, '../../templates/efaktur/coretax-taxinvoicebulk.xsd');
 
@@ -99,7 +99,7 @@ export async function insertInvoice(
   },
 ): Promise<string> {
   const subtotal = inv.lines.reduce((a, l) => a + l.amount, 0);
-  const tax = inv.tax ?? fakturFiguresFor(subtotal, inv.invoiceDate)!.ppn;
+  const tax = inv.tax ?? fakturFiguresOn(subtotal, inv.invoiceDate).ppn;
   const number = `INV/${inv.invoiceDate.slice(0, 4)}/${inv.invoiceDate.slice(5, 7)}/${String(inv.sequence).padStart(5, '0')}`;
   const parts = inv.lines.reduce((a, l) => a + l.parts, 0);
   const { rows } = await sql<{ id: number }>`
