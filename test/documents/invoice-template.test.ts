@@ -1,5 +1,4 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { PDFParse } from 'pdf-parse';
 import { describe, expect, it } from 'vitest';
 import { renderInvoicePdf } from '../../src/documents/invoice-pdf.ts';
 import { CURRENT_TEMPLATE_VERSION, wordingFileFor } from '../../src/documents/invoice-template.ts';
@@ -9,6 +8,7 @@ import {
   invoicePdfDataV2,
   invoicePdfDataWithFaktur,
 } from '../fixtures/invoice-pdf-data.ts';
+import { pdfText } from '../support/pdf-text.ts';
 
 const golden = (name: string) => new URL(`../golden/${name}`, import.meta.url);
 
@@ -16,15 +16,6 @@ const golden = (name: string) => new URL(`../golden/${name}`, import.meta.url);
 function expectGolden(bytes: Buffer, name: string): void {
   if (process.env.UPDATE_GOLDEN === '1') writeFileSync(golden(name), bytes);
   expect(bytes.equals(readFileSync(golden(name)))).toBe(true);
-}
-
-async function textOf(pdf: Buffer): Promise<string> {
-  const parser = new PDFParse({ data: new Uint8Array(pdf) });
-  try {
-    return (await parser.getText()).text.replace(/\s+/g, ' ');
-  } finally {
-    await parser.destroy();
-  }
 }
 
 describe('invoice template version', () => {
@@ -55,7 +46,7 @@ describe('invoice template version', () => {
   it('R14, R17: version 3 without a faktur number matches its golden (UPDATE_GOLDEN=1 rewrites it)', async () => {
     const pdf = await renderInvoicePdf({ ...invoicePdfData, templateVersion: 3 });
     expectGolden(pdf, 'invoice-v3.pdf');
-    const text = await textOf(pdf);
+    const text = await pdfText(pdf);
     expect(text).toContain('NPWP 0012345678012000 · NITKU 0012345678012000000000');
     expect(text).not.toContain('01.234.567.8-012.000'); // the company's NPWP as typed is not shown any more
     expect(text).not.toContain('Faktur Pajak');
@@ -65,12 +56,12 @@ describe('invoice template version', () => {
   it('R14, R17: version 3 with an imported faktur number shows No. Faktur Pajak and matches its golden', async () => {
     const pdf = await renderInvoicePdf(invoicePdfDataWithFaktur);
     expectGolden(pdf, 'invoice-v3-faktur.pdf');
-    expect(await textOf(pdf)).toContain('No. Faktur Pajak Tax invoice no. 04002600000000123');
+    expect(await pdfText(pdf)).toContain('No. Faktur Pajak Tax invoice no. 04002600000000123');
   });
 
   it('R17: version 3 marks the demo NPWP and NITKU plainly as fake', async () => {
     const demo = { npwp: '0000000000000000', nitku: '0000000000000000000000', isDemo: true };
-    const text = await textOf(await renderInvoicePdf({ ...invoicePdfData, sellerTax: demo }));
+    const text = await pdfText(await renderInvoicePdf({ ...invoicePdfData, sellerTax: demo }));
     expect(text).toContain('NPWP 0000000000000000 · NITKU 0000000000000000000000 (demo)');
     expect(text).toContain('NPWP & NITKU CONTOH / DEMO');
     expect(text).toContain('bukan identitas pajak asli · not a real tax ID');
@@ -78,7 +69,7 @@ describe('invoice template version', () => {
 
   it('R14: versions 1 and 2 show no faktur number and no NITKU, whatever the data holds', async () => {
     for (const data of [invoicePdfDataV1, invoicePdfDataV2]) {
-      const text = await textOf(await renderInvoicePdf({ ...data, fakturNumber: '04002600000000123' }));
+      const text = await pdfText(await renderInvoicePdf({ ...data, fakturNumber: '04002600000000123' }));
       expect(text).toContain('NPWP 01.234.567.8-012.000');
       expect(text).not.toContain('04002600000000123');
       expect(text).not.toContain('NITKU');

@@ -2,7 +2,6 @@ import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { sql } from 'kysely';
-import { PDFParse } from 'pdf-parse';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { invoicePdfOnDisk } from '../../src/billing/invoicing/invoice-files.ts';
 import { loadConfig } from '../../src/config.ts';
@@ -12,6 +11,7 @@ import { fakturNumberOfInvoice } from '../../src/efaktur/faktur-number.ts';
 import { fakturFiguresOn } from '../fixtures/tax-rules.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 import { tempDir } from '../support/fixtures.ts';
+import { pdfText } from '../support/pdf-text.ts';
 import { runCli } from '../support/run-cli.ts';
 import { addTaxCustomer, insertInvoice, readTaxInvoices, validateAgainstXsd } from './fixtures.ts';
 
@@ -28,15 +28,6 @@ async function invoiceIdOf(number: string): Promise<number> {
     .where('number', '=', number)
     .executeTakeFirstOrThrow();
   return row.id;
-}
-
-async function pdfText(pdf: Buffer): Promise<string> {
-  const parser = new PDFParse({ data: new Uint8Array(pdf) });
-  try {
-    return (await parser.getText()).text.replace(/\s+/g, ' ');
-  } finally {
-    await parser.destroy();
-  }
 }
 
 beforeAll(async () => {

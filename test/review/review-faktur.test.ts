@@ -1,6 +1,5 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { PDFParse } from 'pdf-parse';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Config, loadConfig } from '../../src/config.ts';
 import type { Database } from '../../src/db/connect.ts';
@@ -11,6 +10,7 @@ import { DEFAULT_REVIEW_SETTINGS } from '../../src/review/review-settings.ts';
 import { addReviewUser } from '../../src/review/review-users.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 import { tempDir } from '../support/fixtures.ts';
+import { pdfText } from '../support/pdf-text.ts';
 import { runCli } from '../support/run-cli.ts';
 import { prepareReviewMonth, REVIEW_NOW } from './review-data.ts';
 
@@ -45,15 +45,6 @@ async function call(url: string, form?: Record<string, string>) {
 }
 
 const flat = (html: string) => html.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ');
-
-async function pdfText(file: string): Promise<string> {
-  const parser = new PDFParse({ data: new Uint8Array(await readFile(file)) });
-  try {
-    return (await parser.getText()).text.replace(/\s+/g, ' ');
-  } finally {
-    await parser.destroy();
-  }
-}
 
 beforeAll(async () => {
   t = await createTestDatabase();
