@@ -100,7 +100,22 @@ function printExport(s: Awaited<ReturnType<typeof exportEfaktur>>, demo: boolean
   }
   if (s.refused.length > 0)
     console.log('  Fix what is named and run the export again: only what is not yet exported goes.');
+  printCreditNotes(s.creditNotes);
   if (demo) console.log(DEMO_SELLER);
+}
+
+/** R16/R17: Coretax imports no seller's correction: each credit note is listed with its manual step. */
+function printCreditNotes(c: Awaited<ReturnType<typeof exportEfaktur>>['creditNotes']): void {
+  if (c.file === null) return;
+  console.log(
+    `${c.corrections.length} credit note(s) of the month: Coretax has no XML import for them; do each step by hand (listed in ${c.file}):`,
+  );
+  for (const n of c.corrections) {
+    console.log(
+      `  ${n.creditNote} corrects ${n.invoice} (${n.customer}), faktur ${n.fakturNumber ?? 'not imported'}: credited ${formatRupiah(n.subtotal)}, DPP ${n.dpp === null ? '—' : formatRupiah(n.dpp)}, PPN ${formatRupiah(n.ppn)}.`,
+    );
+    console.log(`    ${n.instruction}`);
+  }
 }
 
 program

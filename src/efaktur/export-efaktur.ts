@@ -6,9 +6,11 @@ import type { Db } from '../db/connect.ts';
 import { writeFileAtomic } from '../documents/write-atomic.ts';
 import { fakturFiguresFor, fakturLinesFor } from '../domain/faktur-amounts.ts';
 import { type FakturProblem, fakturProblemsOf } from '../domain/faktur-checks.ts';
+import type { FakturCorrection } from '../domain/faktur-corrections.ts';
 import { firstDayOf, type YearMonth } from '../domain/period.ts';
 import { buildCoretaxXml, type SellerTax, type TaxInvoiceData } from './build-coretax-xml.ts';
 import { INVOICES_PER_FILE } from './coretax-codes.ts';
+import { writeCreditNotesManual } from './credit-notes-manual.ts';
 import { type EfakturInvoice, loadEfakturMonth, voidedAfterExport } from './load-efaktur-month.ts';
 
 export interface EfakturExportOptions {
@@ -34,13 +36,18 @@ export interface EfakturExportSummary {
   readonly files: ReadonlyArray<EfakturFile>;
   readonly exported: number;
   readonly alreadyExported: number;
-  /** Exported earlier, void since: cancel their faktur in Coretax (R16 credit notes do not export yet). */
+  /** Exported earlier, void since: cancel their faktur in Coretax (their credit notes are in creditNotes too). */
   readonly voidedAfterExport: ReadonlyArray<string>;
   readonly refused: ReadonlyArray<{
     readonly invoice: string;
     readonly customer: string;
     readonly problems: ReadonlyArray<FakturProblem>;
   }>;
+  /** R16/R17: the credit notes of the month's invoices with their manual Coretax step, and the CSV listing them. */
+  readonly creditNotes: {
+    readonly file: string | null;
+    readonly corrections: ReadonlyArray<FakturCorrection>;
+  };
 }
 
 /** R6/R17: the TaxInvoice data of an invoice that passed the checks, from its stored amounts. */
@@ -100,6 +107,7 @@ export async function exportEfaktur(
       else good.push(inv);
     }
     const files = await writeFiles(db, periodStart, good, options);
+    const creditNotes = await writeCreditNotesManual(db, options.month, options.outDir);
     return {
       month: options.month,
       files,
@@ -107,6 +115,7 @@ export async function exportEfaktur(
       alreadyExported: all.length - pending.length,
       voidedAfterExport: await voidedAfterExport(db, periodStart),
       refused,
+      creditNotes,
     };
   });
 }

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { parse } from 'csv-parse/sync';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { invoicePdfOnDisk } from '../../src/billing/invoicing/invoice-files.ts';
@@ -409,6 +410,76 @@ describe('R17: faktur numbers back from Coretax', () => {
     const r = await runCli('efaktur', ['import-numbers', csv], env);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/expected reference,tax_invoice_number,date or Coretax's export/);
+  });
+});
+
+describe('R16/R17: credit notes of the month in the export', () => {
+  it('R17: export lists each credit note with the invoice it corrects, its faktur, DPP and PPN, and the Coretax step', async () => {
+    // ALFA (faktur 04002600000000001 imported above) is credited in part, GAMA (04002600000000004) in full.
+    const credit = (invoice: string, amount: string) =>
+      runCli(
+        'credit-notes',
+        [
+          'create',
+          '--invoice',
+          invoice,
+          '--amount',
+          amount,
+          '--reason',
+          'late Cancel reports',
+          '--date',
+          '2026-10-20',
+        ],
+        env,
+      );
+    const alfa = await credit(numbers.ALFA!, '100000');
+    expect(alfa.code, alfa.stderr).toBe(0);
+    const gama = await t.db
+      .selectFrom('invoices')
+      .select(['subtotal', 'tax'])
+      .where('number', '=', numbers.GAMA!)
+      .executeTakeFirstOrThrow();
+    expect((await credit(numbers.GAMA!, String(gama.subtotal))).code).toBe(0);
+
+    const r = await runCli('efaktur', ['export', '--month', '2026-09'], env);
+    const file = path.join(dir, 'out', '2026-09', 'efaktur', 'credit-notes-manual.csv');
+    expect(r.stdout).toContain(
+      `2 credit note(s) of the month: Coretax has no XML import for them; do each step by hand (listed in ${file}):`,
+    );
+    const rows = parse(await readFile(file, 'utf8'), { columns: true }) as Array<Record<string, string>>;
+    const alfaInvoice = await t.db
+      .selectFrom('invoices')
+      .select(['subtotal', 'tax', 'invoice_date'])
+      .where('number', '=', numbers.ALFA!)
+      .executeTakeFirstOrThrow();
+    // R6: the credit note's own figures by the rule of its date; the faktur's after them by the invoice's.
+    const credited = fakturFiguresOn(100_000, '2026-10-20');
+    const after = fakturFiguresOn(alfaInvoice.subtotal - 100_000, alfaInvoice.invoice_date);
+    expect(rows[0]).toMatchObject({
+      invoice_number: numbers.ALFA,
+      customer_code: 'ALFA',
+      faktur_number: '04002600000000001',
+      credit_subtotal: '100000',
+      credit_dpp: String(credited.dpp),
+      credit_ppn: String(credited.ppn),
+      faktur_subtotal_after: String(alfaInvoice.subtotal - 100_000),
+      faktur_dpp_after: String(after.dpp),
+      faktur_ppn_after: String(alfaInvoice.tax - credited.ppn),
+      coretax_step: 'pengganti',
+    });
+    expect(rows[0]!.instruction).toMatch(
+      /^Faktur Pengganti: in Coretax e-Faktur > Pajak Keluaran, edit faktur 04002600000000001 > Amend/,
+    );
+    expect(rows[1]).toMatchObject({
+      invoice_number: numbers.GAMA,
+      faktur_number: '04002600000000004',
+      credit_ppn: String(gama.tax), // crediting all that is left reverses the invoice's PPN to the rupiah
+      faktur_subtotal_after: '0',
+      faktur_ppn_after: '0',
+      coretax_step: 'pembatalan',
+    });
+    expect(rows[1]!.instruction).toContain('cancel (Batal) faktur 04002600000000004');
+    expect(r.stdout).toContain(rows[0]!.instruction!);
   });
 });
 
