@@ -35,12 +35,14 @@ describe('GET /v1/customers/{code}/permission', () => {
     expect(res.status).toBe(200);
     expect(await json(res)).toEqual({
       customer: 'ACME',
+      billing: 'postpaid',
       may_send: true,
       reason: null,
       reasons: [],
       usage: 0,
       quota: 20_000_000,
       left: 20_000_000,
+      balance: null,
       checked_at: null,
     });
   });
@@ -127,7 +129,7 @@ describe("POST /v1/balance (the terms' format)", () => {
     expect((await balance(JSON.stringify({ apikey: key }))).globalstatus).toBe(10);
   });
 
-  it('R15/DESIGN §2: 25 for a prepaid account until prepaid balances exist', async () => {
+  it('R15/DESIGN §2: 25 for a prepaid customer whose prepaid account was never opened', async () => {
     const { key } = await issueCustomerKey(t.db, 'PRE');
     expect(await balance(JSON.stringify({ apikey: key }))).toEqual({
       globalstatus: 25,
