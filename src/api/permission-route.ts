@@ -2,6 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Database } from '../db/connect.ts';
 import { requireGatewayKey } from './gateway-auth.ts';
+import type { GatewayKeyCache } from './gateway-key-cache.ts';
 import { errorSchema, permissionAnswerSchema } from './schemas.ts';
 
 const PERMISSION_SQL = {
@@ -19,8 +20,11 @@ interface PermissionRow {
   readonly billing: 'postpaid' | 'prepaid';
 }
 
-export async function permissionRoute(app: FastifyInstance, options: { database: Database }): Promise<void> {
-  app.addHook('onRequest', requireGatewayKey(options.database.db));
+export async function permissionRoute(
+  app: FastifyInstance,
+  options: { database: Database; keys: GatewayKeyCache },
+): Promise<void> {
+  app.addHook('onRequest', requireGatewayKey(options.keys));
   app.get<{ Params: { code: string } }>(
     '/v1/customers/:code/permission',
     {
