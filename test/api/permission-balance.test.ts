@@ -81,6 +81,23 @@ describe('GET /v1/customers/{code}/permission', () => {
     const mails = await t.pool.query("select kind from mail_outbox where kind like 'quota%' order by id");
     expect(mails.rows.map((r) => r.kind)).toEqual(['quota_warning', 'quota_suspended']);
   });
+
+  it('R10/R2/issue 13: a callback of reports only re-checks its customers: a Reject under 100 % is visible at once', async () => {
+    const reject = JSON.stringify({
+      status_respon: [{ sendingid: 1_009, number: '6281234567890', deliverystatus: '6' }],
+    });
+    expect(await json(await api.post('/v1/gateway/callback', reject, 'application/json'))).toMatchObject({
+      accepted: 1,
+      reports_applied: 1,
+      quota_checked: true,
+    });
+    expect(await json(await api.get('/v1/customers/CROSS/permission'))).toMatchObject({
+      may_send: true,
+      reason: null,
+      usage: 3150,
+      left: 350,
+    });
+  });
 });
 
 describe("POST /v1/balance (the terms' format)", () => {
