@@ -60,7 +60,7 @@ export class QuotaRechecker {
                 `${c.customer_code}: quota suspension lifted (${c.lifted_now})`,
               );
           }
-          for (const problem of done.problems) this.log?.warn({ customers: ids.length }, problem);
+          for (const problem of done.problems) this.log?.warn(problem);
         } catch (error) {
           ok = false;
           this.log?.error({ err: error, customers: ids.length }, 'quota re-check after ingest failed');
