@@ -33,6 +33,10 @@ export async function startApi(
   });
   const url = await app.listen({ host: listen.host, port: listen.port });
   apiLog.info({ url }, `API listening on ${url} (OpenAPI: ${url}/v1/openapi.json)`);
+  if (config.apiTrustProxy !== false) {
+    const proxies = config.apiTrustProxy.join(', ');
+    apiLog.info({ trust_proxy: proxies }, `client addresses from X-Forwarded-For of ${proxies}`);
+  }
   return {
     url,
     close: async () => {
