@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { userInfo } from 'node:os';
 import path from 'node:path';
 import { parseEnv } from 'node:util';
@@ -75,7 +76,15 @@ export interface Config {
   readonly apiListen: { readonly host: string; readonly port: number } | null;
   /** Issue 13: larger request bodies get 413. */
   readonly apiMaxBodyBytes: number;
+  /** Issue 13: the reverse proxies whose X-Forwarded-For names the client (the balance check's IP allow-list). */
+  readonly apiTrustProxy: ApiTrustProxy;
 }
+
+/**
+ * Fastify's trustProxy as TAGIH_API_TRUST_PROXY gives it: false (off, the default: the socket's address is the
+ * client's), or the proxies' addresses and networks (also loopback, linklocal, uniquelocal).
+ */
+export type ApiTrustProxy = false | ReadonlyArray<string>;
 
 export type LogFormat = 'auto' | 'json' | 'pretty';
 
@@ -182,6 +191,41 @@ function listenAddress(env: Env, key: string): { host: string; port: number } | 
   if (!m || port > 65535)
     throw new ConfigError(`${key}=${raw} is not host:port; expected e.g. ${key}=127.0.0.1:8418`);
   return { host: m[1]!.replace(/^\[|\]$/g, ''), port };
+}
+
+const PROXY_NAMES = ['loopback', 'linklocal', 'uniquelocal'];
+
+/** An IP address, an address/prefix network, or one of proxy-addr's names for a range. */
+function isProxyAddress(entry: string): boolean {
+  if (PROXY_NAMES.includes(entry.toLowerCase())) return true;
+  const [address = '', bits, ...more] = entry.split('/');
+  const family = isIP(address);
+  if (family === 0 || more.length > 0) return false;
+  if (bits === undefined) return true;
+  return /^\d{1,3}$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128);
+}
+
+/** Issue 13: which reverse proxies the API believes about the client's address (X-Forwarded-For). */
+function trustProxy(env: Env, key: string): ApiTrustProxy {
+  const raw = optionalText(env, key);
+  if (raw === null || ['0', 'false', 'no', 'off'].includes(raw.toLowerCase())) return false;
+  const expected = `expected the reverse proxy's address or network, e.g. ${key}=127.0.0.1 or ${key}=10.0.0.0/8,loopback, or off`;
+  if (['1', 'true', 'yes', 'on', 'all'].includes(raw.toLowerCase())) {
+    // Trusting every hop takes the left-most X-Forwarded-For address, which the client writes itself: any client
+    // could then pass the balance check's IP allow-list. (Fastify 5 no longer takes a hop count.)
+    throw new ConfigError(
+      `${key}=${raw} would trust every proxy, so any client could choose its address with X-Forwarded-For and pass the IP allow-list; ${expected}`,
+    );
+  }
+  const entries = raw
+    .split(',')
+    .map((e) => e.trim())
+    .filter((e) => e !== '');
+  if (entries.length === 0) throw new ConfigError(`${key}=${raw} names no proxy; ${expected}`);
+  const bad = entries.find((e) => !isProxyAddress(e));
+  if (bad !== undefined)
+    throw new ConfigError(`${key}=${raw}: '${bad}' is not an IP address or network; ${expected}`);
+  return entries;
 }
 
 function timezoneOffset(key: string, timezone: string): number {
@@ -309,6 +353,7 @@ export function loadConfig(givenEnv: Env = process.env, cwd: string = process.cw
     logLevel: oneOf(env, 'TAGIH_LOG_LEVEL', LOG_LEVELS, 'info'),
     apiListen: listenAddress(env, 'TAGIH_API_LISTEN'),
     apiMaxBodyBytes: integer(env, 'TAGIH_API_MAX_BODY_BYTES', 8 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
+    apiTrustProxy: trustProxy(env, 'TAGIH_API_TRUST_PROXY'),
   };
 }
 

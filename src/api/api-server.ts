@@ -3,10 +3,12 @@
 import swagger from '@fastify/swagger';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import type { QuotaRechecker } from '../billing/quota/quota-recheck.ts';
+import type { ApiTrustProxy } from '../config.ts';
 import type { Database } from '../db/connect.ts';
 import type { Logger } from '../log.ts';
 import { errorHandler } from './api-errors.ts';
 import { balanceRoute } from './balance-route.ts';
+import { GatewayKeyCache } from './gateway-key-cache.ts';
 import { gatewayRoutes } from './gateway-routes.ts';
 import { permissionRoute } from './permission-route.ts';
 
@@ -18,6 +20,15 @@ export interface ApiOptions {
   readonly quota: QuotaRechecker;
   /** True once the server is closing: answers then end their connection, so keep-alive cannot hold the close. */
   readonly closing?: () => boolean;
+  /** Fastify's trustProxy (TAGIH_API_TRUST_PROXY): which proxies' X-Forwarded-For gives the client's address. */
+  readonly trustProxy?: ApiTrustProxy;
+  /** The gateway key cache's clock (ms), for tests; default Date.now. */
+  readonly keyClock?: () => number;
+}
+
+/** Fastify wants a mutable list. */
+function trustProxyOption(trust: ApiTrustProxy): false | string[] {
+  return trust === false ? false : [...trust];
 }
 
 export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
@@ -29,7 +40,11 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
     // A close waits for the requests in flight (their batches commit first) and ends idle keep-alive sockets.
     forceCloseConnections: 'idle',
     return503OnClosing: true,
+    // Issue 13: behind a reverse proxy request.ip is the proxy's unless it is trusted; the balance check's IP
+    // allow-list (global status 40) needs the client's. Off by default: X-Forwarded-For is then ignored.
+    trustProxy: trustProxyOption(options.trustProxy ?? false),
   });
+  const keys = new GatewayKeyCache(options.database.db, options.keyClock);
   app.setErrorHandler(errorHandler(options.maxBodyBytes));
   app.addHook('onSend', async (_request, reply) => {
     if (options.closing?.()) reply.header('connection', 'close');
@@ -66,8 +81,9 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
     database: options.database,
     storeMessageText: options.storeMessageText,
     quota: options.quota,
+    keys,
   });
-  await app.register(permissionRoute, { database: options.database });
+  await app.register(permissionRoute, { database: options.database, keys });
   await app.register(balanceRoute, { database: options.database });
   return app;
 }

@@ -4,8 +4,8 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { sql } from 'kysely';
 import type { Database } from '../db/connect.ts';
-import { lastDayOf, monthOf } from '../domain/period.ts';
 import { findKey } from './api-keys.ts';
+import { balanceFigures } from './balance-figures.ts';
 import { ipAllowed } from './customer-ips.ts';
 import { balanceAnswerSchema, balanceBodySchema } from './schemas.ts';
 
@@ -38,20 +38,6 @@ async function takeCheckSlot(database: Database, keyId: number): Promise<boolean
   return Number(r.numAffectedRows ?? 0) === 1;
 }
 
-async function balanceOf(database: Database, customerId: number, now: Date) {
-  const c = await database.db
-    .selectFrom('customers as c')
-    .leftJoin('sending_permission as p', 'p.customer_code', 'c.code')
-    .select(['c.billing', 'c.status', 'p.usage', 'p.quota'])
-    .where('c.id', '=', customerId)
-    .executeTakeFirst();
-  // R15: prepaid balances and their expiry come with the prepaid issue; until then such a check cannot be answered.
-  if (c?.billing !== 'postpaid' || c.status !== 'active' || c.quota === null) return respon(25);
-  const left = Math.max(0, Number(c.quota) - Number(c.usage ?? 0));
-  // Postpaid: what is left of this month's quota (R10), good until the month's last day (WIB).
-  return respon(10, { Balance: String(left), Expired: lastDayOf(monthOf(now)) });
-}
-
 export async function balanceRoute(app: FastifyInstance, options: { database: Database }): Promise<void> {
   const { database } = options;
   app.post<{ Body: { apikey: string } }>(
@@ -76,7 +62,8 @@ export async function balanceRoute(app: FastifyInstance, options: { database: Da
       if (key === null || key.customerId === null) return respon(30);
       if (!(await ipAllowed(database.db, key.customerId, clientIp(request)))) return respon(40);
       if (!(await takeCheckSlot(database, key.id))) return respon(35);
-      return balanceOf(database, key.customerId, new Date());
+      const figures = await balanceFigures(database.db, key.customerId, new Date());
+      return figures === null ? respon(25) : respon(10, figures);
     },
   );
 }

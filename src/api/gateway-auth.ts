@@ -1,8 +1,8 @@
 // Issue 13: gateway routes need a gateway key: `Authorization: Bearer <key>`, `X-Api-Key: <key>`, or `?key=<key>`
 // (for the callbackurl, which can only carry a URL). The query string is never logged (see api-server.ts).
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { Db } from '../db/connect.ts';
-import { findKey, type KeyOwner } from './api-keys.ts';
+import type { KeyOwner } from './api-keys.ts';
+import type { GatewayKeyCache } from './gateway-key-cache.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -19,11 +19,14 @@ function presentedKey(request: FastifyRequest): string | null {
   return typeof query === 'string' && query !== '' ? query : null;
 }
 
-/** An onRequest hook: 401 before the body is read when the key is missing, unknown or revoked. */
-export function requireGatewayKey(db: Db) {
+/**
+ * An onRequest hook: 401 before the body is read when the key is missing, unknown or revoked (a revoke takes
+ * effect within the cache's few seconds, see gateway-key-cache.ts).
+ */
+export function requireGatewayKey(keys: GatewayKeyCache) {
   return async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
     const key = presentedKey(request);
-    const owner = key === null ? null : await findKey(db, 'gateway', key);
+    const owner = key === null ? null : await keys.owner(key);
     if (owner === null) {
       await reply.code(401).send({
         error:

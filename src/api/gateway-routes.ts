@@ -7,12 +7,14 @@ import type { Database } from '../db/connect.ts';
 import { ingestLineBatch, type LineInput, type LinesResult } from '../ingest/ingest-lines.ts';
 import { readLines } from '../ingest/read-lines.ts';
 import { requireGatewayKey } from './gateway-auth.ts';
+import type { GatewayKeyCache } from './gateway-key-cache.ts';
 import { batchAnswerSchema, callbackBodySchema, errorSchema, logBodySchemas } from './schemas.ts';
 
 export interface GatewayRouteOptions {
   readonly database: Database;
   readonly storeMessageText: boolean;
   readonly quota: QuotaRechecker;
+  readonly keys: GatewayKeyCache;
 }
 
 async function linesOf(body: unknown): Promise<LineInput[]> {
@@ -56,7 +58,7 @@ async function loadAndCheck(
 }
 
 export async function gatewayRoutes(app: FastifyInstance, options: GatewayRouteOptions): Promise<void> {
-  app.addHook('onRequest', requireGatewayKey(options.database.db));
+  app.addHook('onRequest', requireGatewayKey(options.keys));
   app.addContentTypeParser(
     ['application/x-ndjson', 'application/jsonl', 'application/jsonlines'],
     { parseAs: 'string' },

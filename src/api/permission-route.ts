@@ -2,11 +2,13 @@
 import type { FastifyInstance } from 'fastify';
 import type { Database } from '../db/connect.ts';
 import { requireGatewayKey } from './gateway-auth.ts';
+import type { GatewayKeyCache } from './gateway-key-cache.ts';
 import { errorSchema, permissionAnswerSchema } from './schemas.ts';
 
 const PERMISSION_SQL = {
   name: 'tagih-api-permission',
-  text: 'select allowed, reason, usage, quota, updated_at from sending_permission where customer_code = $1',
+  text: `select p.allowed, p.reason, p.usage, p.quota, p.updated_at, c.billing
+    from sending_permission p join customers c on c.code = p.customer_code where p.customer_code = $1`,
 };
 
 interface PermissionRow {
@@ -15,10 +17,14 @@ interface PermissionRow {
   readonly usage: number;
   readonly quota: number;
   readonly updated_at: Date | null;
+  readonly billing: 'postpaid' | 'prepaid';
 }
 
-export async function permissionRoute(app: FastifyInstance, options: { database: Database }): Promise<void> {
-  app.addHook('onRequest', requireGatewayKey(options.database.db));
+export async function permissionRoute(
+  app: FastifyInstance,
+  options: { database: Database; keys: GatewayKeyCache },
+): Promise<void> {
+  app.addHook('onRequest', requireGatewayKey(options.keys));
   app.get<{ Params: { code: string } }>(
     '/v1/customers/:code/permission',
     {
@@ -39,19 +45,22 @@ export async function permissionRoute(app: FastifyInstance, options: { database:
       const p = result.rows[0];
       if (!p) {
         return reply.code(404).send({
-          error: `No postpaid customer '${code}' (prepaid accounts are not in sending_permission yet).`,
+          error: `No customer '${code}' in sending_permission (unknown, or a prepaid customer whose prepaid account was never opened).`,
         });
       }
+      // R15: for a prepaid account the view gives usage 0 and the balance as its quota, so left is the balance.
       const usage = Number(p.usage);
       const quota = Number(p.quota);
       return {
         customer: code,
+        billing: p.billing,
         may_send: p.allowed,
         reason: p.reason,
         reasons: p.reason === null ? [] : p.reason.split(','),
         usage,
         quota,
         left: Math.max(0, quota - usage),
+        balance: p.billing === 'prepaid' ? quota : null,
         checked_at: p.updated_at?.toISOString() ?? null,
       };
     },

@@ -76,15 +76,28 @@ export const permissionAnswerSchema = {
   type: 'object',
   properties: {
     customer: { type: 'string' },
+    billing: { type: 'string', enum: ['postpaid', 'prepaid'] },
     may_send: { type: 'boolean' },
     reason: {
       type: ['string', 'null'],
       description: 'quota, unpaid, closed or balance (comma-separated when several)',
     },
     reasons: { type: 'array', items: { type: 'string' } },
-    usage: { type: 'integer', description: 'this month so far, rupiah before PPN (R10)' },
-    quota: { type: 'integer', description: 'rupiah (2 × deposit, or the override)' },
-    left: { type: 'integer', description: 'quota − usage, at least 0' },
+    usage: {
+      type: 'integer',
+      description:
+        'postpaid: this month so far, rupiah before PPN (R10); prepaid: 0 (each message draws on the balance)',
+    },
+    quota: {
+      type: 'integer',
+      description: 'postpaid: rupiah (2 × deposit, or the override); prepaid: the balance left (R15)',
+    },
+    left: { type: 'integer', description: 'quota − usage, at least 0 (prepaid: the balance)' },
+    balance: {
+      type: ['integer', 'null'],
+      description:
+        "prepaid: the balance in whole rupiah before PPN (0: refused with reason 'balance'); postpaid: null",
+    },
     checked_at: { type: ['string', 'null'], format: 'date-time' },
   },
 } as const;
@@ -104,10 +117,23 @@ export const balanceAnswerSchema = {
         type: 'object',
         required: ['globalstatus', 'globalstatustext'],
         properties: {
-          globalstatus: { type: 'integer', enum: [10, 20, 25, 30, 35, 40] },
+          globalstatus: {
+            type: 'integer',
+            enum: [10, 20, 25, 30, 35, 40],
+            description:
+              '10 Success, 20 Json Post Error, 25 Error Check Balance (a closed account, or a prepaid one whose account was never opened), 30 ApiKey not register, 35 Check Balance Limit (15 Minute), 40 Ip address not register',
+          },
           globalstatustext: { type: 'string' },
-          Balance: { type: 'string' },
-          Expired: { type: 'string' },
+          Balance: {
+            type: 'string',
+            description:
+              'whole rupiah, digits only (e.g. "19040"). Postpaid: what is left of this month\'s quota (R10); prepaid: the balance (R15)',
+          },
+          Expired: {
+            type: 'string',
+            description:
+              "YYYY-MM-DD. Postpaid: the month's last day (WIB); prepaid: the end of masa aktif, the day an unused balance is forfeited (empty before the first top-up)",
+          },
         },
       },
     },

@@ -16,6 +16,7 @@ export async function startApi(
   config: Config,
   log: Logger,
   listen: { readonly host: string; readonly port: number },
+  testing: { readonly keyClock?: () => number } = {},
 ): Promise<RunningApi> {
   const apiLog = log.child({ component: 'api' });
   const quota = new QuotaRechecker(database, apiLog);
@@ -27,9 +28,15 @@ export async function startApi(
     storeMessageText: config.storeMessageText,
     quota,
     closing: () => closing,
+    trustProxy: config.apiTrustProxy,
+    keyClock: testing.keyClock,
   });
   const url = await app.listen({ host: listen.host, port: listen.port });
   apiLog.info({ url }, `API listening on ${url} (OpenAPI: ${url}/v1/openapi.json)`);
+  if (config.apiTrustProxy !== false) {
+    const proxies = config.apiTrustProxy.join(', ');
+    apiLog.info({ trust_proxy: proxies }, `client addresses from X-Forwarded-For of ${proxies}`);
+  }
   return {
     url,
     close: async () => {

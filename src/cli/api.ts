@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { ApiKeyError, addGatewayKey, listKeys, revokeGatewayKey } from '../api/api-keys.ts';
+import { GATEWAY_KEY_TTL_MS } from '../api/gateway-key-cache.ts';
 import { startApi } from '../api/serve-api.ts';
 import type { Db } from '../db/connect.ts';
 import { createLogger } from '../log.ts';
@@ -110,13 +111,19 @@ keys
   .command('revoke')
   .argument('<name-or-prefix>', 'the key name, or its first characters as listed')
   .option('--json', 'print as JSON')
-  .description('Revoke a gateway key: requests with it get 401 from now on')
+  .description(
+    `Revoke a gateway key: requests with it get 401 within ${GATEWAY_KEY_TTL_MS / 1000} s (a running API trusts a key it checked for that long)`,
+  )
   .action(async (which: string, opts: { json?: boolean }) => {
     const revoked = await withDatabase(config(), ({ database }) =>
       keyStep(() => revokeGatewayKey(database.db, which)),
     );
     if (opts.json) printJson({ name: revoked.name, prefix: revoked.prefix, revoked_at: revoked.revoked_at });
-    else console.log(`Revoked gateway key '${revoked.name}' (${revoked.prefix}…).`);
+    else {
+      console.log(
+        `Revoked gateway key '${revoked.name}' (${revoked.prefix}…). Requests with it get 401 within ${GATEWAY_KEY_TTL_MS / 1000} seconds (a running API trusts a key it has checked for that long).`,
+      );
+    }
   });
 
 await runProgram(program);

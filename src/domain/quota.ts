@@ -29,6 +29,41 @@ export function quotaLevel(usage: Rupiah, quota: Rupiah): QuotaLevel {
 }
 
 /**
+ * R10: a quota suspension no longer holds ("until the next month begins, the deposit grows, or the quota is
+ * raised"): it was for an earlier month, or the usage is under the quota again. `monthStart` is the checked
+ * month's first day; `suspendedFor` the first day of the month the suspension was for (null: no month recorded).
+ */
+export function quotaSuspensionEnds(
+  suspendedFor: string | null,
+  level: QuotaLevel,
+  monthStart: string,
+): boolean {
+  return (suspendedFor !== null && suspendedFor < monthStart) || level !== 'exceeded';
+}
+
+/** What a quota check knows of one customer before it acts (R10). */
+export interface QuotaStanding {
+  readonly level: QuotaLevel;
+  /** The month's 80 % warning is recorded already. */
+  readonly warned: boolean;
+  /** The active quota suspension, if any: the first day of the month it is for (null: none recorded). */
+  readonly suspension: { readonly month: string | null } | null;
+  /** The checked month's first day. */
+  readonly monthStart: string;
+}
+
+/**
+ * R10: whether a check must act for this customer — warn at 80 % (once a month), suspend at 100 %, or lift a
+ * suspension that no longer holds. False: nothing changes but the usage it records. (The set-based check asks
+ * this of every customer in one pass and runs the per-customer step only where it is true.)
+ */
+export function quotaActionDue(s: QuotaStanding): boolean {
+  if (s.suspension !== null && quotaSuspensionEnds(s.suspension.month, s.level, s.monthStart)) return true;
+  if (s.level !== 'ok' && !s.warned) return true;
+  return s.level === 'exceeded' && s.suspension === null;
+}
+
+/**
  * R10: usage as a share of the quota in units of 10^-decimals percent, in integer maths (exact for any safe
  * integers), rounded down or half up; null for a zero quota. The one percent function: quotaPercent (mails,
  * the CLI) rounds down to 2 decimals; the PDF's label rounds half up to 1 decimal.

@@ -36,7 +36,7 @@ export interface UnitResult {
   readonly rejections: ReadonlyArray<StagedRejection>;
   /** Sends loaded with a warning (an odd send time, R1). */
   readonly warnings: ReadonlyArray<{ readonly lineNo: number; readonly reason: string }>;
-  /** Customers whose send records the unit held (issue 13: quota re-check after commit). */
+  /** Customers whose send records the unit held or whose stored records its reports changed (issue 13: quota re-check). */
   readonly customerIds: ReadonlySet<number>;
 }
 
@@ -200,7 +200,7 @@ export class CopyUnit {
       reportsWaiting: merged.waiting,
       rejections,
       warnings,
-      customerIds: new Set([...marks].map((m) => Number(m.split('|')[0]))),
+      customerIds: new Set([...[...marks].map((m) => Number(m.split('|')[0])), ...merged.customerIds]),
     };
   }
 

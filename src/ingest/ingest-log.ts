@@ -51,7 +51,10 @@ export interface IngestOptions {
   readonly onProgress?: (linesRead: number) => void;
   /** The run's clock, for odd send times (R1); default now. */
   readonly now?: Date;
-  /** Called after each unit or batch commits with the customers whose send records it held (issue 13: quota re-check). */
+  /**
+   * Called after each unit or batch commits with the customers whose send records it held or whose stored records'
+   * status its reports changed (issue 13: quota re-check; a Reject gives usage back).
+   */
   readonly afterBatch?: AfterBatch;
 }
 
@@ -295,9 +298,10 @@ class StagedLoader {
     this.batch = newBatch(this.file);
     this.characters = 0;
     const t0 = performance.now();
-    this.tally.add(await loadBatch(this.client, batch, this.resolveEarlier));
+    const result = await loadBatch(this.client, batch, this.resolveEarlier);
+    this.tally.add(result);
     this.tally.databaseMs += performance.now() - t0;
-    this.afterBatch?.(new Set(batch.sends.map((s) => s.row.customerId)));
+    this.afterBatch?.(new Set([...batch.sends.map((s) => s.row.customerId), ...result.reportCustomerIds]));
   }
 
   async finish(): Promise<void> {

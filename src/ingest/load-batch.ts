@@ -42,6 +42,8 @@ export interface BatchResult {
   readonly reportsWaiting: number;
   /** Send records whose sendingid was already used with other content. */
   readonly conflicts: ReadonlyArray<StagedRejection>;
+  /** Customers of stored records whose status a report changed (issue 13: a Reject gives usage back, R2). */
+  readonly reportCustomerIds: ReadonlySet<number>;
 }
 
 export function newBatch(file: string): Batch {
@@ -144,10 +146,11 @@ const MERGE_SENDS = `
     join firsts f on f.sending_id = s.sending_id
     left join inserted i on i.sending_id = s.sending_id
   )
-  select null::integer as line_no, 'loaded' as outcome, count(*)::bigint as n, (select count(*) from applied)::bigint as reports_applied
+  select null::integer as line_no, 'loaded' as outcome, count(*)::bigint as n, (select count(*) from applied)::bigint as reports_applied,
+    (select coalesce(json_agg(distinct customer_id), '[]'::json) from reported_existing) as report_customers
   from outcomes where outcome = 'loaded'
   union all
-  select line_no, outcome, 1, 0 from outcomes where outcome <> 'loaded'
+  select line_no, outcome, 1, 0, null from outcomes where outcome <> 'loaded'
 `;
 
 const MERGE_REPORTS = `
@@ -173,7 +176,8 @@ const MERGE_REPORTS = `
   )
   select
     coalesce((select sum(c.reports) from combined c where exists (select 1 from sending_ids k where k.sending_id = c.sending_id)), 0)::bigint as applied,
-    coalesce((select sum(c.reports) from combined c where c.sending_id in (select sending_id from waiting)), 0)::bigint as waiting
+    coalesce((select sum(c.reports) from combined c where c.sending_id in (select sending_id from waiting)), 0)::bigint as waiting,
+    (select coalesce(json_agg(distinct customer_id), '[]'::json) from updated) as customers
 `;
 
 export async function recordRejections(
@@ -216,17 +220,22 @@ async function stageReports(client: pg.PoolClient, reports: Batch['reports']): P
   await copyInto(client, 'stage_reports', data);
 }
 
-async function mergeStagedReports(client: pg.PoolClient): Promise<{ applied: number; waiting: number }> {
-  const result = await client.query<{ applied: number; waiting: number }>(MERGE_REPORTS);
-  return { applied: result.rows[0]?.applied ?? 0, waiting: result.rows[0]?.waiting ?? 0 };
+/** What a merge of staged reports did; `customerIds`: those of stored records whose status changed. */
+export interface ReportsMerged {
+  readonly applied: number;
+  readonly waiting: number;
+  readonly customerIds: ReadonlyArray<number>;
+}
+
+async function mergeStagedReports(client: pg.PoolClient): Promise<ReportsMerged> {
+  const result = await client.query<{ applied: number; waiting: number; customers: number[] }>(MERGE_REPORTS);
+  const row = result.rows[0];
+  return { applied: row?.applied ?? 0, waiting: row?.waiting ?? 0, customerIds: row?.customers ?? [] };
 }
 
 /** R2: applies reports (in line order) to their stored records; those whose record is not loaded yet wait. */
-export async function loadReports(
-  client: pg.PoolClient,
-  reports: Batch['reports'],
-): Promise<{ applied: number; waiting: number }> {
-  if (reports.length === 0) return { applied: 0, waiting: 0 };
+export async function loadReports(client: pg.PoolClient, reports: Batch['reports']): Promise<ReportsMerged> {
+  if (reports.length === 0) return { applied: 0, waiting: 0, customerIds: [] };
   await stageReports(client, reports);
   const result = await mergeStagedReports(client);
   await client.query('truncate stage_reports');
@@ -282,6 +291,7 @@ export async function loadBatchIn(
   let reportsWaiting = 0;
   const duplicateLines: number[] = [];
   const conflictLines = new Set<number>();
+  const reportCustomerIds = new Set<number>();
   if (batch.reports.length > 0) await stageReports(client, batch.reports);
   if (batch.sends.length > 0) {
     await copyInto(client, 'stage_sends', sendCopyLines(batch.sends));
@@ -290,11 +300,13 @@ export async function loadBatchIn(
       outcome: string;
       n: number;
       reports_applied: number;
+      report_customers: number[] | null;
     }>(MERGE_SENDS);
     for (const r of result.rows) {
       if (r.outcome === 'loaded') {
         loaded += r.n;
         reportsApplied += r.reports_applied;
+        for (const id of r.report_customers ?? []) reportCustomerIds.add(id);
       } else if (r.outcome === 'duplicate') duplicateLines.push(r.line_no);
       else conflictLines.add(r.line_no);
     }
@@ -303,6 +315,7 @@ export async function loadBatchIn(
     const result = await mergeStagedReports(client);
     reportsApplied += result.applied;
     reportsWaiting += result.waiting;
+    for (const id of result.customerIds) reportCustomerIds.add(id);
   }
   const conflicts: StagedRejection[] = batch.sends
     .filter((s) => conflictLines.has(s.lineNo))
@@ -327,6 +340,7 @@ export async function loadBatchIn(
     reportsApplied,
     reportsWaiting,
     conflicts,
+    reportCustomerIds,
   };
 }
 

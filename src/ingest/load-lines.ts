@@ -27,7 +27,10 @@ export interface LoadedLines {
   readonly sendingIds: ReadonlyArray<number | undefined>;
   readonly reportsApplied: number;
   readonly reportsWaiting: number;
-  /** Customers whose send records the lines held (issue 13: the quota re-check after commit). */
+  /**
+   * Customers whose send records the lines held, and those of stored records whose status a report changed
+   * (issue 13: the quota re-check after commit; a Reject gives usage back).
+   */
   readonly customerIds: ReadonlySet<number>;
 }
 
@@ -65,14 +68,22 @@ function batchesOf(
 async function loadBatchesIn(
   client: pg.PoolClient,
   batches: ReadonlyArray<Batch>,
-): Promise<{ outcomes: Map<string, LineOutcome>; reportsApplied: number; reportsWaiting: number }> {
+): Promise<{
+  outcomes: Map<string, LineOutcome>;
+  reportsApplied: number;
+  reportsWaiting: number;
+  customerIds: ReadonlySet<number>;
+}> {
   const outcomes = new Map<string, LineOutcome>();
   let reportsApplied = 0;
   let reportsWaiting = 0;
+  const customerIds = new Set<number>();
   for (const batch of batches) {
     const result = await loadBatchIn(client, batch, await hasOpenRejections(client, batch.file));
     reportsApplied += result.reportsApplied;
     reportsWaiting += result.reportsWaiting;
+    for (const s of batch.sends) customerIds.add(s.row.customerId);
+    for (const id of result.reportCustomerIds) customerIds.add(id);
     const source = batch.file;
     const duplicate = new Set(result.duplicateLines);
     for (const s of batch.sends)
@@ -91,7 +102,7 @@ async function loadBatchesIn(
         reason: r.reason,
       });
   }
-  return { outcomes, reportsApplied, reportsWaiting };
+  return { outcomes, reportsApplied, reportsWaiting, customerIds };
 }
 
 /**
@@ -122,7 +133,7 @@ export async function loadLineBatch(
           sendingIds: lines.map((l) => sendingIds.get(key(l.source, l.lineNo))),
           reportsApplied: loaded.reportsApplied,
           reportsWaiting: loaded.reportsWaiting,
-          customerIds: new Set(batches.flatMap((b) => b.sends.map((s) => s.row.customerId))),
+          customerIds: loaded.customerIds,
         };
       } catch (error) {
         await client.query('rollback').catch(() => {});

@@ -2,16 +2,18 @@
 // ingest's parser and loader.
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { GATEWAY_KEY_TTL_MS } from '../../src/api/gateway-key-cache.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 import { addCustomers, reportLine } from '../support/fixtures.ts';
 import { json, OTP, sendNow, startTestApi, type TestApi } from './support.ts';
 
 let t: TestDatabase;
 let api: TestApi;
+let now = 0;
 beforeAll(async () => {
   t = await createTestDatabase();
   await addCustomers(t.db, ['ACME', 'BETA']);
-  api = await startTestApi(t);
+  api = await startTestApi(t, {}, { keyClock: () => now });
 });
 afterAll(async () => {
   await api.api.close();
@@ -130,6 +132,7 @@ describe('POST /v1/gateway/log', () => {
       .set({ revoked_at: new Date() })
       .where('kind', '=', 'gateway')
       .execute();
+    now += GATEWAY_KEY_TTL_MS; // a running API trusts a key it has checked for that long
     const revoked = await api.post('/v1/gateway/log', line);
     expect(revoked.status).toBe(401);
     expect((await json(revoked)).error).toMatch(/revoked/);

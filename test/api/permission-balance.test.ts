@@ -35,12 +35,14 @@ describe('GET /v1/customers/{code}/permission', () => {
     expect(res.status).toBe(200);
     expect(await json(res)).toEqual({
       customer: 'ACME',
+      billing: 'postpaid',
       may_send: true,
       reason: null,
       reasons: [],
       usage: 0,
       quota: 20_000_000,
       left: 20_000_000,
+      balance: null,
       checked_at: null,
     });
   });
@@ -78,6 +80,23 @@ describe('GET /v1/customers/{code}/permission', () => {
     });
     const mails = await t.pool.query("select kind from mail_outbox where kind like 'quota%' order by id");
     expect(mails.rows.map((r) => r.kind)).toEqual(['quota_warning', 'quota_suspended']);
+  });
+
+  it('R10/R2/issue 13: a callback of reports only re-checks its customers: a Reject under 100 % is visible at once', async () => {
+    const reject = JSON.stringify({
+      status_respon: [{ sendingid: 1_009, number: '6281234567890', deliverystatus: '6' }],
+    });
+    expect(await json(await api.post('/v1/gateway/callback', reject, 'application/json'))).toMatchObject({
+      accepted: 1,
+      reports_applied: 1,
+      quota_checked: true,
+    });
+    expect(await json(await api.get('/v1/customers/CROSS/permission'))).toMatchObject({
+      may_send: true,
+      reason: null,
+      usage: 3150,
+      left: 350,
+    });
   });
 });
 
@@ -127,7 +146,7 @@ describe("POST /v1/balance (the terms' format)", () => {
     expect((await balance(JSON.stringify({ apikey: key }))).globalstatus).toBe(10);
   });
 
-  it('R15/DESIGN §2: 25 for a prepaid account until prepaid balances exist', async () => {
+  it('R15/DESIGN §2: 25 for a prepaid customer whose prepaid account was never opened', async () => {
     const { key } = await issueCustomerKey(t.db, 'PRE');
     expect(await balance(JSON.stringify({ apikey: key }))).toEqual({
       globalstatus: 25,

@@ -15,10 +15,14 @@ export interface TestApi {
 }
 
 /** The real API on a free port of 127.0.0.1, on the test's database, with a gateway key and an in-memory log. */
-export async function startTestApi(t: TestDatabase, env: Record<string, string> = {}): Promise<TestApi> {
+export async function startTestApi(
+  t: TestDatabase,
+  env: Record<string, string> = {},
+  testing: { readonly keyClock?: () => number } = {},
+): Promise<TestApi> {
   const { log, lines } = memoryLogger();
   const config = loadConfig({ TAGIH_API_MAX_BODY_BYTES: '400000', ...env });
-  const api = await startApi(asDatabase(t), config, log, { host: '127.0.0.1', port: 0 });
+  const api = await startApi(asDatabase(t), config, log, { host: '127.0.0.1', port: 0 }, testing);
   const { key } = await addGatewayKey(t.db, `gw-${Math.random().toString(36).slice(2, 8)}`);
   const headers = (k: string | null | undefined, contentType?: string): Record<string, string> => ({
     ...(k === null ? {} : { authorization: `Bearer ${k ?? key}` }),

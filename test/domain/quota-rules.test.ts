@@ -2,10 +2,12 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   QUOTA_WARNING_PERCENT,
+  quotaActionDue,
   quotaFor,
   quotaLevel,
   quotaPercent,
   quotaShare,
+  quotaSuspensionEnds,
   reachesQuotaWarning,
 } from '../../src/domain/quota.ts';
 
@@ -29,6 +31,31 @@ describe('R10 quota rules', () => {
     expect(QUOTA_WARNING_PERCENT).toBe(80);
     expect(reachesQuotaWarning(usage, quota)).toBe(warns);
     expect(quotaLevel(usage, quota)).toBe(level);
+  });
+
+  it.each([
+    { month: '2026-10-01', level: 'exceeded', ends: false },
+    { month: null, level: 'exceeded', ends: false },
+    { month: '2026-09-01', level: 'exceeded', ends: true },
+    { month: '2026-10-01', level: 'warning', ends: true },
+    { month: null, level: 'ok', ends: true },
+  ] as const)('R10: a quota suspension for $month at level $level in 2026-10 ends: $ends', (row) => {
+    expect(quotaSuspensionEnds(row.month, row.level, '2026-10-01')).toBe(row.ends);
+  });
+
+  it.each([
+    { level: 'ok', warned: false, suspension: null, due: false },
+    { level: 'ok', warned: true, suspension: null, due: false },
+    { level: 'warning', warned: false, suspension: null, due: true },
+    { level: 'warning', warned: true, suspension: null, due: false },
+    { level: 'exceeded', warned: true, suspension: null, due: true },
+    { level: 'exceeded', warned: false, suspension: { month: '2026-10-01' }, due: true },
+    { level: 'exceeded', warned: true, suspension: { month: '2026-10-01' }, due: false },
+    { level: 'exceeded', warned: true, suspension: { month: '2026-09-01' }, due: true },
+    { level: 'warning', warned: true, suspension: { month: '2026-10-01' }, due: true },
+    { level: 'ok', warned: true, suspension: { month: null }, due: true },
+  ] as const)('R10: level $level, warned $warned, suspension $suspension → a check must act: $due', (row) => {
+    expect(quotaActionDue({ ...row, monthStart: '2026-10-01' })).toBe(row.due);
   });
 
   it.each([

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sendNow } from '../api/support.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
-import { addCustomers, tempDir } from '../support/fixtures.ts';
+import { addCustomers, reportLine, tempDir } from '../support/fixtures.ts';
 import { runCli } from '../support/run-cli.ts';
 
 let t: TestDatabase;
@@ -29,6 +29,19 @@ describe('npm run ingest and the quota', () => {
     expect(p.map((r) => [r.customer_code, r.allowed, r.reason, r.usage])).toEqual([
       ['CALM', true, null, 350],
       ['CROSS', false, 'quota', 3500],
+    ]);
+  });
+
+  it('R10/R2/issue 13: a file of delivery reports only re-checks the customers they touch: a Reject gives usage back at once', async () => {
+    const file = path.join(await tempDir(), 'reports.jsonl');
+    await writeFile(file, `${reportLine(100, 6)}\n${reportLine(200, 3)}\n`);
+    const run = await runCli('ingest', [file], { DATABASE_URL: t.url });
+    expect(run.code).toBe(0);
+    const p = await t.db.selectFrom('sending_permission').selectAll().orderBy('customer_code').execute();
+    // CROSS is under its quota again, so its quota suspension is lifted by the re-check, not at the next hour.
+    expect(p.map((r) => [r.customer_code, r.allowed, r.reason, r.usage])).toEqual([
+      ['CALM', true, null, 350],
+      ['CROSS', true, null, 3150],
     ]);
   });
 });

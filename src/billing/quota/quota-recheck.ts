@@ -1,11 +1,13 @@
 // Issue 13 / R10: the quota within seconds. After an ingest batch commits, the customers it touched are checked
-// again with the hourly job's own step (runQuotaCheck, under its 'quota' lock, so checks never interleave and an
-// older snapshot can never lift a newer suspension). Checks are coalesced: while one runs, the customers of later
-// batches wait for the next one, so a burst of batches costs a few checks, not one each.
+// again with the hourly job's own rules, set-based (runQuotaRecheck, under the job's 'quota' lock, so checks never
+// interleave and an older snapshot can never lift a newer suspension): one statement finds who crosses 80 % or
+// 100 % (or has a suspension to lift), and only those get the per-customer step. Checks are coalesced: while one
+// runs, the customers of later batches wait for the next one, so a burst of batches costs a few checks, not one
+// each.
 import type pg from 'pg';
 import type { Db } from '../../db/connect.ts';
 import type { Logger } from '../../log.ts';
-import { runQuotaCheck } from './quota.ts';
+import { runQuotaRecheck } from './quota.ts';
 
 interface Waiter {
   readonly resolve: (checked: boolean) => void;
@@ -48,12 +50,17 @@ export class QuotaRechecker {
         this.waiters = [];
         let ok = true;
         try {
-          const summary = await runQuotaCheck(this.database, { asOf: this.clock(), customerIds: ids });
-          for (const c of summary.customers) {
+          const done = await runQuotaRecheck(this.database, this.clock(), ids);
+          for (const c of done.acted) {
             if (c.suspended_now)
               this.log?.warn({ customer: c.customer_code }, `${c.customer_code} suspended: quota (R10)`);
-            if (c.problem) this.log?.warn({ customer: c.customer_code }, c.problem);
+            if (c.lifted_now)
+              this.log?.info(
+                { customer: c.customer_code },
+                `${c.customer_code}: quota suspension lifted (${c.lifted_now})`,
+              );
           }
+          for (const problem of done.problems) this.log?.warn(problem);
         } catch (error) {
           ok = false;
           this.log?.error({ err: error, customers: ids.length }, 'quota re-check after ingest failed');

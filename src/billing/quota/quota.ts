@@ -2,14 +2,23 @@ import { sql } from 'kysely';
 import type pg from 'pg';
 import type { Db } from '../../db/connect.ts';
 import type { Rupiah } from '../../domain/money.ts';
-import type { Operator } from '../../domain/numbers.ts';
 import { firstDayOf, monthOf, wibDateOf } from '../../domain/period.ts';
 import { priceListFor, type StoredPriceList } from '../../domain/price-list.ts';
-import { type QuotaLevel, quotaFor, quotaLevel, quotaPercent, usageValue } from '../../domain/quota.ts';
+import {
+  type QuotaLevel,
+  quotaActionDue,
+  quotaFor,
+  quotaLevel,
+  quotaPercent,
+  quotaSuspensionEnds,
+  usageValue,
+} from '../../domain/quota.ts';
 import { queueMail } from '../../mail/outbox.ts';
 import { activeSuspension, liftSuspension, suspend } from '../accounts/suspensions.ts';
 import { loadPriceLists } from '../invoicing/reference-data.ts';
 import { withJobLock } from '../job-lock.ts';
+import type { PartsByProduct } from './month-parts.ts';
+import { loadQuotaStandings, recordUsages } from './quota-standings.ts';
 import { refreshDailyUsage } from './rollup.ts';
 
 export interface QuotaCheckOptions {
@@ -45,49 +54,8 @@ export interface QuotaCheckSummary {
   readonly customers: ReadonlyArray<QuotaResult>;
 }
 
-type PartsByProduct = Map<string, Map<Operator, number>>;
-
-/**
- * R10, issue 17: the billable parts of the month to date as committed, read in one statement (one snapshot) so a
- * concurrent ingest can neither hide usage nor make the check wait: days whose rollup is current come from
- * daily_usage; days still marked dirty (an ingest may hold the mark locked for its whole run) are counted from their
- * committed messages. Plain reads take no row locks, and uncommitted rows are never seen.
- */
-export async function monthToDateParts(
-  db: Db,
-  monthStart: string,
-  lastDay: string,
-  customerIds?: ReadonlyArray<number>,
-): Promise<Map<number, PartsByProduct>> {
-  const only = customerIds ? sql`and customer_id = any(${[...customerIds]}::bigint[])` : sql``;
-  const rows = await sql<{ customer_id: number; product: string; operator: string; parts: number }>`
-    with dirty as (
-      select customer_id, day from daily_usage_dirty where day between ${monthStart}::date and ${lastDay}::date ${only}
-    ), rolled as (
-      select u.customer_id, u.product, u.operator, u.billable_parts as parts from daily_usage u
-      where u.day between ${monthStart}::date and ${lastDay}::date ${only}
-        and not exists (select 1 from dirty d where d.customer_id = u.customer_id and d.day = u.day)
-    ), live as (
-      select m.customer_id, m.product, m.operator, m.parts from dirty d
-      join messages m on m.customer_id = d.customer_id and m.billable
-        and m.sent_at >= (d.day::timestamp at time zone 'Asia/Jakarta')
-        and m.sent_at < ((d.day + 1)::timestamp at time zone 'Asia/Jakarta')
-    )
-    select customer_id, product, operator, sum(parts)::bigint as parts
-    from (select * from rolled union all select * from live) usage
-    group by customer_id, product, operator
-  `.execute(db);
-  const byCustomer = new Map<number, PartsByProduct>();
-  for (const r of rows.rows) {
-    if (r.parts === 0) continue;
-    const products = byCustomer.get(r.customer_id) ?? new Map<string, Map<Operator, number>>();
-    const operators = products.get(r.product) ?? new Map<Operator, number>();
-    operators.set(r.operator as Operator, r.parts);
-    products.set(r.product, operators);
-    byCustomer.set(r.customer_id, products);
-  }
-  return byCustomer;
-}
+// The month's parts have their own home; re-exported for the callers that read them through the check.
+export { monthToDateParts } from './month-parts.ts';
 
 /** R10: the month-to-date usage value, or why it cannot be valued. */
 function monthToDateValue(
@@ -129,6 +97,7 @@ async function liftWhenNoLongerDue(
   level: ReturnType<typeof quotaLevel>,
   monthStart: string,
 ): Promise<string | null> {
+  if (!quotaSuspensionEnds(active.month, level, monthStart)) return null;
   let lifted: string | null = null;
   if (active.month !== null && active.month < monthStart) lifted = 'new month';
   else if (level !== 'exceeded' && quotaOverride !== null) lifted = 'quota raised';
@@ -249,6 +218,68 @@ async function applyQuota(db: Db, customerId: number, month: string, usage: Rupi
   });
 }
 
+type Checked = Applied & { readonly usage: Rupiah; readonly code: string };
+
+/**
+ * R10, set-based (issue 13): reads every listed active postpaid customer's standing in one statement, values its
+ * usage with the domain, runs the per-customer step (applyQuota: its own transaction under the row lock) only for
+ * those the check must act on (quotaActionDue: 80 % or 100 % reached, or a suspension to lift), and records the
+ * usage of all the others in one more statement.
+ */
+async function applyQuotas(
+  db: Db,
+  month: string,
+  lastDay: string,
+  customerIds?: ReadonlyArray<number>,
+): Promise<{ readonly applied: Map<number, Checked>; readonly problems: Map<number, string> }> {
+  const monthStart = firstDayOf(month);
+  const lists = await loadPriceLists(db);
+  const applied = new Map<number, Checked>();
+  const problems = new Map<number, string>();
+  const plain: Array<{ customerId: number; usage: Rupiah; quota: Rupiah }> = [];
+  for (const s of await loadQuotaStandings(db, monthStart, lastDay, customerIds)) {
+    const valued = monthToDateValue(lists, s.customerId, monthStart, s.parts);
+    if ('problem' in valued) {
+      problems.set(
+        s.customerId,
+        `${s.code}: ${valued.problem}; add a price list so the quota can be checked`,
+      );
+      continue;
+    }
+    const { usage } = valued;
+    const quota = quotaFor(s.deposit, s.quotaOverride);
+    const level = quotaLevel(usage, quota);
+    if (quotaActionDue({ level, warned: s.warned, suspension: s.suspension, monthStart })) {
+      applied.set(s.customerId, {
+        code: s.code,
+        usage,
+        ...(await applyQuota(db, s.customerId, month, usage)),
+      });
+    } else {
+      plain.push({ customerId: s.customerId, usage, quota });
+      applied.set(s.customerId, {
+        code: s.code,
+        usage,
+        quota,
+        level,
+        warned: false,
+        suspended: false,
+        lifted: null,
+      });
+    }
+  }
+  await recordUsages(db, monthStart, plain);
+  return { applied, problems };
+}
+
+/** What the gateway reads after the check: for these customers, or all (null). */
+async function permissionsOf(db: Db, codes: ReadonlyArray<string> | null) {
+  if (codes?.length === 0) return [];
+  let view = db.selectFrom('sending_permission').selectAll();
+  if (codes) view = view.where('customer_code', 'in', [...codes]);
+  return view.execute();
+}
+
 /**
  * R10: refreshes the rollups, values each postpaid customer's month to date and applies the quota rules.
  * Day-grained: the rollup of the as-of WIB day counts whole.
@@ -256,9 +287,6 @@ async function applyQuota(db: Db, customerId: number, month: string, usage: Rupi
 export async function checkQuotas(db: Db, opts: QuotaCheckOptions): Promise<QuotaCheckSummary> {
   const rollup = await refreshDailyUsage(db);
   const month = monthOf(opts.asOf);
-  const monthStart = firstDayOf(month);
-  const lastDay = wibDateOf(opts.asOf);
-  const lists = await loadPriceLists(db);
   if (opts.customerIds?.length === 0)
     return { month, asOf: opts.asOf.toISOString(), rollupDays: rollup.days, customers: [] };
   let q = db
@@ -268,21 +296,13 @@ export async function checkQuotas(db: Db, opts: QuotaCheckOptions): Promise<Quot
     .orderBy('code');
   if (opts.customerIds) q = q.where('id', 'in', [...opts.customerIds]);
   const customers = await q.execute();
-  const parts = await monthToDateParts(db, monthStart, lastDay, opts.customerIds);
-
-  const applied = new Map<number, Applied & { usage: Rupiah }>();
-  const problems = new Map<number, string>();
-  for (const c of customers.filter((x) => x.status === 'active')) {
-    const valued = monthToDateValue(lists, c.id, monthStart, parts.get(c.id));
-    if ('problem' in valued) {
-      problems.set(c.id, `${c.code}: ${valued.problem}; add a price list so the quota can be checked`);
-      continue;
-    }
-    applied.set(c.id, { usage: valued.usage, ...(await applyQuota(db, c.id, month, valued.usage)) });
-  }
+  const { applied, problems } = await applyQuotas(db, month, wibDateOf(opts.asOf), opts.customerIds);
 
   const permissions = new Map(
-    (await db.selectFrom('sending_permission').selectAll().execute()).map((p) => [p.customer_code, p]),
+    (await permissionsOf(db, opts.customerIds ? customers.map((c) => c.code) : null)).map((p) => [
+      p.customer_code,
+      p,
+    ]),
   );
   return {
     month,
@@ -309,6 +329,44 @@ export async function checkQuotas(db: Db, opts: QuotaCheckOptions): Promise<Quot
       };
     }),
   };
+}
+
+/** What a re-check after an ingest batch did: the customers it acted on, and those it could not value. */
+export interface QuotaRecheck {
+  readonly checked: number;
+  readonly acted: ReadonlyArray<{
+    readonly customer_code: string;
+    readonly warned_now: boolean;
+    readonly suspended_now: boolean;
+    readonly lifted_now: string | null;
+  }>;
+  readonly problems: ReadonlyArray<string>;
+}
+
+/**
+ * Issue 13 / R10: the quota of the customers an ingest batch touched, checked at once under the quota job's lock
+ * (checks never interleave, so an older snapshot never lifts a newer suspension). The rollups are not refreshed:
+ * the month's parts count the days still marked dirty from their messages (month-parts.ts), and the hourly job
+ * refreshes them. Prepaid and closed customers in the list are skipped (R15: the balance is charged at ingest).
+ */
+export async function runQuotaRecheck(
+  database: { readonly db: Db; readonly pool: pg.Pool },
+  asOf: Date,
+  customerIds: ReadonlyArray<number>,
+): Promise<QuotaRecheck> {
+  if (customerIds.length === 0) return { checked: 0, acted: [], problems: [] };
+  return withJobLock(database.pool, 'quota', undefined, async () => {
+    const { applied, problems } = await applyQuotas(database.db, monthOf(asOf), wibDateOf(asOf), customerIds);
+    const acted = [...applied.values()]
+      .filter((a) => a.warned || a.suspended || a.lifted !== null)
+      .map((a) => ({
+        customer_code: a.code,
+        warned_now: a.warned,
+        suspended_now: a.suspended,
+        lifted_now: a.lifted,
+      }));
+    return { checked: applied.size + problems.size, acted, problems: [...problems.values()] };
+  });
 }
 
 /** The quota job (hourly): one copy at a time. */

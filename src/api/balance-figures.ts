@@ -1,0 +1,38 @@
+// Issue 13 / DESIGN §2: what POST /v1/balance tells a customer, per plan. Balance is whole rupiah written as the
+// terms' example writes it ("19040": digits only, no separators), Expired a 'YYYY-MM-DD' date.
+import type { Db } from '../db/connect.ts';
+import { lastDayOf, monthOf } from '../domain/period.ts';
+
+export interface BalanceFigures {
+  readonly Balance: string;
+  readonly Expired: string;
+}
+
+/**
+ * The figures of an active account, or null when there is nothing to report (answered 25 Error Check Balance):
+ * a closed account (a closed prepaid account's balance was forfeited at closing, R15/R13), or a prepaid customer
+ * whose prepaid account was never opened.
+ * - Postpaid (R10): what is left of this month's quota, good until the month's last day (WIB).
+ * - Prepaid (R15): the balance, and the end of its masa aktif (`prepaid_accounts.expires_on`, the day the rest is
+ *   forfeited). A forfeited or used-up balance answers "0" with that date; an account never topped up has no
+ *   masa aktif yet and answers "0" with an empty Expired. (A balance left unused for 6 months is forfeited on the
+ *   inactivity rule, possibly before Expired; its warnings go out by mail 30 and 7 days before.)
+ */
+export async function balanceFigures(db: Db, customerId: number, now: Date): Promise<BalanceFigures | null> {
+  const c = await db
+    .selectFrom('customers as c')
+    .leftJoin('sending_permission as p', 'p.customer_code', 'c.code')
+    .leftJoin('prepaid_accounts as a', 'a.customer_id', 'c.id')
+    .leftJoin('prepaid_balances as b', 'b.customer_id', 'c.id')
+    .select(['c.billing', 'c.status', 'p.usage', 'p.quota', 'a.expires_on', 'b.balance'])
+    .where('c.id', '=', customerId)
+    .executeTakeFirst();
+  if (c?.status !== 'active') return null;
+  if (c.billing === 'prepaid') {
+    if (c.balance === null) return null;
+    return { Balance: String(c.balance), Expired: c.expires_on ?? '' };
+  }
+  if (c.quota === null) return null;
+  const left = Math.max(0, Number(c.quota) - Number(c.usage ?? 0));
+  return { Balance: String(left), Expired: lastDayOf(monthOf(now)) };
+}
