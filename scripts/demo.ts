@@ -10,7 +10,7 @@ import { runInvoiceMonth } from '../src/billing/invoicing/invoice-month.ts';
 import { recordPayment } from '../src/billing/payments/payments.ts';
 import { importPriceLists } from '../src/billing/price-lists/import-price-lists.ts';
 import { runProgram, withDatabase } from '../src/cli/run-command.ts';
-import { loadConfig } from '../src/config.ts';
+import { type Config, loadConfig } from '../src/config.ts';
 import { importCustomersCsv } from '../src/customers/save-customers.ts';
 import type { Database } from '../src/db/connect.ts';
 import { addDays } from '../src/domain/dates.ts';
@@ -52,6 +52,15 @@ async function payMonth(database: Database, period: string, paidOn: string): Pro
     });
   }
   return open.length;
+}
+
+/**
+ * Sends everything queued so far. A row's next_attempt_at is the database's now() (microseconds) at queueing, the
+ * sender compares it with a JavaScript Date (milliseconds): a mail queued within the same millisecond as the send
+ * would wait for the next run. A second's margin sends it now.
+ */
+function sendQueuedMail(database: Database, config: Config) {
+  return sendPendingMail(database, config, { now: new Date(Date.now() + 1000) });
 }
 
 async function demo(): Promise<void> {
@@ -152,7 +161,7 @@ async function demo(): Promise<void> {
     console.log(
       `   Prepaid (R15): ${DEMO_PREPAID_CUSTOMERS.map((c) => c.code).join(', ')}: ${topups} top-ups recorded now (each with its receipt invoice), ${demoTopups(month).length - topups} already there`,
     );
-    const beforeMail = await sendPendingMail(database, config);
+    const beforeMail = await sendQueuedMail(database, config);
     console.log(
       `2. ${before}, the month before: ${beforeLog} loaded, ${beforeRun.issued.length + beforeRun.alreadyIssued.length} invoices, ${paid} paid now (by transfer, before the due date), ${beforePrepaid.statements.issued.length} prepaid statements, ${beforePrepaid.forfeit.warned.length} forfeiture warnings, ${beforeMail.sent} mails sent (invoices, receipts, prepaid mail)`,
     );
@@ -200,7 +209,7 @@ async function demo(): Promise<void> {
 
     // R15: the prepaid job of the next 1st: SANGGAR, dormant for 6 months, forfeits; the month's statements.
     const prepaid = await runDemoPrepaidMonth(database, config, month, issueDate);
-    const prepaidMail = await sendPendingMail(database, config);
+    const prepaidMail = await sendQueuedMail(database, config);
     for (const f of prepaid.forfeit.forfeited)
       console.log(
         `   Prepaid: ${f.customer_code} forfeited ${formatRupiah(f.amount)} on ${f.on} (${f.cause === 'inactivity' ? 'no message for 6 months' : 'masa aktif ended'})`,
