@@ -29,7 +29,8 @@ export interface PrepaidForfeitRow {
   readonly customerCode: string;
   readonly customerName: string;
   readonly amount: number;
-  readonly cause: ForfeitCause;
+  /** A ForfeitCause (forfeitBalance books it as the entry's ref); shown as it is if it were ever another. */
+  readonly cause: string;
 }
 
 export interface PrepaidStatementRow {
@@ -110,8 +111,7 @@ async function forfeitsOf(db: Db, from: string, to: string): Promise<PrepaidForf
     customerCode: r.code,
     customerName: r.name,
     amount: -r.amount,
-    // R15: forfeitBalance books the cause as the entry's ref.
-    cause: (r.ref ?? 'expiry') as ForfeitCause,
+    cause: r.ref ?? '—',
   }));
 }
 

@@ -86,7 +86,7 @@ export function prepaidView(m: PrepaidMonth) {
       customerName: f.customerName,
       amount: rupiah(f.amount),
       cause: f.cause,
-      causeLabel: FORFEIT_LABELS[f.cause] ?? { id: f.cause, en: f.cause },
+      causeLabel: FORFEIT_LABELS[f.cause as ForfeitCause] ?? { id: f.cause, en: '' },
     })),
     hasForfeits: forfeits.length > 0,
     forfeitTotals: { count: forfeits.length, amount: sum(forfeits, (f) => f.amount) },
