@@ -1,6 +1,7 @@
 // npm run demo: the main job on the embedded default — demo customers, a month of the gateway's log, that month
 // invoiced (register, PDFs, detail CSVs) with its mail waiting for review; the month before invoiced, mailed and
-// paid. Safe to run again: nothing is counted twice.
+// paid; three prepaid customers (R15) with top-ups, traffic, a forfeiture and statements. Safe to run again:
+// nothing is counted twice.
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Command } from 'commander';
@@ -9,7 +10,7 @@ import { runInvoiceMonth } from '../src/billing/invoicing/invoice-month.ts';
 import { recordPayment } from '../src/billing/payments/payments.ts';
 import { importPriceLists } from '../src/billing/price-lists/import-price-lists.ts';
 import { runProgram, withDatabase } from '../src/cli/run-command.ts';
-import { loadConfig } from '../src/config.ts';
+import { type Config, loadConfig } from '../src/config.ts';
 import { importCustomersCsv } from '../src/customers/save-customers.ts';
 import type { Database } from '../src/db/connect.ts';
 import { addDays } from '../src/domain/dates.ts';
@@ -19,6 +20,13 @@ import { ingestLogs } from '../src/ingest/ingest-log.ts';
 import { logSource } from '../src/ingest/read-lines.ts';
 import { sendPendingMail } from '../src/mail/send-mail.ts';
 import { DEMO_CUSTOMERS } from './demo-customers.ts';
+import {
+  DEMO_PREPAID_CUSTOMERS,
+  demoTopups,
+  recordDemoTopups,
+  runDemoPrepaidMonth,
+  writeDemoPrepaidLog,
+} from './demo-prepaid.ts';
 import { generateMonthLog, zipfWeights } from './generate-log.ts';
 
 const MESSAGES = Number(process.env.DEMO_MESSAGES ?? 200_000);
@@ -46,6 +54,15 @@ async function payMonth(database: Database, period: string, paidOn: string): Pro
   return open.length;
 }
 
+/**
+ * Sends everything queued so far. A row's next_attempt_at is the database's now() (microseconds) at queueing, the
+ * sender compares it with a JavaScript Date (milliseconds): a mail queued within the same millisecond as the send
+ * would wait for the next run. A second's margin sends it now.
+ */
+function sendQueuedMail(database: Database, config: Config) {
+  return sendPendingMail(database, config, { now: new Date(Date.now() + 1000) });
+}
+
 async function demo(): Promise<void> {
   const config = loadConfig();
   const now = new Date();
@@ -64,16 +81,33 @@ async function demo(): Promise<void> {
     await writeFile(
       customersCsv,
       stringify(
-        DEMO_CUSTOMERS.map((c) => [
-          c.code,
-          c.name,
-          c.email,
-          c.deposit,
-          c.address,
-          c.npwp,
-          c.paper ? 'yes' : 'no',
-        ]),
-        { header: true, columns: ['code', 'name', 'email', 'deposit', 'address', 'npwp', 'paper_invoice'] },
+        [
+          ...DEMO_CUSTOMERS.map((c) => [
+            c.code,
+            c.name,
+            c.email,
+            c.deposit,
+            c.address,
+            c.npwp,
+            c.paper ? 'yes' : 'no',
+            'postpaid',
+          ]),
+          // R15: prepaid customers need no guarantee deposit.
+          ...DEMO_PREPAID_CUSTOMERS.map((c) => [
+            c.code,
+            c.name,
+            c.email,
+            '',
+            c.address,
+            c.npwp,
+            'no',
+            'prepaid',
+          ]),
+        ],
+        {
+          header: true,
+          columns: ['code', 'name', 'email', 'deposit', 'address', 'npwp', 'paper_invoice', 'plan'],
+        },
       ),
     );
     const imported = await importCustomersCsv(
@@ -85,6 +119,7 @@ async function demo(): Promise<void> {
     console.log(
       `1. Customers: ${imported.added} added, ${imported.unchanged} already there (${customersCsv})`,
     );
+    for (const r of imported.rejected) console.log(`   customer row ${r.row} (${r.code}): ${r.reason}`);
     // R18: example SMS standard lists (the terms give no SMS prices) and TOKOKITA's graduated contract.
     const prices = await importPriceLists(
       database.db,
@@ -92,6 +127,8 @@ async function demo(): Promise<void> {
     );
     console.log(`   Price lists: ${prices.added.length} added, ${prices.unchanged.length} already there`);
     for (const r of prices.rejected) console.log(`   price list row ${r.row}: ${r.reason}`);
+    // R15: the top-ups before the month; those of the month come after the month before's statements.
+    const earlyTopups = await recordDemoTopups(database, config, month, firstDayOf(month));
 
     // The month before, already invoiced, so the review page can compare: other customers were the busy ones
     // then, and SALON sent that month but not this one.
@@ -118,9 +155,15 @@ async function demo(): Promise<void> {
     });
     // Sent now (the real clock): the mail was queued after the demo's start, so 'now' would find none due yet.
     const paid = await payMonth(database, before, [addDays(firstDayOf(month), 7), wibDateOf(now)].sort()[0]!);
-    const beforeMail = await sendPendingMail(database, config);
+    // R15: the prepaid job of the month's 1st, as the scheduler ran it: forfeiture warnings, the statements.
+    const beforePrepaid = await runDemoPrepaidMonth(database, config, before, firstDayOf(month));
+    const topups = earlyTopups + (await recordDemoTopups(database, config, month));
     console.log(
-      `2. ${before}, the month before: ${beforeLog} loaded, ${beforeRun.issued.length + beforeRun.alreadyIssued.length} invoices, ${paid} paid now (by transfer, before the due date), ${beforeMail.sent} mails sent (invoices and receipts)`,
+      `   Prepaid (R15): ${DEMO_PREPAID_CUSTOMERS.map((c) => c.code).join(', ')}: ${topups} top-ups recorded now (each with its receipt invoice), ${demoTopups(month).length - topups} already there`,
+    );
+    const beforeMail = await sendQueuedMail(database, config);
+    console.log(
+      `2. ${before}, the month before: ${beforeLog} loaded, ${beforeRun.issued.length + beforeRun.alreadyIssued.length} invoices, ${paid} paid now (by transfer, before the due date), ${beforePrepaid.statements.issued.length} prepaid statements, ${beforePrepaid.forfeit.warned.length} forfeiture warnings, ${beforeMail.sent} mails sent (invoices, receipts, prepaid mail)`,
     );
 
     const log = path.join(demoDir, `gateway-${month}.jsonl`);
@@ -135,13 +178,15 @@ async function demo(): Promise<void> {
       firstSendingId: 50_000_000,
       badLines: true,
     });
+    // R15: the prepaid customers' traffic, charged to their balances in the ingest's own transaction.
+    const prepaidLog = await writeDemoPrepaidLog(demoDir, month, Math.max(300, Math.round(MESSAGES / 100)));
     const started = Date.now();
-    const ingest = await ingestLogs(database.pool, [logSource(log)], {
+    const ingest = await ingestLogs(database.pool, [logSource(log), logSource(prepaidLog)], {
       storeMessageText: false,
       maxListed: 10,
     });
     console.log(
-      `3. Gateway log ${log}: ${generated.lines} lines in ${((Date.now() - started) / 1000).toFixed(1)} s — ${ingest.messagesLoaded} messages loaded, ${ingest.duplicates} duplicates, ${ingest.reportsApplied} reports applied, ${ingest.rejected} lines rejected:`,
+      `3. Gateway log ${log} (and ${path.basename(prepaidLog)}, the prepaid customers'): ${generated.lines} lines in ${((Date.now() - started) / 1000).toFixed(1)} s — ${ingest.messagesLoaded} messages loaded, ${ingest.duplicates} duplicates, ${ingest.reportsApplied} reports applied, ${ingest.rejected} lines rejected:`,
     );
     for (const r of ingest.rejections) console.log(`     line ${r.line}: ${r.reason}`);
 
@@ -162,6 +207,21 @@ async function demo(): Promise<void> {
       `   Month total: ${formatRupiah(all.reduce((s, i) => s + i.total, 0))} incl. PPN over ${all.length} invoices`,
     );
 
+    // R15: the prepaid job of the next 1st: SANGGAR, dormant for 6 months, forfeits; the month's statements.
+    const prepaid = await runDemoPrepaidMonth(database, config, month, issueDate);
+    const prepaidMail = await sendQueuedMail(database, config);
+    for (const f of prepaid.forfeit.forfeited)
+      console.log(
+        `   Prepaid: ${f.customer_code} forfeited ${formatRupiah(f.amount)} on ${f.on} (${f.cause === 'inactivity' ? 'no message for 6 months' : 'masa aktif ended'})`,
+      );
+    console.log(
+      `   Prepaid statements for ${month}: ${prepaid.statements.issued.length} issued now, ${prepaid.statements.already} already; ${prepaidMail.sent} prepaid mails sent`,
+    );
+    // R15 deducts a message when it is ingested: the month's log, ingested today, is today's usage.
+    console.log(
+      `   The prepaid traffic of ${month} was charged today, when ingested (R15): it is in the balances now and in the statement of ${wibDateOf(now).slice(0, 7)}`,
+    );
+
     const where = config.smtpUrl
       ? 'sent through SMTP'
       : `written as .eml files into ${path.join(config.outDir, 'outbox')}`;
@@ -173,11 +233,13 @@ async function demo(): Promise<void> {
   billing register   ${run.register}
   PDFs and details   ${run.folder}
   print pack         ${run.printPack ? run.printPack.pdf : '(no paper customers)'}
-  mails (.eml)       ${path.join(config.outDir, 'outbox')} (the month before's)
+  mails (.eml)       ${path.join(config.outDir, 'outbox')} (the month before's, and the prepaid mail)
+  prepaid            ${path.join(config.outDir, 'prepaid')} (receipts, LAPORAN SALDO PDF + CSV per account and month)
 
 Next: review and approve ${month}:
   npm run review -- --month ${month}
-  open the page it prints, check the flags and PDFs, then Approve (one invoice or all): the approved mail is
+  open the page it prints, check the flags and PDFs (the Prabayar tab: top-ups, forfeitures, statements), then
+  Approve (one invoice or all): the approved mail is
   ${where}. Then 'npm start' runs the schedule; the month before is paid, so it sends no reminders.
 
 Demo done in ${((Date.now() - demoStarted) / 1000).toFixed(0)} s.`);
@@ -189,7 +251,8 @@ const program = new Command('demo')
     [
       'Load 20 demo customers and two months of generated gateway traffic into the embedded PostgreSQL (or',
       'DATABASE_URL), invoice both months, mail and pay the month before, and leave the last finished month',
-      "waiting for review. DEMO_MESSAGES (default 200000) sets the month's messages, DEMO_MONTH the month.",
+      'waiting for review. Three prepaid customers get top-ups, traffic, statements, and one a forfeiture.',
+      "DEMO_MESSAGES (default 200000) sets the month's messages, DEMO_MONTH the month.",
       'Safe to run again: nothing is counted twice.',
     ].join(' '),
   )

@@ -72,7 +72,7 @@ export async function authenticate(
     return null;
   }
   if (session) return session.user;
-  const page = req.method === 'GET' && !/^\/invoice\/\d+\/(?:pdf|detail)$/.test(p);
+  const page = req.method === 'GET' && !/^\/(?:invoice\/\d+\/(?:pdf|detail)|prepaid\/.+)$/.test(p);
   if (!page) throw new HttpError(401, 'Log in first: open the review page in the browser.');
   const next = p === '/login' ? safeNext(url.searchParams.get('next')) : p + url.search;
   loginPage(ctx, res, p === '/login' ? 200 : 401, { users: state.users, csrf: ctx.csrf, next });

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { Config } from '../config.ts';
 import type { Database } from '../db/connect.ts';
 import { parseYearMonth } from '../domain/period.ts';
+import { prepaidPage, receiptFile, statementFile } from './prepaid-handlers.ts';
 import { hostAllowed, newSecret } from './request-guard.ts';
 import { ReviewRefused } from './review-actions.ts';
 import {
@@ -80,11 +81,13 @@ async function route(
 /** A page or file of a logged-in user. */
 async function page(ctx: ReviewContext, res: ServerResponse, url: URL): Promise<void> {
   const p = url.pathname;
-  const month = /^\/month\/(\d{4}-\d{2})$/.exec(p);
+  const month = /^\/month\/(\d{4}-\d{2})(\/prepaid)?$/.exec(p);
   if (month) {
     if (!parseYearMonth(month[1]!)) throw new HttpError(404, `'${month[1]}' is not a month.`);
+    if (month[2]) return prepaidPage(ctx, res, month[1]!);
     return monthPage(ctx, res, month[1]!, url.searchParams);
   }
+  if (p.startsWith('/prepaid/')) return prepaidFile(ctx, res, p);
   const invoice = /^\/invoice\/(\d+)(?:\/(pdf|detail))?$/.exec(p);
   if (invoice) {
     const id = idOf(invoice[1]!);
@@ -92,6 +95,15 @@ async function page(ctx: ReviewContext, res: ServerResponse, url: URL): Promise<
     return invoicePage(ctx, res, id, url.searchParams);
   }
   throw new HttpError(404, `Nothing here: ${p}.`);
+}
+
+/** R15: a top-up's receipt or a month's statement, by ids the page put in its links. */
+function prepaidFile(ctx: ReviewContext, res: ServerResponse, p: string): Promise<void> {
+  const receipt = /^\/prepaid\/receipt\/(\d+)\/pdf$/.exec(p);
+  if (receipt) return receiptFile(ctx, res, idOf(receipt[1]!));
+  const statement = /^\/prepaid\/statement\/(\d+)\/(\d{4}-\d{2})\/(pdf|csv)$/.exec(p);
+  if (!statement || !parseYearMonth(statement[2]!)) throw new HttpError(404, `Nothing here: ${p}.`);
+  return statementFile(ctx, res, idOf(statement[1]!), statement[2]!, statement[3] as 'pdf' | 'csv');
 }
 
 /** A refusal as a page naming what went wrong; an unexpected error goes to stderr, the page says only its message. */

@@ -4,7 +4,7 @@ import Mustache from 'mustache';
 // The page's wording and look are data (templates/review/, see its README): edited without touching the code.
 const templateUrl = (file: string): URL => new URL(`../../templates/review/${file}`, import.meta.url);
 
-export type PageName = 'month' | 'invoice' | 'message' | 'confirm' | 'login';
+export type PageName = 'month' | 'prepaid' | 'invoice' | 'message' | 'confirm' | 'login';
 
 export interface ReviewTemplates {
   readonly layout: string;
@@ -20,6 +20,7 @@ export function loadReviewTemplates(): ReviewTemplates {
     layout: read('layout.mustache'),
     pages: {
       month: read('month.mustache'),
+      prepaid: read('prepaid.mustache'),
       invoice: read('invoice.mustache'),
       message: read('message.mustache'),
       confirm: read('confirm.mustache'),

@@ -2,6 +2,9 @@ import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addDays } from '../../src/domain/dates.ts';
+import { wibDateOf } from '../../src/domain/period.ts';
+import { addMonths } from '../../src/domain/prepaid.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 import { tempDir } from '../support/fixtures.ts';
 import { runCli } from '../support/run-cli.ts';
@@ -92,6 +95,33 @@ describe('R15: the prepaid commands, run as a finance clerk runs them', () => {
     const status = JSON.parse((await runCli('status', ['--json'], env)).stdout);
     expect(status.prepaid.map((p: { customer_code: string }) => p.customer_code)).toContain('NIL');
     expect(status.prepaid.map((p: { customer_code: string }) => p.customer_code)).not.toContain('PRE');
+  });
+
+  it('R15: status lists a prepaid account that forfeits within 30 days, with the day and the cause', async () => {
+    const today = wibDateOf(new Date());
+    // Topped up 6 months less 10 days ago and never sent: dormant, forfeited in 10 days.
+    const topup = addDays(addMonths(today, -6), 10);
+    await runCli(
+      'customers',
+      ['add', '--code', 'SOON', '--name', 'PT Segera', '--email', 's@segera.id', '--plan', 'prepaid'],
+      env,
+    );
+    const added = await runCli(
+      'topups',
+      ['add', '--customer', 'SOON', '--amount', '150000', '--date', topup],
+      env,
+    );
+    expect(added.code, added.stderr).toBe(0);
+    const status = JSON.parse((await runCli('status', ['--json'], env)).stdout);
+    expect(status.prepaid.find((p: { customer_code: string }) => p.customer_code === 'SOON')).toMatchObject({
+      balance: 150_000,
+      forfeit_on: addMonths(topup, 6),
+      forfeit_cause: 'inactivity',
+    });
+    const text = (await runCli('status', [], env)).stdout;
+    expect(text).toContain(`SOON: Rp 150.000, forfeits ${addMonths(topup, 6)} (inactivity)`);
+    const list = (await runCli('customers', ['list'], env)).stdout;
+    expect(list).toMatch(new RegExp(`SOON .*prepaid +Rp 150\\.000 +${addMonths(topup, 12)}`));
   });
 
   it('R15: closing a prepaid account asks to confirm the forfeiture, then forfeits the balance', async () => {

@@ -31,7 +31,12 @@ const SCOPE = `
   from sending_ids k
   join prepaid_accounts a on a.customer_id = k.customer_id
   join customers c on c.id = k.customer_id and c.billing = 'prepaid'
-  join messages m on m.customer_id = k.customer_id and m.sent_at = k.sent_at and m.sending_id = k.sending_id
+  -- One index probe per sendingid ('limit 1' keeps the planner from turning it into a join that reads every
+  -- message of the customers in scope: that grew with the table, unit after unit).
+  cross join lateral (
+    select m.sending_id, m.customer_id, m.sent_at, m.parts, m.billable from messages m
+    where m.customer_id = k.customer_id and m.sent_at = k.sent_at and m.sending_id = k.sending_id limit 1
+  ) m
   where $1::bigint[] is not null and k.sending_id = any($1::bigint[])`;
 
 // Locks the accounts in scope (in id order, so two ingests never deadlock): every balance change takes this lock,

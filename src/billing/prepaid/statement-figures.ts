@@ -46,12 +46,15 @@ export async function statementFigures(db: Db, customerId: number, month: string
     from prepaid_charges c join messages m on m.sending_id = c.sending_id
     where c.customer_id = ${customerId} and c.charged_on between ${from}::date and ${to}::date
     group by m.product, m.operator order by m.product, m.operator`.execute(db);
-  const account = await db
-    .selectFrom('prepaid_accounts')
-    .select('expires_on')
+  // R15: masa aktif as it stood at the month's end (each top-up records the expiry it set), not as a later
+  // top-up extended it: a statement issued late still shows the month's own expiry.
+  const expiry = await db
+    .selectFrom('prepaid_topups')
+    .select((eb) => eb.fn.max('expires_on').as('expires_on'))
     .where('customer_id', '=', customerId)
+    .where('topup_date', '<=', to)
     .executeTakeFirst();
-  return { month, ...totals.rows[0]!, expiresOn: account?.expires_on ?? null, lines: lines.rows };
+  return { month, ...totals.rows[0]!, expiresOn: expiry?.expires_on ?? null, lines: lines.rows };
 }
 
 /**

@@ -8,7 +8,8 @@ import { statementFigures } from '../../../src/billing/prepaid/statement-figures
 import { issueStatements } from '../../../src/billing/prepaid/statements.ts';
 import { recordTopup } from '../../../src/billing/prepaid/top-up.ts';
 import { loadConfig } from '../../../src/config.ts';
-import { wibDateOf } from '../../../src/domain/period.ts';
+import { firstDayOf, lastDayOf, previousMonth, wibDateOf } from '../../../src/domain/period.ts';
+import { addMonths } from '../../../src/domain/prepaid.ts';
 import { databaseOf } from '../../mail/fixtures.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/database.ts';
 import { customerId, ingestLines, reportLine, sendLine, tempDir } from '../../support/fixtures.ts';
@@ -101,5 +102,16 @@ describe('R15: the monthly statement (LAPORAN SALDO)', () => {
       .execute();
     expect(mail).toHaveLength(1);
     expect((await issueStatements(databaseOf(t), config, month)).issued).toEqual([]);
+  });
+
+  it("R15: a statement issued after a later top-up shows the month's own masa aktif", async () => {
+    await addPrepaidCustomers(t.db, ['LATE']);
+    const earlier = previousMonth(month);
+    const id = await customerId(t.db, 'LATE');
+    await recordTopup(t.db, { customerCode: 'LATE', amount: 100_000, date: firstDayOf(earlier) });
+    await recordTopup(t.db, { customerCode: 'LATE', amount: 100_000, date: lastDayOf(earlier) });
+    await recordTopup(t.db, { customerCode: 'LATE', amount: 100_000, date: today });
+    expect((await statementFigures(t.db, id, earlier)).expiresOn).toBe(addMonths(lastDayOf(earlier), 12));
+    expect((await statementFigures(t.db, id, month)).expiresOn).toBe(addMonths(today, 12));
   });
 });
