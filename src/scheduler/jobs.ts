@@ -3,6 +3,7 @@
 // overlap; the daemon adds its own per-job lock on top (see daemon.ts).
 
 import { runSettlement } from '../billing/deposit/settle.ts';
+import { joinSharedMonth } from '../billing/invoicing/join-month.ts';
 import { tryJobLock } from '../billing/job-lock.ts';
 import { runReminders } from '../billing/payments/reminders.ts';
 import { runPrepaidForfeiture } from '../billing/prepaid/forfeit.ts';
@@ -17,6 +18,7 @@ import { sendPendingMail } from '../mail/send-mail.ts';
 import { issueMonthAndMail } from '../operations/issue-month.ts';
 import { ensurePartitions } from '../partitions/partitions.ts';
 import type { JobName } from '../schedule/job-names.ts';
+import { runningDaemons } from './daemon-presence.ts';
 import {
   invoiceCounts,
   mailCounts,
@@ -51,6 +53,22 @@ export type JobRunner = (ctx: JobContext) => Promise<JobResult>;
 /** A job stopped by a shutdown between two units of work: what is done is committed, the rest is left whole. */
 export class JobInterrupted extends Error {
   override readonly name = 'JobInterrupted';
+}
+
+/**
+ * Issue 16: the invoice job of a daemon that found another daemon running it: this one helps with that month close
+ * if it is shared, and says what it did.
+ */
+export async function joinInvoiceJob(ctx: Omit<JobContext, 'now'>): Promise<string> {
+  const month = lastFinishedMonth(ctx.tick);
+  // The other daemon shares the month only when it sees this one registered; it may still be starting its run.
+  const others = (await runningDaemons(ctx.database.db)) > 1;
+  const joined = others
+    ? await joinSharedMonth(ctx.database, ctx.config, { month, signal: ctx.signal, waitForStartMs: 10_000 })
+    : null;
+  if (joined === null) return '';
+  ctx.log.info({ month, ...joined }, `joined the shared close of ${month}`);
+  return `; this daemon joined its close of ${month}: ${joined.issued} invoice(s) issued, ${joined.documents} with documents written`;
 }
 
 const waiting = (ctx: JobContext, lock: string) => () =>
@@ -91,7 +109,11 @@ export const JOBS: Readonly<Record<JobName, JobRunner>> = {
     // R8: the month the tick ended, dated the day it is actually issued.
     const month = lastFinishedMonth(ctx.tick);
     const holdMail = ctx.config.reviewBeforeSendingScheduler;
+    // Issue 16: with other daemons on this database, the month is shared: this one plans it and works its items,
+    // the others join it (daemon.ts) instead of only skipping the job. Alone, it closes the month in one process.
+    const shared = (await runningDaemons(ctx.database.db)) > 1;
     const summary = await issueMonthAndMail(ctx.database, ctx.config, {
+      ...(shared ? { workers: async () => {}, signal: ctx.signal } : {}),
       month,
       issueDate: wibDateOf(ctx.now),
       dryRun: false,
