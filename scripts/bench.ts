@@ -449,4 +449,11 @@ program
     await benchApi({ lines: Number(o.lines), crossings: Number(o.crossings) });
   });
 
-await program.parseAsync();
+try {
+  await program.parseAsync();
+} catch (error) {
+  // A benchmark that cannot run says why and how to fix it, without a stack trace (TAGIH_BENCH_TRACE=1 shows it).
+  console.error(`bench: ${error instanceof Error ? error.message : String(error)}`);
+  if (process.env.TAGIH_BENCH_TRACE === '1') console.error(error);
+  process.exit(1);
+}

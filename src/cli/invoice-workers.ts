@@ -4,7 +4,8 @@
 // killed alone (the kill/take-over test does so); the PDFs inside each worker already render on threads.
 import { spawn } from 'node:child_process';
 import { availableParallelism } from 'node:os';
-import { type MonthWorkerResult, runMonthWorker } from '../billing/invoicing/month-worker.ts';
+import { joinSharedMonth } from '../billing/invoicing/join-month.ts';
+import type { MonthWorkerResult } from '../billing/invoicing/month-worker.ts';
 import type { StartWorkers } from '../billing/invoicing/shared-month.ts';
 import { config, printJson, UserError, withDatabase } from './run-command.ts';
 
@@ -51,7 +52,10 @@ export function spawnMonthWorkers(month: string, n: number, out: string | undefi
   };
 }
 
-/** `--join`: works the items of a month another run has planned, until none is open. */
+/**
+ * `--join`: works the items of a month another run is sharing (waiting while it plans), until none is open. With
+ * no sharing run under way there is nothing to join, and it says so.
+ */
 export async function joinMonth(
   month: string,
   opts: { readonly out?: string; readonly pdfThreads?: string; readonly json?: boolean },
@@ -59,10 +63,16 @@ export async function joinMonth(
   const base = config();
   const cfg = opts.out ? { ...base, outDir: opts.out } : base;
   const pdfThreads = opts.pdfThreads === undefined ? undefined : workersOption(opts.pdfThreads);
-  const result: MonthWorkerResult = await withDatabase(cfg, ({ database }) =>
-    runMonthWorker(database, cfg, { month, pdfThreads }),
+  const result: MonthWorkerResult | null = await withDatabase(cfg, ({ database }) =>
+    joinSharedMonth(database, cfg, { month, pdfThreads }),
   );
-  if (opts.json) printJson(result);
+  if (result === null) {
+    if (opts.json) printJson({ worker: null, issued: 0, documents: 0 });
+    else
+      console.log(
+        `No shared close of ${month} is under way, so there is nothing to join. Start one with: npm run invoice -- --month ${month} --workers N`,
+      );
+  } else if (opts.json) printJson(result);
   else
     console.log(
       `Worker ${result.worker} for ${month}: ${result.issued} invoice(s) issued, ${result.documents} with documents written.`,

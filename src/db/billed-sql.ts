@@ -11,7 +11,11 @@ const SNAPSHOT = /^\d+:\d+:(\d+(,\d+)*)?$/;
  */
 export function billedPredicate(snapshot: string): string {
   if (!SNAPSHOT.test(snapshot)) throw new Error(`billed: bad snapshot '${snapshot}'`);
-  const snap = `'${snapshot}'::pg_snapshot`;
+  return billedInSnapshot(`'${snapshot}'::pg_snapshot`);
+}
+
+/** billedPredicate over a pg_snapshot SQL expression (a column: one statement over many invoices' snapshots). */
+export function billedInSnapshot(snap: string): string {
   return `(m.sending_status = 10
     and pg_visible_in_snapshot(m.ingest_xid, ${snap})
     and (coalesce(m.delivery_status, 0) not in (5, 6)

@@ -1,5 +1,6 @@
 import { createWriteStream, existsSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
+import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
 import type pg from 'pg';
@@ -27,11 +28,32 @@ export interface DetailQuery {
 const SNAPSHOT = /^\d+:\d+:(\d+(,\d+)*)?$/;
 const WORD = /^[a-z][a-z0-9_]*$/;
 
+/** The detail's header (DESIGN §2), as COPY writes it for DETAIL_COLUMNS. */
+export const DETAIL_HEADER =
+  'sending_id,sent_at,number,operator,product,status,characters,billable_characters,parts,unit_price,amount';
+
 /**
- * The detail rows as one COPY statement (COPY takes no parameters, so every value inlined here is checked to be
- * a number, a date or a plain word first).
+ * The detail's columns over `m` (a messages row with `billed`), priced by the two SQL expressions: the one home of
+ * its wording, shared by the per-invoice COPY and the month's single COPY (month-details.ts).
  */
-export function detailCopySql(q: DetailQuery): string {
+export function DETAIL_COLUMNS(unitPrice: string, amount: string): string {
+  return `m.sending_id,
+      to_char(m.sent_at at time zone 'Asia/Jakarta', 'YYYY-MM-DD"T"HH24:MI:SS"+07:00"') as sent_at,
+      case when m.number ~ '^[=+@\\t\\r-]' then '''' || m.number else m.number end as number,
+      m.operator, m.product,
+      case m.sending_status
+        when 60 then 'invalid_number' when 70 then 'invalid_message' when 80 then 'minimum_balance' when 90 then 'system_error'
+        else case m.delivery_status
+          when 2 then 'sent' when 3 then 'delivered' when 4 then 'read' when 5 then 'cancel' when 6 then 'reject'
+          when 7 then 'pending' else 'accepted' end
+      end as status,
+      m.characters, m.billable_characters, m.parts,
+      case when m.billed then ${unitPrice} else 0 end as unit_price,
+      case when m.billed then ${amount} else 0 end as amount`;
+}
+
+/** Checks every value a detail query inlines into SQL (COPY takes no parameters). */
+export function checkDetailQuery(q: DetailQuery): void {
   if (!Number.isSafeInteger(q.customerId)) throw new Error('detail: bad customer id');
   if (q.snapshot !== null && !SNAPSHOT.test(q.snapshot))
     throw new Error(`detail: bad snapshot '${q.snapshot}'`);
@@ -46,6 +68,14 @@ export function detailCopySql(q: DetailQuery): string {
     if (!WORD.test(g.product) || !g.starts.every(Number.isSafeInteger))
       throw new Error('detail: bad band row');
   }
+}
+
+/**
+ * The detail rows as one COPY statement (COPY takes no parameters, so every value inlined here is checked to be
+ * a number, a date or a plain word first).
+ */
+export function detailCopySql(q: DetailQuery): string {
+  checkDetailQuery(q);
   const snap = q.snapshot === null ? null : `'${q.snapshot}'::pg_snapshot`;
   // R2: as billed in the invoice's snapshot; a dry run (no snapshot) bills what is billable now.
   const billed = q.snapshot === null ? 'm.billable' : billedPredicate(q.snapshot);
@@ -56,24 +86,17 @@ export function detailCopySql(q: DetailQuery): string {
       ? `(select null::text as product, null::text as operator, null::bigint as unit_price where false)`
       : `(values ${volumePrices.map((p) => `('${p.product}', '${p.operator}', ${p.unitPrice}::bigint)`).join(', ')})`;
   return `copy (
-    select m.sending_id,
-      to_char(m.sent_at at time zone 'Asia/Jakarta', 'YYYY-MM-DD"T"HH24:MI:SS"+07:00"') as sent_at,
-      case when m.number ~ '^[=+@\\t\\r-]' then '''' || m.number else m.number end as number,
-      m.operator, m.product,
-      case m.sending_status
-        when 60 then 'invalid_number' when 70 then 'invalid_message' when 80 then 'minimum_balance' when 90 then 'system_error'
-        else case m.delivery_status
-          when 2 then 'sent' when 3 then 'delivered' when 4 then 'read' when 5 then 'cancel' when 6 then 'reject'
-          when 7 then 'pending' else 'accepted' end
-      end as status,
-      m.characters, m.billable_characters, m.parts,
-      case when m.billed then coalesce(p.unit_price, g.first_price, 0) else 0 end as unit_price,
-      case when m.billed then coalesce(m.parts * p.unit_price, g.amount, 0) else 0 end as amount
+    select ${DETAIL_COLUMNS('coalesce(p.unit_price, g.first_price, 0)', 'coalesce(m.parts * p.unit_price, g.amount, 0)')}
     from (
-      select m.*, ${billed} as billed,
+      select m.*, ${billed} as billed${
+        graduated.size === 0
+          ? ''
+          : `,
         -- R18: parts counted in (sent_at, sending_id) order over the period, per product: the last part's number.
+        -- Only a graduated product needs it: the window is a sort of its own, so it is left out otherwise.
         sum(case when ${billed} then m.parts else 0 end)
-          over (partition by m.product order by m.sent_at, m.sending_id rows unbounded preceding) as upto
+          over (partition by m.product order by m.sent_at, m.sending_id rows unbounded preceding) as upto`
+      }
       from messages m
       where m.customer_id = ${q.customerId}
         and m.sent_at >= '${q.start.toISOString()}' and m.sent_at < '${q.endExclusive.toISOString()}'
@@ -100,20 +123,26 @@ export async function writeDetailCsv(
   gzipAbove: number,
   expectedRows = 0,
 ): Promise<string> {
+  return writeDetailFrom(() => client.query(copyTo(detailCopySql(q))), file, gzipAbove, expectedRows);
+}
+
+/** writeDetailCsv's file handling for any source of the detail's CSV text (header included). */
+export async function writeDetailFrom(
+  source: () => Readable,
+  file: string,
+  gzipAbove: number,
+  expectedRows = 0,
+): Promise<string> {
   const gz = `${file}.gz`;
   if (expectedRows * BYTES_PER_ROW > gzipAbove) {
     await streamFileAtomic(gz, async (tmp) => {
-      await pipeline(
-        client.query(copyTo(detailCopySql(q))),
-        createGzip({ level: 1 }),
-        createWriteStream(tmp),
-      );
+      await pipeline(source(), createGzip({ level: 1 }), createWriteStream(tmp));
     });
     await rm(file, { force: true });
     return gz;
   }
   await streamFileAtomic(file, async (tmp) => {
-    await pipeline(client.query(copyTo(detailCopySql(q))), createWriteStream(tmp));
+    await pipeline(source(), createWriteStream(tmp));
   });
   if ((await sizeOf(file)) > gzipAbove) {
     await gzipFile(file, gz);

@@ -3,6 +3,7 @@ import type pg from 'pg';
 import { type DetailQuery, writeDetailCsv } from './detail-csv.ts';
 import { existingDetail, type InvoicePaths } from './invoice-paths.ts';
 import type { InvoicePdfData } from './invoice-pdf-data.ts';
+import { canShareCopy, writeSharedDetails } from './month-details.ts';
 import { createPdfRenderer, type PdfRenderer } from './pdf-pool.ts';
 import { writeFileAtomic } from './write-atomic.ts';
 
@@ -90,37 +91,74 @@ export async function writeInvoiceDocuments(
   return { files, timings: { pdfMs, detailMs } };
 }
 
-/** Two lanes of detail exports; returns the time they spent. */
+/** Details on each of the two lanes: the shared COPY's invoices split in two by size, and the others one by one. */
+const DETAIL_LANES = 2;
+
+/**
+ * Two lanes of detail exports; returns the time they spent. Issue 16: the invoices that can share a COPY
+ * (month-details.ts) come from one statement per lane; a graduated one (R18) from a COPY of its own.
+ */
 async function writeDetails(
   pool: pg.Pool,
   plan: ReadonlyArray<Planned>,
   gzipAbove: number,
   step: () => void,
 ): Promise<number> {
-  const queue = plan.filter((p) => p.needsDetail);
+  const wanted = plan.filter((p) => p.needsDetail);
+  const queries = await Promise.all(wanted.map((p) => p.source.detailQuery()));
+  const shared = splitBySize(
+    wanted.flatMap((_, k) => (canShareCopy(queries[k]!) ? [k] : [])),
+    (k) => Number(wanted[k]!.source.expectedRows ?? 0),
+  );
+  const own = wanted.flatMap((_, k) => (canShareCopy(queries[k]!) ? [] : [k]));
   let ms = 0;
-  const lane = async () => {
+  const done = (k: number, file: string) => {
+    wanted[k]!.detail = file;
+    if (!wanted[k]!.needsPdf) step();
+  };
+  const lane = async (mine: ReadonlyArray<number>) => {
     const client = await pool.connect();
     try {
-      for (let p = queue.shift(); p; p = queue.shift()) {
-        const t0 = performance.now();
-        const query = await p.source.detailQuery();
-        p.detail = await writeDetailCsv(
-          client,
-          query,
-          p.source.paths.plainDetail,
-          gzipAbove,
-          p.source.expectedRows,
+      const t0 = performance.now();
+      const items = mine.map((k) => ({
+        query: queries[k]!,
+        file: wanted[k]!.source.paths.plainDetail,
+        expectedRows: wanted[k]!.source.expectedRows,
+      }));
+      await writeSharedDetails(client, items, gzipAbove, (i, file) => done(mine[i]!, file));
+      ms += performance.now() - t0;
+      for (let k = own.shift(); k !== undefined; k = own.shift()) {
+        const t1 = performance.now();
+        const p = wanted[k]!;
+        done(
+          k,
+          await writeDetailCsv(
+            client,
+            queries[k]!,
+            p.source.paths.plainDetail,
+            gzipAbove,
+            p.source.expectedRows,
+          ),
         );
-        ms += performance.now() - t0;
-        if (!p.needsPdf) step();
+        ms += performance.now() - t1;
       }
     } finally {
       client.release();
     }
   };
-  await Promise.all([lane(), lane()]);
+  await Promise.all(shared.map(lane));
   return ms;
+}
+
+/** Splits `ks` into DETAIL_LANES lists of about equal total size, each kept in the order given. */
+function splitBySize(ks: ReadonlyArray<number>, size: (k: number) => number): number[][] {
+  const lanes = Array.from({ length: DETAIL_LANES }, () => ({ total: 0, ks: [] as number[] }));
+  for (const k of [...ks].sort((a, b) => size(b) - size(a))) {
+    const lightest = lanes.reduce((a, b) => (b.total < a.total ? b : a));
+    lightest.ks.push(k);
+    lightest.total += size(k) + 1;
+  }
+  return lanes.map((l) => l.ks.sort((a, b) => a - b));
 }
 
 /** As many PDFs in flight as the renderer has workers; returns the time they took. */

@@ -24,6 +24,8 @@ export interface IssueMonthOptions extends InvoiceRunOptions {
   readonly stopBeforeMail?: () => boolean;
   /** Issue 16 (--workers): the month is shared by workers these start; absent, this process does it all. */
   readonly workers?: StartWorkers;
+  /** With workers: a shutdown stops this process claiming items (the daemon's invoice job). */
+  readonly signal?: AbortSignal;
 }
 
 /** Why no mail was sent after the run, if none was. */

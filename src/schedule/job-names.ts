@@ -1,5 +1,14 @@
-/** The jobs the daemon runs, in the order a catch-up runs them (usage first, mail last). */
-export const JOB_NAMES = ['rollup', 'settle', 'invoice', 'quota', 'reminders', 'prepaid', 'mail'] as const;
+/** The jobs the daemon runs, in the order a catch-up runs them (partitions and usage first, mail last). */
+export const JOB_NAMES = [
+  'partitions',
+  'rollup',
+  'settle',
+  'invoice',
+  'quota',
+  'reminders',
+  'prepaid',
+  'mail',
+] as const;
 
 export type JobName = (typeof JOB_NAMES)[number];
 
@@ -17,6 +26,12 @@ export interface JobScheduleDefault {
 
 /** Issue 6: the default schedule, in Asia/Jakarta time. */
 export const JOB_DEFAULTS: Readonly<Record<JobName, JobScheduleDefault>> = {
+  partitions: {
+    key: 'TAGIH_CRON_PARTITIONS',
+    cron: '5 0 * * *',
+    description: 'messages partitions of this month and the next two, ahead of their rows (issue 16)',
+    catchUp: 'latest',
+  },
   rollup: {
     key: 'TAGIH_CRON_ROLLUP',
     cron: '15 0 * * *',

@@ -15,7 +15,7 @@ import {
   recordSkippedRun,
   startJobRun,
 } from './job-runs.ts';
-import { JOBS, JobInterrupted, type JobRunner } from './jobs.ts';
+import { JOBS, JobInterrupted, type JobRunner, joinInvoiceJob } from './jobs.ts';
 import { type CatchUp, isCovered, type JobSchedule, nextRunsOf, planCatchUp, schedulesOf } from './plan.ts';
 
 /** How late node-cron may notice a tick and still fire it (its default is one second). */
@@ -359,7 +359,18 @@ export class Scheduler {
       }
     });
     if (ran !== null) return ran;
-    const reason = 'another tagih daemon is running this job now';
+    const joined =
+      job === 'invoice'
+        ? await joinInvoiceJob({
+            database: this.database,
+            config: this.config,
+            log,
+            clock: this.clock,
+            tick,
+            signal,
+          })
+        : '';
+    const reason = `another tagih daemon is running this job now${joined}`;
     await recordSkippedRun(this.database, job, trigger, tick, reason);
     log.warn({ tick: tick.toISOString() }, `${job} skipped: ${reason}`);
     return report('skipped', null);

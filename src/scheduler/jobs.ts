@@ -3,6 +3,7 @@
 // overlap; the daemon adds its own per-job lock on top (see daemon.ts).
 
 import { runSettlement } from '../billing/deposit/settle.ts';
+import { joinSharedMonth } from '../billing/invoicing/join-month.ts';
 import { tryJobLock } from '../billing/job-lock.ts';
 import { runReminders } from '../billing/payments/reminders.ts';
 import { runPrepaidForfeiture } from '../billing/prepaid/forfeit.ts';
@@ -15,8 +16,9 @@ import { lastFinishedMonth, wibDateOf } from '../domain/period.ts';
 import type { Logger } from '../log.ts';
 import { sendPendingMail } from '../mail/send-mail.ts';
 import { issueMonthAndMail } from '../operations/issue-month.ts';
-import { ensurePartitions } from '../partitions/partitions.ts';
+import { defaultPartitionRows, ensurePartitions } from '../partitions/partitions.ts';
 import type { JobName } from '../schedule/job-names.ts';
+import { runningDaemons } from './daemon-presence.ts';
 import {
   invoiceCounts,
   mailCounts,
@@ -53,6 +55,22 @@ export class JobInterrupted extends Error {
   override readonly name = 'JobInterrupted';
 }
 
+/**
+ * Issue 16: the invoice job of a daemon that found another daemon running it: this one helps with that month close
+ * if it is shared, and says what it did.
+ */
+export async function joinInvoiceJob(ctx: Omit<JobContext, 'now'>): Promise<string> {
+  const month = lastFinishedMonth(ctx.tick);
+  // The other daemon shares the month only when it sees this one registered; it may still be starting its run.
+  const others = (await runningDaemons(ctx.database.db)) > 1;
+  const joined = others
+    ? await joinSharedMonth(ctx.database, ctx.config, { month, signal: ctx.signal, waitForStartMs: 10_000 })
+    : null;
+  if (joined === null) return '';
+  ctx.log.info({ month, ...joined }, `joined the shared close of ${month}`);
+  return `; this daemon joined its close of ${month}: ${joined.issued} invoice(s) issued, ${joined.documents} with documents written`;
+}
+
 const waiting = (ctx: JobContext, lock: string) => () =>
   ctx.log.info({ lock }, `another copy holds the '${lock}' lock (a run by hand?); waiting for it`);
 
@@ -64,14 +82,27 @@ async function mailAfter(ctx: JobContext): Promise<JobCounts> {
 }
 
 export const JOBS: Readonly<Record<JobName, JobRunner>> = {
+  async partitions(ctx) {
+    // Issue 16: the messages partitions of this month and the next two exist before their rows come; rows that
+    // waited in the default partition (a month the job missed) move into their month's new partition.
+    const created = await ensurePartitions(ctx.database.pool, ctx.now);
+    const waiting = await defaultPartitionRows(ctx.database.pool);
+    for (const w of waiting)
+      ctx.log.warn(
+        w,
+        `${w.rows} message(s) of ${w.month} wait in messages_default, a month with no partition`,
+      );
+    const defaultRows = waiting.reduce((n, w) => n + Number(w.rows), 0);
+    return {
+      outcome: 'ok',
+      counts: { partitions_created: created.length, default_partition_rows: defaultRows },
+    };
+  },
+
   async rollup(ctx) {
-    // R1: the messages partitions of this month and the next two, ahead of their rows. Idempotent and quick (an
-    // existing partition is left alone), so it rides on the daily rollup instead of a schedule of its own.
-    const partitions = await ensurePartitions(ctx.database.pool, ctx.now);
     const summary = await tryJobLock(ctx.database.pool, 'rollup', () => runRollup(ctx.database.db));
     if (summary === null) return { outcome: 'skipped', counts: { reason: 'another rollup is running' } };
-    const counts: JobCounts = { ...rollupCounts(summary), partitions_created: partitions.length };
-    return { outcome: 'ok', counts };
+    return { outcome: 'ok', counts: rollupCounts(summary) };
   },
 
   async settle(ctx) {
@@ -91,7 +122,11 @@ export const JOBS: Readonly<Record<JobName, JobRunner>> = {
     // R8: the month the tick ended, dated the day it is actually issued.
     const month = lastFinishedMonth(ctx.tick);
     const holdMail = ctx.config.reviewBeforeSendingScheduler;
+    // Issue 16: with other daemons on this database, the month is shared: this one plans it and works its items,
+    // the others join it (daemon.ts) instead of only skipping the job. Alone, it closes the month in one process.
+    const shared = (await runningDaemons(ctx.database.db)) > 1;
     const summary = await issueMonthAndMail(ctx.database, ctx.config, {
+      ...(shared ? { workers: async () => {}, signal: ctx.signal } : {}),
       month,
       issueDate: wibDateOf(ctx.now),
       dryRun: false,

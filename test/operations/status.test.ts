@@ -64,6 +64,7 @@ describe('npm run status', () => {
     expect(s.daemons).toBe(0);
     const jobs = Object.fromEntries(s.jobs.map((j) => [j.job, j]));
     expect(Object.keys(jobs)).toEqual([
+      'partitions',
       'rollup',
       'settle',
       'invoice',

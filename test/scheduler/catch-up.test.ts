@@ -52,10 +52,19 @@ describe('catch-up after an outage over the 1st', () => {
     const scheduler = new Scheduler({ database, config, log, clock: () => now });
 
     const plan = await scheduler.catchUp();
-    expect(plan.map((p) => p.job)).toEqual(['rollup', 'settle', 'invoice', 'quota', 'prepaid', 'mail']);
+    expect(plan.map((p) => p.job)).toEqual([
+      'partitions',
+      'rollup',
+      'settle',
+      'invoice',
+      'quota',
+      'prepaid',
+      'mail',
+    ]);
     await scheduler.idle();
 
     expect(scheduler.reports.map((r) => [r.job, r.trigger, r.outcome])).toEqual([
+      ['partitions', 'catch-up', 'ok'],
       ['rollup', 'catch-up', 'ok'],
       ['settle', 'catch-up', 'ok'],
       ['invoice', 'catch-up', 'ok'],

@@ -11,6 +11,7 @@ describe('schedule configuration', () => {
   it('defaults: the schedule of issue 6, in Asia/Jakarta (UTC+07:00)', () => {
     const config = loadConfig({});
     expect(config.schedule).toEqual({
+      partitions: '5 0 * * *',
       rollup: '15 0 * * *',
       settle: '30 0 1 * *',
       invoice: '0 1 1 * *',

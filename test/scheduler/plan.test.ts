@@ -11,6 +11,7 @@ const schedules = schedulesOf(loadConfig({}).schedule);
 
 /** Every job ran at its last tick before the night of 31 October → 1 November 2026. */
 const ranUntilOctober31 = new Map([
+  ['partitions', at('2026-10-31T00:05')],
   ['rollup', at('2026-10-31T00:15')],
   ['settle', at('2026-10-01T00:30')],
   ['invoice', at('2026-10-01T01:00')],
@@ -24,6 +25,7 @@ describe('catch-up after an outage across a month boundary', () => {
   it('down from 31 October 23:56 to 1 November 03:00 WIB: settlement and invoices of the 1st run at start-up', () => {
     const plan = planCatchUp(schedules, ranUntilOctober31, at('2026-11-01T03:00'), WIB);
     expect(plan.map((p) => [p.job, p.ticks.map(wib)])).toEqual([
+      ['partitions', ['2026-11-01T00:05+07:00']],
       ['rollup', ['2026-11-01T00:15+07:00']],
       ['settle', ['2026-11-01T00:30+07:00']],
       ['invoice', ['2026-11-01T01:00+07:00']],
@@ -72,6 +74,7 @@ describe('catch-up after an outage across a month boundary', () => {
   it('a job that never ran runs once, for its latest tick', () => {
     const plan = planCatchUp(schedules, new Map(), at('2026-11-15T09:07'), WIB);
     expect(plan.map((p) => [p.job, p.ticks.map(wib), p.coveredUntil])).toEqual([
+      ['partitions', ['2026-11-15T00:05+07:00'], null],
       ['rollup', ['2026-11-15T00:15+07:00'], null],
       ['settle', ['2026-11-01T00:30+07:00'], null],
       ['invoice', ['2026-11-01T01:00+07:00'], null],

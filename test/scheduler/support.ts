@@ -48,6 +48,7 @@ export async function octoberUsage(db: Db, codes: ReadonlyArray<string>, quiet =
 /** Job runs as if every job had run on time up to the evening of 31 October 2026. */
 export async function ranUntilOctober31(db: Db): Promise<void> {
   const rows: Array<[string, string]> = [
+    ['partitions', '2026-10-31T00:05'],
     ['rollup', '2026-10-31T00:15'],
     ['settle', '2026-10-01T00:30'],
     ['invoice', '2026-10-01T01:00'],

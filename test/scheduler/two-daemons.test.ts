@@ -60,6 +60,7 @@ describe('two daemons on one database', () => {
     expect(await okRunsPerJob(t.db, before)).toEqual({
       invoice: 1,
       mail: 1,
+      partitions: 1,
       prepaid: 1,
       quota: 1,
       rollup: 1,
@@ -67,7 +68,7 @@ describe('two daemons on one database', () => {
     });
     const outcomes = [...a.reports, ...b.reports].map((r) => `${r.job}:${r.outcome}`).sort();
     expect(outcomes).toEqual(
-      ['invoice', 'mail', 'prepaid', 'quota', 'rollup', 'settle']
+      ['invoice', 'mail', 'partitions', 'prepaid', 'quota', 'rollup', 'settle']
         .flatMap((j) => [`${j}:ok`, `${j}:skipped`])
         .sort(),
     );
@@ -78,7 +79,7 @@ describe('two daemons on one database', () => {
       .where('outcome', '=', 'skipped')
       .where('id', '>', before)
       .execute();
-    expect(skipped).toHaveLength(6);
+    expect(skipped).toHaveLength(7);
     for (const s of skipped) {
       expect((s.counts as { reason: string }).reason).toMatch(/another tagih daemon is running|already done/);
     }

@@ -24,6 +24,8 @@ export interface MonthWorkerOptions {
   /** Items in flight at once: enough to keep the PDF threads and a detail export busy together. */
   readonly lanes?: number;
   readonly onItem?: (kind: 'issued' | 'documents') => void;
+  /** A shutdown: each lane finishes the item it holds and claims no other; the rest stays for the others. */
+  readonly signal?: AbortSignal;
 }
 
 export interface MonthWorkerResult {
@@ -73,6 +75,7 @@ export async function runMonthWorker(
     return next;
   };
   const claim = async (): Promise<Claimed> => {
+    if (opts.signal?.aborted) return null;
     const orphan = await claimIssued(database.db, period, worker);
     if (orphan !== null) return { kind: 'taken_over', invoiceId: orphan };
     const invoiceId = await issueNext();

@@ -70,6 +70,16 @@ describe('R7: a month close shared by workers', () => {
     expect(r.stderr).not.toMatch(/\n\s+at /);
   });
 
+  it('--join with no shared close under way does nothing and says how to start one', async () => {
+    const r = await runCli('invoice', ['--month', '2026-10', '--join'], { DATABASE_URL: two.url });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(
+      /No shared close of 2026-10 is under way, so there is nothing to join\. Start one with: npm run invoice -- --month 2026-10 --workers N/,
+    );
+    const issued = await two.db.selectFrom('invoices').select('id').execute();
+    expect(issued).toHaveLength(0);
+  });
+
   it('R7: two workers give the same invoices, numbers, amounts and register as one process', async () => {
     const outOne = await tempDir('tagih-one-');
     const outTwo = await tempDir('tagih-two-');
