@@ -277,6 +277,16 @@ function seller(env: Env): Config['seller'] {
       `TAGIH_SELLER_NITKU=${nitku.value} does not begin with TAGIH_SELLER_NPWP ${npwp.value}; expected ${npwp.value} and 6 digits, e.g. ${npwp.value}000000 for the head office`,
     );
   }
+  // The older key prints the NPWP on credit notes, receipts and invoices of template versions 1-2: both set means
+  // one taxpayer, so a PDF can never show two NPWPs for the same seller.
+  const company = env.TAGIH_COMPANY_NPWP?.trim();
+  if (env.TAGIH_SELLER_NPWP?.trim() && company) {
+    const same = parseNpwp(company);
+    if (!same.ok || same.value !== npwp.value)
+      throw new ConfigError(
+        `TAGIH_COMPANY_NPWP=${company} is not the same NPWP as TAGIH_SELLER_NPWP=${npwp.value}; set both to the seller's NPWP (the first may keep the old 15-digit form, e.g. ${npwp.value.slice(1, 3)}.${npwp.value.slice(3, 6)}.${npwp.value.slice(6, 9)}.${npwp.value.slice(9, 10)}-${npwp.value.slice(10, 13)}.${npwp.value.slice(13)})`,
+      );
+  }
   return { npwp: npwp.value, nitku: nitku.value, isDemo: npwp.value === DEMO_SELLER_NPWP };
 }
 

@@ -132,7 +132,7 @@ export const balanceAnswerSchema = {
           Expired: {
             type: 'string',
             description:
-              "YYYY-MM-DD. Postpaid: the month's last day (WIB); prepaid: the end of masa aktif, the day an unused balance is forfeited (empty before the first top-up)",
+              "YYYY-MM-DD. Postpaid: the month's last day (WIB); prepaid: the day the balance is forfeited if nothing changes, the end of masa aktif or, after 6 months without a billable message, earlier (empty before the first top-up)",
           },
         },
       },

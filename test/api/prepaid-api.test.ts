@@ -19,7 +19,7 @@ const today = wibDateOf(new Date());
 beforeAll(async () => {
   t = await createTestDatabase();
   await addCustomers(t.db, ['POST']);
-  await addPrepaidCustomers(t.db, ['PFULL', 'PZERO', 'PGONE', 'PNEW', 'PSHUT'], '2025-01-01');
+  await addPrepaidCustomers(t.db, ['PFULL', 'PZERO', 'PGONE', 'PNEW', 'PSHUT', 'PSOON'], '2025-01-01');
   api = await startTestApi(t);
 });
 afterAll(async () => {
@@ -41,14 +41,15 @@ const permissionOf = async (code: string) => {
 };
 
 describe('R15/DESIGN §2: POST /v1/balance for prepaid accounts', () => {
-  it('R15: a balance answers 10 with the balance in whole rupiah and the end of masa aktif', async () => {
+  it('R15: a balance answers 10 with the balance in whole rupiah and the day it is forfeited if unused', async () => {
     const topup = await recordTopup(t.db, { customerCode: 'PFULL', amount: 1_250_000, date: today });
     expect(topup.expires_on).toBe(addMonths(today, 12));
+    // Nothing sent since the top-up: the inactivity rule forfeits it after 6 months, before masa aktif ends.
     expect(await balanceOf('PFULL')).toEqual({
       globalstatus: 10,
       globalstatustext: 'Success',
       Balance: '1250000',
-      Expired: addMonths(today, 12),
+      Expired: addMonths(today, 6),
     });
     expect(await permissionOf('PFULL')).toMatchObject({
       billing: 'prepaid',
@@ -100,6 +101,20 @@ describe('R15/DESIGN §2: POST /v1/balance for prepaid accounts', () => {
       Expired: '2026-01-02',
     });
     expect(await permissionOf('PGONE')).toMatchObject({ may_send: false, reason: 'balance', balance: 0 });
+  });
+
+  it('R15: an account in use answers the end of its masa aktif when that comes before 6 months of silence', async () => {
+    const topupOn = addMonths(today, -11);
+    await recordTopup(t.db, { customerCode: 'PSOON', amount: 100_000, date: topupOn });
+    expect(await json(await api.post('/v1/gateway/log', sendNow('PSOON', 60_000)))).toMatchObject({
+      accepted: 1,
+    });
+    expect(await balanceOf('PSOON')).toEqual({
+      globalstatus: 10,
+      globalstatustext: 'Success',
+      Balance: String(100_000 - 350),
+      Expired: addMonths(topupOn, 12),
+    });
   });
 
   it('R15: an account never topped up answers Balance "0" and an empty Expired (no masa aktif yet)', async () => {

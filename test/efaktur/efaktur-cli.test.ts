@@ -261,10 +261,20 @@ describe('R17: seller NPWP and NITKU in configuration', () => {
       { TAGIH_SELLER_NITKU: '0099999999999999000000' },
       /TAGIH_SELLER_NITKU=0099999999999999000000 does not begin with TAGIH_SELLER_NPWP/,
     ],
+    [
+      { TAGIH_COMPANY_NPWP: '01.999.999.9-999.000' },
+      /TAGIH_COMPANY_NPWP=01\.999\.999\.9-999\.000 is not the same NPWP as TAGIH_SELLER_NPWP=0012345678501000; set both to the seller's NPWP \(the first may keep the old 15-digit form, e\.g\. 01\.234\.567\.8-501\.000\)/,
+    ],
   ])('R17: %o stops the command with a message naming the key', async (bad, message) => {
     const r = await runCli('efaktur', ['check', '--month', '2026-09'], { ...env, ...bad });
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(message);
+  });
+
+  it('R17: the older TAGIH_COMPANY_NPWP may give the same NPWP in its 15-digit form', () => {
+    const config = loadConfig({ ...SELLER, TAGIH_COMPANY_NPWP: '01.234.567.8-501.000' });
+    expect(config.seller.npwp).toBe('0012345678501000');
+    expect(config.company.npwp).toBe('01.234.567.8-501.000');
   });
 
   it('R17: the demo default is plainly fake and the commands say so', async () => {
