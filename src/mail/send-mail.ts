@@ -64,7 +64,7 @@ async function sendOne(ctx: RunContext, id: number): Promise<RowOutcome> {
       .selectAll()
       .where('id', '=', id)
       .where('status', '=', 'pending')
-      .where('next_attempt_at', '<=', ctx.now)
+      .where('next_attempt_at', '<', endOfMillisecond(ctx.now))
       .forUpdate()
       .skipLocked()
       .executeTakeFirst();
@@ -156,13 +156,21 @@ async function recordFailure(
   return giveUp ? { result: 'failed', ...told } : { result: 'retrying', ...told };
 }
 
+/**
+ * The instant just after `now`'s millisecond: next_attempt_at is the database's now() (microseconds), the sender's
+ * clock a millisecond Date, so a mail queued in the same millisecond as a send is due in that send.
+ */
+function endOfMillisecond(now: Date): Date {
+  return new Date(now.getTime() + 1);
+}
+
 async function dueIds(db: Db, now: Date, onlyIds: ReadonlyArray<number> | undefined): Promise<number[]> {
   if (onlyIds !== undefined && onlyIds.length === 0) return [];
   let q = db
     .selectFrom('mail_outbox')
     .select('id')
     .where('status', '=', 'pending')
-    .where('next_attempt_at', '<=', now);
+    .where('next_attempt_at', '<', endOfMillisecond(now));
   if (onlyIds !== undefined) q = q.where('id', 'in', [...onlyIds]);
   const rows = await q.orderBy('next_attempt_at').orderBy('id').execute();
   return rows.map((r) => r.id);

@@ -149,6 +149,20 @@ describe('delivery through a real SMTP server', () => {
   });
 });
 
+describe('when a mail is due', () => {
+  it('a mail queued in the same millisecond as the send (the database keeps microseconds) goes out in that send', async () => {
+    const server = await smtp();
+    const config = await testConfig(server.url);
+    await customersWithTraffic(t, [ACME]);
+    await invoiceOctober(t, config);
+    // now() in PostgreSQL has microseconds; the sender's clock is a millisecond Date.
+    await t.pool.query(`update mail_outbox set next_attempt_at = '2026-12-01T10:00:00.000700Z'`);
+    expect((await send(config, { now: new Date('2026-12-01T09:59:59.999Z') })).sent).toBe(0);
+    expect((await send(config, { now: new Date('2026-12-01T10:00:00.000Z') })).sent).toBe(1);
+    expect(server.received).toHaveLength(1);
+  });
+});
+
 describe('failures', () => {
   it('with the server down the rows stay pending and the invoices issued; once back, every mail is delivered exactly once', async () => {
     const port = await freePort(); // nothing listens there: connection refused
