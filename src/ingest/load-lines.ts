@@ -1,6 +1,8 @@
 import type pg from 'pg';
+import { CopyUnit } from './copy-unit.ts';
 import { hasOpenRejections, loadContext } from './ingest-log.ts';
 import { type Batch, ingestSettings, loadBatchIn, newBatch, prepareStaging } from './load-batch.ts';
+import { parseChunk } from './parse-chunk.ts';
 import { parseLine } from './parse-line.ts';
 
 /** A line already read, e.g. from an HTTP request: its source names it in the rejected log. */
@@ -106,6 +108,55 @@ async function loadBatchesIn(
 }
 
 /**
+ * Issue 13: the common case, lines none of which was loaded before, as the file ingest loads them: one COPY into
+ * messages in one transaction (copy-unit.ts), the database keeping it idempotent. Null when the batch must take the
+ * staged path instead (a sendingid seen before or repeated, or one a concurrent load registered first): nothing of
+ * it is then committed. Outcomes come from the same parser's verdict on each line (batchesOf).
+ */
+async function loadByCopy(
+  client: pg.PoolClient,
+  batch: Batch,
+  lines: ReadonlyArray<LineInput>,
+  ctx: Awaited<ReturnType<typeof loadContext>>,
+): Promise<{
+  outcomes: Map<string, LineOutcome>;
+  reportsApplied: number;
+  reportsWaiting: number;
+  customerIds: ReadonlySet<number>;
+} | null> {
+  if (lines.some((l) => l.text.includes('\n'))) return null;
+  const chunk = {
+    text: lines.map((l) => l.text).join('\n'),
+    lineNos: Int32Array.from(lines.map((l) => l.lineNo)),
+  };
+  const unit = new CopyUnit(client, batch.file, await hasOpenRejections(client, batch.file));
+  let result: Awaited<ReturnType<CopyUnit['finish']>>;
+  try {
+    await unit.add({ chunk, parsed: parseChunk(chunk, ctx) });
+    result = await unit.finish();
+  } catch (error) {
+    // The connection goes back to the pool: never with this batch's transaction still open.
+    await client.query('rollback').catch(() => {});
+    throw error;
+  }
+  if (result === null) return null;
+  const source = batch.file;
+  const outcomes = new Map<string, LineOutcome>();
+  for (const s of batch.sends)
+    outcomes.set(key(source, s.lineNo), { source, lineNo: s.lineNo, outcome: 'loaded' });
+  for (const r of batch.reportLines)
+    outcomes.set(key(source, r.lineNo), { source, lineNo: r.lineNo, outcome: 'report' });
+  for (const r of result.rejections)
+    outcomes.set(key(source, r.lineNo), { source, lineNo: r.lineNo, outcome: 'rejected', reason: r.reason });
+  return {
+    outcomes,
+    reportsApplied: result.reportsApplied,
+    reportsWaiting: result.reportsWaiting,
+    customerIds: result.customerIds,
+  };
+}
+
+/**
  * Loads lines already read in ONE transaction (all or nothing) and says what became of each: loaded, a duplicate
  * of a line loaded before (R2), a delivery report, or rejected with its reason (kept in the rejected log, as the
  * ingest does). The one path for callers that receive lines themselves (the HTTP API, issue 13); files go through
@@ -118,10 +169,17 @@ export async function loadLineBatch(
 ): Promise<LoadedLines> {
   const client = await pool.connect();
   try {
+    // The staging tables: the staged path's, and the reports step's on either path.
     await prepareStaging(client);
     const ctx = await loadContext(client, options.storeMessageText, options.now ?? new Date());
     const sendingIds = new Map<string, number>();
     const batches = batchesOf(lines, ctx, sendingIds);
+    const perLine = (outcomes: ReadonlyMap<string, LineOutcome>) => ({
+      outcomes: lines.map((l) => outcomes.get(key(l.source, l.lineNo))!),
+      sendingIds: lines.map((l) => sendingIds.get(key(l.source, l.lineNo))),
+    });
+    const copied = batches.length === 1 ? await loadByCopy(client, batches[0]!, lines, ctx) : null;
+    if (copied !== null) return { ...copied, ...perLine(copied.outcomes) };
     for (let attempt = 1; ; attempt++) {
       await client.query('begin');
       try {
@@ -129,8 +187,7 @@ export async function loadLineBatch(
         const loaded = await loadBatchesIn(client, batches);
         await client.query('commit');
         return {
-          outcomes: lines.map((l) => loaded.outcomes.get(key(l.source, l.lineNo))!),
-          sendingIds: lines.map((l) => sendingIds.get(key(l.source, l.lineNo))),
+          ...perLine(loaded.outcomes),
           reportsApplied: loaded.reportsApplied,
           reportsWaiting: loaded.reportsWaiting,
           customerIds: loaded.customerIds,
