@@ -14,6 +14,7 @@ import * as invoiceWorkItems from './2026-12-01-16c-invoice-work-items.ts';
 import * as hardening from './2026-12-01-17-hardening.ts';
 import * as interruptedRuns from './2026-12-01-17b-interrupted-runs.ts';
 import * as reviewUsers from './2026-12-01-17c-review-users.ts';
+import * as usageDeltas from './2026-12-01-18-usage-deltas.ts';
 
 /** Every migration, in order. A static list: FileMigrationProvider cannot import .ts under vitest. */
 export const migrations: Readonly<Record<string, Migration>> = {
@@ -32,4 +33,5 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '2026-12-01-16-messages-partitions': messagesPartitions,
   '2026-12-01-16c-invoice-work-items': invoiceWorkItems,
   '2026-12-01-17c-review-users': reviewUsers,
+  '2026-12-01-18-usage-deltas': usageDeltas,
 };

@@ -280,6 +280,14 @@ export interface DailyUsageDirtyTable {
   customer_id: number;
   day: DateText;
 }
+/** R10: billable parts changed since the day's rollup, written by triggers on messages (insert-only). */
+export interface UsageDeltasTable {
+  customer_id: number;
+  day: DateText;
+  product: ProductCode;
+  operator: Operator;
+  parts: Int8;
+}
 export interface SuspensionsTable {
   id: GeneratedAlways<number>;
   customer_id: number;
@@ -546,6 +554,7 @@ export interface DB {
   payments: PaymentsTable;
   daily_usage: DailyUsageTable;
   daily_usage_dirty: DailyUsageDirtyTable;
+  usage_deltas: UsageDeltasTable;
   suspensions: SuspensionsTable;
   quota_status: QuotaStatusTable;
   quota_warnings: QuotaWarningsTable;

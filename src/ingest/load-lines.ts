@@ -111,28 +111,24 @@ async function loadBatchesIn(
  * Issue 13: the common case, lines none of which was loaded before, as the file ingest loads them: one COPY into
  * messages in one transaction (copy-unit.ts), the database keeping it idempotent. Null when the batch must take the
  * staged path instead (a sendingid seen before or repeated, or one a concurrent load registered first): nothing of
- * it is then committed. Outcomes come from the same parser's verdict on each line (batchesOf).
+ * it is then committed. The lines are parsed once: the per-line outcomes come from the same parse as the COPY rows.
  */
 async function loadByCopy(
   client: pg.PoolClient,
-  batch: Batch,
+  source: string,
   lines: ReadonlyArray<LineInput>,
   ctx: Awaited<ReturnType<typeof loadContext>>,
-): Promise<{
-  outcomes: Map<string, LineOutcome>;
-  reportsApplied: number;
-  reportsWaiting: number;
-  customerIds: ReadonlySet<number>;
-} | null> {
+): Promise<LoadedLines | null> {
   if (lines.some((l) => l.text.includes('\n'))) return null;
   const chunk = {
     text: lines.map((l) => l.text).join('\n'),
     lineNos: Int32Array.from(lines.map((l) => l.lineNo)),
   };
-  const unit = new CopyUnit(client, batch.file, await hasOpenRejections(client, batch.file));
+  const parsed = parseChunk(chunk, ctx, 0, { perLine: true });
+  const unit = new CopyUnit(client, source, await hasOpenRejections(client, source));
   let result: Awaited<ReturnType<CopyUnit['finish']>>;
   try {
-    await unit.add({ chunk, parsed: parseChunk(chunk, ctx) });
+    await unit.add({ chunk, parsed });
     result = await unit.finish();
   } catch (error) {
     // The connection goes back to the pool: never with this batch's transaction still open.
@@ -140,16 +136,16 @@ async function loadByCopy(
     throw error;
   }
   if (result === null) return null;
-  const source = batch.file;
-  const outcomes = new Map<string, LineOutcome>();
-  for (const s of batch.sends)
-    outcomes.set(key(source, s.lineNo), { source, lineNo: s.lineNo, outcome: 'loaded' });
-  for (const r of batch.reportLines)
-    outcomes.set(key(source, r.lineNo), { source, lineNo: r.lineNo, outcome: 'report' });
-  for (const r of result.rejections)
-    outcomes.set(key(source, r.lineNo), { source, lineNo: r.lineNo, outcome: 'rejected', reason: r.reason });
+  const rejected = new Map(result.rejections.map((r) => [r.lineNo, r.reason]));
+  const sendingIds = parsed.lineSendingIds!;
+  const outcomes = lines.map((l, i): LineOutcome => {
+    const reason = rejected.get(l.lineNo);
+    if (reason !== undefined) return { source, lineNo: l.lineNo, outcome: 'rejected', reason };
+    return { source, lineNo: l.lineNo, outcome: sendingIds[i] === null ? 'report' : 'loaded' };
+  });
   return {
     outcomes,
+    sendingIds: sendingIds.map((id) => id ?? undefined),
     reportsApplied: result.reportsApplied,
     reportsWaiting: result.reportsWaiting,
     customerIds: result.customerIds,
@@ -172,14 +168,18 @@ export async function loadLineBatch(
     // The staging tables: the staged path's, and the reports step's on either path.
     await prepareStaging(client);
     const ctx = await loadContext(client, options.storeMessageText, options.now ?? new Date());
+    const source = lines[0]?.source;
+    if (source !== undefined && lines.every((l) => l.source === source)) {
+      const copied = await loadByCopy(client, source, lines, ctx);
+      if (copied !== null) return copied;
+    }
+    // The staged path parses the lines again: it needs each line's full verdict (batchesOf).
     const sendingIds = new Map<string, number>();
     const batches = batchesOf(lines, ctx, sendingIds);
     const perLine = (outcomes: ReadonlyMap<string, LineOutcome>) => ({
       outcomes: lines.map((l) => outcomes.get(key(l.source, l.lineNo))!),
       sendingIds: lines.map((l) => sendingIds.get(key(l.source, l.lineNo))),
     });
-    const copied = batches.length === 1 ? await loadByCopy(client, batches[0]!, lines, ctx) : null;
-    if (copied !== null) return { ...copied, ...perLine(copied.outcomes) };
     for (let attempt = 1; ; attempt++) {
       await client.query('begin');
       try {

@@ -43,6 +43,11 @@ export interface ParsedChunk {
   readonly warnings: ReadonlyArray<{ readonly index: number; readonly reason: string }>;
   /** The file's bytes read (as stored) when the chunk was cut, for progress; 0 when not known. */
   readonly bytesRead: number;
+  /**
+   * Only when asked for (perLine): the sendingid of each line that holds a send record, null for the others, by
+   * index in the chunk. The HTTP API answers per line from it without parsing the lines again.
+   */
+  readonly lineSendingIds?: ReadonlyArray<number | null>;
 }
 
 export interface ChunkRejection {
@@ -93,8 +98,14 @@ function copyRow({ row, status }: Send): string {
  * Parses a chunk of log lines into COPY rows for messages. R2: a report whose record is in the same chunk is merged
  * into it here, in line order, so the row is written once already carrying its status; the others are returned.
  */
-export function parseChunk(chunk: LineChunk, ctx: ParseContext, bytesRead = 0): ParsedChunk {
+export function parseChunk(
+  chunk: LineChunk,
+  ctx: ParseContext,
+  bytesRead = 0,
+  options: { readonly perLine?: boolean } = {},
+): ParsedChunk {
   const lines = splitChunk(chunk);
+  const lineSendingIds: Array<number | null> | undefined = options.perLine ? [] : undefined;
   const sends = new Map<number, Send>();
   const reportsSeen: Array<{ lineNo: number; row: ReportRow }> = [];
   const rejections: ChunkRejection[] = [];
@@ -104,6 +115,7 @@ export function parseChunk(chunk: LineChunk, ctx: ParseContext, bytesRead = 0): 
   let sendLines = 0;
   for (let i = 0; i < lines.length; i++) {
     const parsed = parseChunkLine(chunk, lines, i, ctx);
+    lineSendingIds?.push(parsed.kind === 'send' ? parsed.row.sendingId : null);
     if (parsed.kind === 'send') {
       sendLines += 1;
       if (parsed.warning) warnings.push({ index: i, reason: parsed.warning });
@@ -140,5 +152,6 @@ export function parseChunk(chunk: LineChunk, ctx: ParseContext, bytesRead = 0): 
     rejections,
     warnings,
     bytesRead,
+    ...(lineSendingIds ? { lineSendingIds } : {}),
   };
 }

@@ -12,6 +12,9 @@ function invoices_buyer_snapshot() returns trigger: begin if new.buyer_name is n
 function merge_delivery_status(cur smallint, inc smallint) returns smallint: select case when cur is null then inc when inc is null then cur when cur in (5, 6) then cur when inc in (5, 6) then inc when delivery_status_rank(inc) > delivery_status_rank(cur) then inc else cur end
 function messages_keys_fixed() returns trigger: begin raise exception 'the sendingid, customer and sent_at of a loaded message never change (sending_id %)', old.sending_id using hint = 'load a corrected line with a new sendingid instead'; end
 function messages_register_sending_ids() returns trigger: begin insert into sending_ids (sending_id, customer_id, sent_at) select sending_id, customer_id, sent_at from new_rows; return null; end
+function messages_usage_deleted() returns trigger: begin insert into usage_deltas (customer_id, day, product, operator, parts) select customer_id, (sent_at at time zone 'Asia/Jakarta')::date, product, operator, -sum(parts) from old_rows where billable group by 1, 2, 3, 4; return null; end
+function messages_usage_inserted() returns trigger: begin insert into usage_deltas (customer_id, day, product, operator, parts) select customer_id, (sent_at at time zone 'Asia/Jakarta')::date, product, operator, sum(parts) from new_rows where billable group by 1, 2, 3, 4; return null; end
+function messages_usage_updated() returns trigger: begin insert into usage_deltas (customer_id, day, product, operator, parts) select customer_id, day, product, operator, sum(parts) from ( select customer_id, (sent_at at time zone 'Asia/Jakarta')::date as day, product, operator, parts from new_rows where billable union all select customer_id, (sent_at at time zone 'Asia/Jakarta')::date, product, operator, -parts from old_rows where billable ) changed group by 1, 2, 3, 4 having sum(parts) <> 0; return null; end
 function prepaid_ledger_balance() returns trigger: begin -- Serialise entries per account (as deposit_ledger does), so racing ingests cannot spend the same rupiah. perform 1 from prepaid_accounts where customer_id = new.customer_id for update; new.balance_after := coalesce( (select balance_after from prepaid_ledger where customer_id = new.customer_id order by id desc limit 1), 0 ) + new.amount; return new; end
 function quota_for(deposit_balance bigint, quota_override bigint) returns bigint: select coalesce(quota_override, 2 * deposit_balance)
 
@@ -370,6 +373,11 @@ table tax_rules.dpp_numerator integer not null
 table tax_rules.dpp_denominator integer not null
 table tax_rules.rounding text not null default 'floor'::text
 table tax_rules.round_dpp_first boolean not null default false
+table usage_deltas.customer_id bigint not null
+table usage_deltas.day date not null
+table usage_deltas.product text not null
+table usage_deltas.operator text not null
+table usage_deltas.parts bigint not null
 
 constraint api_keys.api_keys_check CHECK (((kind = 'customer'::text) = (customer_id IS NOT NULL)))
 constraint api_keys.api_keys_customer_id_fkey FOREIGN KEY (customer_id) REFERENCES customers(id)
@@ -684,6 +692,7 @@ index CREATE UNIQUE INDEX suspensions_one_active ON suspensions USING btree (cus
 index CREATE UNIQUE INDEX suspensions_pkey ON suspensions USING btree (id)
 index CREATE UNIQUE INDEX tax_rules_effective_from_key ON tax_rules USING btree (effective_from)
 index CREATE UNIQUE INDEX tax_rules_pkey ON tax_rules USING btree (id)
+index CREATE INDEX usage_deltas_customer_day ON usage_deltas USING btree (customer_id, day)
 
 trigger credit_notes.credit_note_apply CREATE TRIGGER credit_note_apply BEFORE INSERT ON public.credit_notes FOR EACH ROW EXECUTE FUNCTION credit_note_apply()
 trigger credit_notes.credit_note_excess CREATE TRIGGER credit_note_excess AFTER INSERT ON public.credit_notes FOR EACH ROW EXECUTE FUNCTION credit_note_excess()
@@ -696,6 +705,9 @@ trigger deposit_ledger.deposit_ledger_balance CREATE TRIGGER deposit_ledger_bala
 trigger invoices.invoices_buyer_snapshot CREATE TRIGGER invoices_buyer_snapshot BEFORE INSERT ON public.invoices FOR EACH ROW EXECUTE FUNCTION invoices_buyer_snapshot()
 trigger messages.messages_keys_fixed CREATE TRIGGER messages_keys_fixed BEFORE UPDATE OF sending_id, customer_id, sent_at ON public.messages FOR EACH ROW EXECUTE FUNCTION messages_keys_fixed()
 trigger messages.messages_sending_ids CREATE TRIGGER messages_sending_ids AFTER INSERT ON public.messages REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION messages_register_sending_ids()
+trigger messages.messages_usage_deleted CREATE TRIGGER messages_usage_deleted AFTER DELETE ON public.messages REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION messages_usage_deleted()
+trigger messages.messages_usage_inserted CREATE TRIGGER messages_usage_inserted AFTER INSERT ON public.messages REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION messages_usage_inserted()
+trigger messages.messages_usage_updated CREATE TRIGGER messages_usage_updated AFTER UPDATE ON public.messages REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION messages_usage_updated()
 trigger prepaid_ledger.prepaid_ledger_append_only CREATE TRIGGER prepaid_ledger_append_only BEFORE DELETE OR UPDATE ON public.prepaid_ledger FOR EACH ROW EXECUTE FUNCTION forbid_change()
 trigger prepaid_ledger.prepaid_ledger_balance CREATE TRIGGER prepaid_ledger_balance BEFORE INSERT ON public.prepaid_ledger FOR EACH ROW EXECUTE FUNCTION prepaid_ledger_balance()
 

@@ -7,10 +7,11 @@ import type { Operator } from '../../domain/numbers.ts';
 export type PartsByProduct = Map<string, Map<Operator, number>>;
 
 /**
- * R10, issue 17: CTEs `dirty`, `rolled`, `live` and `month_parts` (customer_id, product, operator, parts) of the
- * month to date as committed, for a `with` clause, so one statement (one snapshot) counts them: days whose rollup
- * is current come from daily_usage; days still marked dirty (an ingest may hold the mark locked for its whole run)
- * are counted from their committed messages. Plain reads take no row locks, and uncommitted rows are never seen.
+ * R10, issue 13: a CTE `month_parts` (customer_id, product, operator, parts) of the month to date as committed,
+ * for a `with` clause, so one statement (one snapshot) counts them: each day's rollup in daily_usage plus the
+ * deltas the triggers on messages wrote since (usage_deltas, 2026-12-01-18). Its cost grows with the rows
+ * changed since the rollup, not with the day's messages. Plain reads take no row locks, and uncommitted rows
+ * are never seen.
  */
 export function monthPartsCtes(
   monthStart: string,
@@ -19,22 +20,48 @@ export function monthPartsCtes(
 ): RawBuilder<unknown> {
   const only = customerIds ? sql`and customer_id = any(${[...customerIds]}::bigint[])` : sql``;
   return sql`
-    dirty as (
-      select customer_id, day from daily_usage_dirty where day between ${monthStart}::date and ${lastDay}::date ${only}
-    ), rolled as (
-      select u.customer_id, u.product, u.operator, u.billable_parts as parts from daily_usage u
-      where u.day between ${monthStart}::date and ${lastDay}::date ${only}
-        and not exists (select 1 from dirty d where d.customer_id = u.customer_id and d.day = u.day)
-    ), live as (
-      select m.customer_id, m.product, m.operator, m.parts from dirty d
-      join messages m on m.customer_id = d.customer_id and m.billable
-        and m.sent_at >= (d.day::timestamp at time zone 'Asia/Jakarta')
-        and m.sent_at < ((d.day + 1)::timestamp at time zone 'Asia/Jakarta')
-    ), month_parts as (
+    month_parts as (
       select customer_id, product, operator, sum(parts)::bigint as parts
-      from (select * from rolled union all select * from live) usage
+      from (
+        select customer_id, product, operator, billable_parts as parts from daily_usage
+        where day between ${monthStart}::date and ${lastDay}::date ${only}
+        union all
+        select customer_id, product, operator, parts from usage_deltas
+        where day between ${monthStart}::date and ${lastDay}::date ${only}
+      ) usage
       group by customer_id, product, operator
     )`;
+}
+
+/**
+ * R10: folds the deltas of each (customer, day) of the month that has more than `over` of them into one per
+ * product and operator, so a re-check after each batch stays as cheap at the end of a busy day as at its start.
+ * Race-safe: only the rows this statement deleted are summed back (a row the rollup took meanwhile is not), and
+ * deltas committed after its snapshot are left alone. Returns the rows folded.
+ */
+export async function compactUsageDeltas(
+  db: Db,
+  monthStart: string,
+  lastDay: string,
+  customerIds: ReadonlyArray<number>,
+  over = 8,
+): Promise<number> {
+  const result = await sql<{ folded: number }>`
+    with many as (
+      select customer_id, day from usage_deltas
+      where customer_id = any(${[...customerIds]}::bigint[]) and day between ${monthStart}::date and ${lastDay}::date
+      group by customer_id, day having count(*) > ${over}
+    ), gone as (
+      delete from usage_deltas d using many m where d.customer_id = m.customer_id and d.day = m.day
+      returning d.customer_id, d.day, d.product, d.operator, d.parts
+    ), folded as (
+      insert into usage_deltas (customer_id, day, product, operator, parts)
+      select customer_id, day, product, operator, sum(parts) from gone
+      group by customer_id, day, product, operator having sum(parts) <> 0
+    )
+    select count(*)::int as folded from gone
+  `.execute(db);
+  return result.rows[0]?.folded ?? 0;
 }
 
 /** Adds one (product, operator, parts) count to a customer's parts; a zero count is no usage. */

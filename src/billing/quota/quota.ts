@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import type pg from 'pg';
 import type { Db } from '../../db/connect.ts';
 import type { Rupiah } from '../../domain/money.ts';
-import { firstDayOf, monthOf, wibDateOf } from '../../domain/period.ts';
+import { firstDayOf, lastDayOf, monthOf, wibDateOf } from '../../domain/period.ts';
 import { priceListFor, type StoredPriceList } from '../../domain/price-list.ts';
 import {
   type QuotaLevel,
@@ -17,7 +17,7 @@ import { queueMail } from '../../mail/outbox.ts';
 import { activeSuspension, liftSuspension, suspend } from '../accounts/suspensions.ts';
 import { loadPriceLists } from '../invoicing/reference-data.ts';
 import { withJobLock } from '../job-lock.ts';
-import type { PartsByProduct } from './month-parts.ts';
+import { compactUsageDeltas, type PartsByProduct } from './month-parts.ts';
 import { loadQuotaStandings, recordUsages } from './quota-standings.ts';
 import { refreshDailyUsage } from './rollup.ts';
 
@@ -356,7 +356,9 @@ export async function runQuotaRecheck(
 ): Promise<QuotaRecheck> {
   if (customerIds.length === 0) return { checked: 0, acted: [], problems: [] };
   return withJobLock(database.pool, 'quota', undefined, async () => {
-    const { applied, problems } = await applyQuotas(database.db, monthOf(asOf), wibDateOf(asOf), customerIds);
+    const month = monthOf(asOf);
+    const { applied, problems } = await applyQuotas(database.db, month, wibDateOf(asOf), customerIds);
+    await compactUsageDeltas(database.db, firstDayOf(month), lastDayOf(month), customerIds);
     const acted = [...applied.values()]
       .filter((a) => a.warned || a.suspended || a.lifted !== null)
       .map((a) => ({

@@ -33,7 +33,8 @@ export async function markDaysDirty(db: Db, from: string, to: string): Promise<n
  * R10: brings daily_usage up to date by recomputing each dirty (customer, WIB day) from its messages, a batch
  * at a time. A batch is one transaction of two statements: the claim (taking the dirty rows, waiting for an
  * ingest that holds them), then one set-based recompute whose fresh snapshot sees everything committed before
- * the claim. Rows of a recomputed day that no longer have messages are removed.
+ * the claim. Rows of a recomputed day that no longer have messages are removed, and the day's usage_deltas that
+ * the same snapshot counted are deleted (the quota reads daily_usage + usage_deltas, month-parts.ts).
  */
 export async function refreshDailyUsage(db: Db, batchSize = DEFAULT_BATCH): Promise<RollupSummary> {
   let days = 0;
@@ -78,8 +79,13 @@ export async function refreshDailyUsage(db: Db, batchSize = DEFAULT_BATCH): Prom
             and not exists (select 1 from fresh f where f.customer_id = u.customer_id and f.day = u.day
               and f.product = u.product and f.operator = u.operator)
           returning 1
+        ), consumed as (
+          -- R10: the deltas this statement's snapshot sees are in fresh now; later ones stay (month-parts.ts)
+          delete from usage_deltas x using batch b where x.customer_id = b.customer_id and x.day = b.day
+          returning 1
         )
-        select (select count(*) from upserted)::bigint as rows, (select count(*) from removed)::bigint as removed
+        select (select count(*) from upserted)::bigint as rows, (select count(*) from removed)::bigint as removed,
+          (select count(*) from consumed)::bigint as consumed
       `.execute(trx);
       return { days: claimed.rows.length, rows: written.rows[0]?.rows ?? 0 };
     });
