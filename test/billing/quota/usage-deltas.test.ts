@@ -111,7 +111,11 @@ describe('R10: usage deltas keep the quota exact without re-reading the day', ()
           sent_at: `2026-10-07T09:00:${String(i).padStart(2, '0')}+07:00`,
         }),
       ]);
-    const { id } = await t.db.selectFrom('customers').select('id').where('code', '=', 'DLTA').executeTakeFirstOrThrow();
+    const { id } = await t.db
+      .selectFrom('customers')
+      .select('id')
+      .where('code', '=', 'DLTA')
+      .executeTakeFirstOrThrow();
     const rowsOf = async () =>
       (
         await t.pool.query(
