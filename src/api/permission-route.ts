@@ -20,10 +20,28 @@ interface PermissionRow {
   readonly billing: 'postpaid' | 'prepaid';
 }
 
+/** How many of the pool's connections are opened and given the prepared statement before the first request. */
+const WARM_CONNECTIONS = 4;
+
+/**
+ * The gateway asks before every send: the first requests after a start should not each pay for a new PostgreSQL
+ * connection and the statement's planning (p99 89 ms in the first 10 s against 8 ms after, bench api). So
+ * before listening, a few connections are opened and each prepares the statement, with a code no customer has.
+ */
+async function warmUp(database: Database): Promise<void> {
+  const clients = await Promise.all(Array.from({ length: WARM_CONNECTIONS }, () => database.pool.connect()));
+  try {
+    await Promise.all(clients.map((c) => c.query({ ...PERMISSION_SQL, values: [''] })));
+  } finally {
+    for (const c of clients) c.release();
+  }
+}
+
 export async function permissionRoute(
   app: FastifyInstance,
   options: { database: Database; keys: GatewayKeyCache },
 ): Promise<void> {
+  app.addHook('onReady', () => warmUp(options.database));
   app.addHook('onRequest', requireGatewayKey(options.keys));
   app.get<{ Params: { code: string } }>(
     '/v1/customers/:code/permission',
