@@ -56,10 +56,12 @@ const LOCK = `
 const APPLY = `
   with scope as (${SCOPE}),
   today as (select (now() at time zone 'Asia/Jakarta')::date as day),
+  -- The charges are found by index probes, never by a join over all of prepaid_charges: a merge join read its
+  -- whole primary key for every unit (148 ms at 393 k charges, growing with the table; explain analyze).
   gone as (
     update prepaid_charges c set given_back = c.charged, given_back_on = case when c.charged > 0 then (select day from today) end,
       due = 0, charged = 0
-    from scope s where s.sending_id = c.sending_id and not s.billable and c.due > 0
+    where c.sending_id = any(array(select sending_id from scope where not billable)) and c.due > 0
     returning c.customer_id, c.given_back
   ),
   -- materialized: one balance per account, not one look-up into the ledger per message of the unit
@@ -74,7 +76,8 @@ const APPLY = `
     select s.sending_id, s.customer_id, s.sent_at, b.price_per_part as unit_price, s.parts * b.price_per_part as due,
       b.balance - sum(s.parts * b.price_per_part) over w + s.parts * b.price_per_part as room
     from scope s join balances b using (customer_id)
-    where s.billable and not exists (select 1 from prepaid_charges c where c.sending_id = s.sending_id)
+    -- offset 0 keeps it a probe per message (not an anti join over every charge, 122 ms at 393 k charges)
+    where s.billable and not exists (select 1 from prepaid_charges c where c.sending_id = s.sending_id offset 0)
     window w as (partition by s.customer_id order by s.sent_at, s.sending_id)
   ),
   inserted as (
