@@ -40,6 +40,15 @@ function isFinal(status: number): boolean {
   return status === 5 || status === 6;
 }
 
+/**
+ * R2: a message is billed when it was sent (sendingstatus 10) and not Cancelled or Rejected; the same rule as the
+ * generated column messages.billable (test/db/sql-agreement.test.ts). isBillable(10, 3) === true; isBillable(10, 6)
+ * === false; isBillable(60, null) === false.
+ */
+export function isBillable(sendingStatus: number, deliveryStatus: number | null): boolean {
+  return sendingStatus === 10 && !isFinal(deliveryStatus ?? 0);
+}
+
 /** R2: position in Pending (7) → Sent (2) → Delivered (3) → Read (4); undefined for the rest. */
 function progress(status: number): number | undefined {
   switch (status) {

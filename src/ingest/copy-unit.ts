@@ -15,6 +15,7 @@ import {
   MESSAGE_COPY_COLUMNS,
   NOW_MARK,
   type ParsedChunk,
+  type SentRows,
   splitChunk,
   XID_MARK,
 } from './parse-chunk.ts';
@@ -56,7 +57,7 @@ const APPLY_WAITING_REPORTS = `
     select distinct customer_id, (sent_at at time zone 'Asia/Jakarta')::date from updated
     on conflict (customer_id, day) do update set day = excluded.day
   )
-  select count(*)::bigint as n from applied`;
+  select count(*)::bigint as n, coalesce(array_agg(sending_id), '{}') as ids from applied`;
 
 /**
  * One unit of work of the common case, a log seen for the first time: its chunks stream into messages through
@@ -185,11 +186,16 @@ export class CopyUnit {
     // the parser), then the reports of later chunks. merge_delivery_status is associative, so each step may merge
     // into the stored row from its side.
     reportsApplied += await loadEarlyReports(this.client, early);
-    const waiting = await this.client.query<{ n: number }>(APPLY_WAITING_REPORTS);
+    const waiting = await this.client.query<{ n: number; ids: string[] }>(APPLY_WAITING_REPORTS);
     reportsApplied += Number(waiting.rows[0]!.n);
     const merged = await loadReports(this.client, later);
-    // R15: prepaid charges and give-backs for the unit's messages, in the unit's own transaction.
-    await reconcilePrepaidCharges(this.client, this.sendingIdsOfUnit());
+    // R15: prepaid charges and give-backs for the unit's messages, in the unit's own transaction. A record no
+    // report of this unit (or one waiting before it) touched is stored exactly as the parser wrote it: it is
+    // charged from those values; the others are looked up.
+    const written = this.writtenRows();
+    if (written === null) await reconcilePrepaidCharges(this.client, this.sendingIdsOfUnit());
+    else
+      await reconcilePrepaidCharges(this.client, this.reportedIds(waiting.rows[0]!.ids.map(Number)), written);
     await recordRejections(this.client, rejections);
     if (this.resolveEarlier) await this.resolveLoadedLines(rejections);
     return {
@@ -202,6 +208,27 @@ export class CopyUnit {
       warnings,
       customerIds: new Set([...[...marks].map((m) => Number(m.split('|')[0])), ...merged.customerIds]),
     };
+  }
+
+  /** The sendingids of every report of the unit, and of the records that reports waiting from before reached. */
+  private reportedIds(waitingApplied: ReadonlyArray<number>): number[] {
+    const ids = [...waitingApplied];
+    for (const { parsed } of this.held) for (const r of parsed.reports) ids.push(r.row.sendingId);
+    return ids;
+  }
+
+  /** The unit's records as its COPY wrote them; null when a chunk's parser did not list them. */
+  private writtenRows(): SentRows | null {
+    const all: SentRows = { ids: [], customers: [], sentAt: [], parts: [], billable: [] };
+    for (const { parsed } of this.held) {
+      if (parsed.sent === null) return null;
+      all.ids.push(...parsed.sent.ids);
+      all.customers.push(...parsed.sent.customers);
+      all.sentAt.push(...parsed.sent.sentAt);
+      all.parts.push(...parsed.sent.parts);
+      all.billable.push(...parsed.sent.billable);
+    }
+    return all;
   }
 
   /** Every sendingid the unit's records and reports touch. */

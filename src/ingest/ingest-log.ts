@@ -153,12 +153,14 @@ export async function loadContext(
   const prefixes = await client.query<{ prefix: string; operator: Operator }>(
     'select prefix, operator from operator_prefixes',
   );
+  const prepaid = await client.query('select 1 from prepaid_accounts limit 1');
   return {
     customers: new Map(customers.rows.map((r) => [r.code, Number(r.id)])),
     products: new Set(products.rows.map((r) => r.code)),
     prefixes: new Map(prefixes.rows.map((r) => [r.prefix, r.operator])) as PrefixTable,
     storeMessageText,
     now,
+    prepaid: (prepaid.rowCount ?? 0) > 0,
   };
 }
 

@@ -1,4 +1,9 @@
-import { type DeliveryStatus, isDeliveryStatus, mergeDeliveryStatus } from '../domain/delivery-status.ts';
+import {
+  type DeliveryStatus,
+  isBillable,
+  isDeliveryStatus,
+  mergeDeliveryStatus,
+} from '../domain/delivery-status.ts';
 import { wibDateOf } from '../domain/period.ts';
 import { lineTooLong, type ParseContext, type ParsedLine, parseLine, type ReportRow } from './parse-line.ts';
 import { MAX_LINE_BYTES } from './read-lines.ts';
@@ -44,10 +49,26 @@ export interface ParsedChunk {
   /** The file's bytes read (as stored) when the chunk was cut, for progress; 0 when not known. */
   readonly bytesRead: number;
   /**
+   * R15: every send as its row went into messages, for prepaid charging to read instead of the stored rows; null
+   * when the context knew of no prepaid account (the unit then has its records looked up, see copy-unit.ts).
+   */
+  readonly sent: SentRows | null;
+  /**
    * Only when asked for (perLine): the sendingid of each line that holds a send record, null for the others, by
    * index in the chunk. The HTTP API answers per line from it without parsing the lines again.
    */
   readonly lineSendingIds?: ReadonlyArray<number | null>;
+}
+
+/** Sends of a chunk, one entry per message in each array (arrays clone cheaply to and from the parser thread). */
+export interface SentRows {
+  readonly ids: number[];
+  readonly customers: number[];
+  /** ISO instants, as in the COPY rows. */
+  readonly sentAt: string[];
+  readonly parts: number[];
+  /** After the chunk's own reports (R2), as messages.billable computes it. */
+  readonly billable: boolean[];
 }
 
 export interface ChunkRejection {
@@ -134,15 +155,25 @@ export function parseChunk(
   }
   let copy = '';
   const marks = new Set<string>();
+  const sent: SentRows | null = ctx.prepaid
+    ? { ids: [], customers: [], sentAt: [], parts: [], billable: [] }
+    : null;
   for (const send of sends.values()) {
     copy += copyRow(send);
     marks.add(`${send.row.customerId}|${wibDateOf(send.row.sentAt)}`);
+    if (sent === null || repeated) continue;
+    sent.ids.push(send.row.sendingId);
+    sent.customers.push(send.row.customerId);
+    sent.sentAt.push(send.row.sentAt.toISOString());
+    sent.parts.push(send.row.parts);
+    sent.billable.push(isBillable(send.row.sendingStatus, send.status));
   }
   return {
     copy: repeated ? '' : copy,
     sends: sends.size,
     sendLines,
     sendingIds: [...sends.keys()],
+    sent,
     repeated,
     marks: [...marks],
     reports,

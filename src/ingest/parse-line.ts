@@ -48,6 +48,11 @@ export interface ParseContext {
   readonly storeMessageText: boolean;
   /** The run's clock, to tell an odd send time (R1). */
   readonly now: Date;
+  /**
+   * R15: a prepaid account existed when the context was loaded, so the parser also lists each send as written
+   * (ParsedChunk.sent) for prepaid charging; a postpaid-only gateway's ingest does not pay for that list.
+   */
+  readonly prepaid?: boolean;
 }
 
 const DEFAULT_PRODUCT = 'whatsapp_otp';

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { billedPredicate } from '../../src/db/billed-sql.ts';
-import { type DeliveryStatus, mergeDeliveryStatus } from '../../src/domain/delivery-status.ts';
+import { type DeliveryStatus, isBillable, mergeDeliveryStatus } from '../../src/domain/delivery-status.ts';
 import { quotaFor } from '../../src/domain/quota.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 
@@ -24,6 +24,35 @@ describe('SQL and TypeScript agree', () => {
       order by i
     `.execute(t.db);
     expect(rows.rows.map((r) => r.merged)).toEqual(pairs.map(([cur, inc]) => mergeDeliveryStatus(cur, inc)));
+  });
+
+  it('R2: the generated column messages.billable says what isBillable says (prepaid charging trusts it)', async () => {
+    const cases = [10, 60, 70, 80, 90].flatMap((sending) =>
+      [null, 2, 3, 4, 5, 6, 7].map((delivery) => [sending, delivery] as const),
+    );
+    // In a transaction rolled back: nothing of it stays in the test database.
+    const client = await t.pool.connect();
+    let rows: { rows: Array<{ sending_id: string; billable: boolean }> };
+    try {
+      await client.query('begin');
+      const c = await client.query(
+        `insert into customers (code, name, emails) values ('BILLABLE', 'PT B', '{b@b.id}') returning id`,
+      );
+      rows = await client.query(
+        `insert into messages (sending_id, customer_id, product, number, operator, sent_at, sending_status,
+           delivery_status, characters, billable_characters, parts, content_hash)
+         select 900000000 + i, $1, 'whatsapp_otp', '6281200000000', 'telkomsel', timestamptz '2026-10-05T10:00:00+07:00',
+           s, d, 1, 1, 1, '\\x00'::bytea
+         from unnest($2::int[], $3::int[]) with ordinality as x(s, d, i)
+         returning sending_id, billable`,
+        [c.rows[0].id, cases.map((x) => x[0]), cases.map((x) => x[1])],
+      );
+    } finally {
+      await client.query('rollback');
+      client.release();
+    }
+    const inOrder = [...rows.rows].sort((a, b) => Number(a.sending_id) - Number(b.sending_id));
+    expect(inOrder.map((r) => r.billable)).toEqual(cases.map(([s, d]) => isBillable(s, d)));
   });
 
   it('R10: quota_for in SQL (used by sending_permission) gives what quotaFor gives', async () => {

@@ -17,9 +17,10 @@ export interface Queryable {
   ): Promise<pg.QueryResult<R>>;
 }
 
-// The prepaid messages in scope: those of the given sending ids, or all of them when none are given. messages is
-// partitioned by month and has no index on sending_id: a sendingid is found through sending_ids (its primary key),
-// then its row through (customer_id, sent_at).
+// The prepaid messages in scope: those of the given sending ids, or all of them when none are given, plus the rows
+// the caller passes as it wrote them. messages is partitioned by month and has no index on sending_id: a sendingid
+// is found through sending_ids (its primary key), then its row through (customer_id, sent_at), about 6 µs a
+// message (100 ms of a 16 k-message unit), which the rows passed as written do not pay.
 const SCOPE = `
   select m.sending_id, m.customer_id, m.sent_at, m.parts, m.billable
   from messages m
@@ -37,7 +38,15 @@ const SCOPE = `
     select m.sending_id, m.customer_id, m.sent_at, m.parts, m.billable from messages m
     where m.customer_id = k.customer_id and m.sent_at = k.sent_at and m.sending_id = k.sending_id limit 1
   ) m
-  where $1::bigint[] is not null and k.sending_id = any($1::bigint[])`;
+  where $1::bigint[] is not null and k.sending_id = any($1::bigint[])
+  union all
+  -- Rows the caller wrote in this transaction and knows as written (the COPY path): no probe needed.
+  select k.sending_id, k.customer_id, k.sent_at, k.parts, k.billable
+  from unnest($2::bigint[], $3::bigint[], $4::timestamptz[], $5::integer[], $6::boolean[])
+    as k(sending_id, customer_id, sent_at, parts, billable)
+  join prepaid_accounts a on a.customer_id = k.customer_id
+  join customers c on c.id = k.customer_id and c.billing = 'prepaid'
+  where $1::bigint[] is not null`;
 
 // Locks the accounts in scope (in id order, so two ingests never deadlock): every balance change takes this lock,
 // and the next statement, with a fresh snapshot, sees what the other transaction committed meanwhile. The
@@ -48,6 +57,7 @@ const LOCK = `
   select a.customer_id from prepaid_accounts a
   where $1::bigint[] is null
      or a.customer_id in (select k.customer_id from sending_ids k where k.sending_id = any($1::bigint[]))
+     or a.customer_id = any($2::bigint[])
   order by a.customer_id for update`;
 
 // R15: due = parts × price at ingest while billable (R2), 0 after a Cancel/Reject. Give-backs first (they return
@@ -101,22 +111,36 @@ const LEDGER = `
   select customer_id, (now() at time zone 'Asia/Jakarta')::date, $2, amount, 'ingest'
   from unnest($1::bigint[], $3::bigint[]) as t(customer_id, amount)`;
 
+/** Messages as the caller wrote them in its transaction (parse-chunk.ts's SentRows). */
+export interface WrittenRows {
+  readonly ids: ReadonlyArray<number>;
+  readonly customers: ReadonlyArray<number>;
+  readonly sentAt: ReadonlyArray<string>;
+  readonly parts: ReadonlyArray<number>;
+  readonly billable: ReadonlyArray<boolean>;
+}
+
 /**
  * R15: brings the charges of prepaid messages in line with what they should be charged now: a billable message
  * not charged yet is charged parts × the account's price, one that became Cancel/Reject gets its charge back.
  * Idempotent (a second run changes nothing) and set-based: one lock, one statement, two ledger inserts per run.
- * Runs in the caller's transaction. `sendingIds` limits it to the messages a unit of work touched; null = all.
+ * Runs in the caller's transaction. `sendingIds` limits it to the messages a unit of work touched (null = all);
+ * `written` adds messages the unit wrote whose stored row is exactly what it passes (none of its reports changed
+ * them): they are charged from those values, without looking them up. An id in both is looked up.
  */
 export async function reconcilePrepaidCharges(
   client: Queryable,
   sendingIds: ReadonlyArray<number> | null = null,
+  written: WrittenRows | null = null,
 ): Promise<ReconcileResult> {
   const none = { charged: 0, givenBack: 0, shortfall: 0, messages: 0 };
-  if (sendingIds !== null && sendingIds.length === 0) return none;
+  const known = sendingIds === null || written === null ? null : apart(written, sendingIds);
+  if (sendingIds !== null && sendingIds.length === 0 && (known === null || known.ids.length === 0))
+    return none;
   const any = await client.query('select 1 from prepaid_accounts limit 1');
   if ((any.rowCount ?? 0) === 0) return none; // a postpaid-only gateway pays one probe per unit, nothing more
   const ids = sendingIds === null ? null : [...sendingIds];
-  await client.query(LOCK, [ids]);
+  await client.query(LOCK, [ids, known === null ? [] : [...new Set(known.customers)]]);
   const rows = (
     await client.query<{
       customer_id: string;
@@ -124,7 +148,14 @@ export async function reconcilePrepaidCharges(
       charged: string;
       shortfall: string;
       n: string;
-    }>(APPLY, [ids])
+    }>(APPLY, [
+      ids,
+      known?.ids ?? [],
+      known?.customers ?? [],
+      known?.sentAt ?? [],
+      known?.parts ?? [],
+      known?.billable ?? [],
+    ])
   ).rows;
   const back = rows.filter((r) => Number(r.given_back) > 0);
   const used = rows.filter((r) => Number(r.charged) > 0);
@@ -140,4 +171,25 @@ export async function reconcilePrepaidCharges(
     shortfall: sum('shortfall'),
     messages: sum('n'),
   };
+}
+
+/** The written rows whose id is not also to be looked up (each message is in scope once). */
+function apart(written: WrittenRows, lookedUp: ReadonlyArray<number>): WrittenRows {
+  const skip = new Set(lookedUp);
+  const out = {
+    ids: [] as number[],
+    customers: [] as number[],
+    sentAt: [] as string[],
+    parts: [] as number[],
+    billable: [] as boolean[],
+  };
+  written.ids.forEach((id, i) => {
+    if (skip.has(id)) return;
+    out.ids.push(id);
+    out.customers.push(written.customers[i]!);
+    out.sentAt.push(written.sentAt[i]!);
+    out.parts.push(written.parts[i]!);
+    out.billable.push(written.billable[i]!);
+  });
+  return out;
 }

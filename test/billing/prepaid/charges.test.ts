@@ -11,7 +11,7 @@ let t: TestDatabase;
 beforeAll(async () => {
   t = await createTestDatabase();
   await addCustomers(t.db, ['POST']);
-  await addPrepaidCustomers(t.db, ['PRE', 'ZERO', 'RACE']);
+  await addPrepaidCustomers(t.db, ['PRE', 'ZERO', 'RACE', 'WAIT']);
 });
 afterAll(async () => t.close());
 
@@ -72,6 +72,38 @@ describe('R15: usage of a prepaid balance, in the ingest', () => {
       { kind: 'usage', amount: -1020 },
       { kind: 'giveback', amount: 680 },
     ]);
+  });
+
+  it('R15/R2: a record whose Reject waited from an earlier log, or came with it, is never charged', async () => {
+    await recordTopup(t.db, { customerCode: 'WAIT', amount: 500_000, date: '2026-10-01' }); // 340 a part
+    await ingestLines(t.pool, [reportLine(7001, 6)], 'early-reject.jsonl'); // waits for its record
+    await ingestLines(
+      t.pool,
+      [
+        sendLine({ customer: 'WAIT', sendingid: 7001, sent_at: AT }),
+        sendLine({ customer: 'WAIT', sendingid: 7002, sent_at: AT }),
+        reportLine(7003, 5), // Cancel before its record, in the same log
+        sendLine({ customer: 'WAIT', sendingid: 7003, sent_at: AT }),
+        sendLine({ customer: 'WAIT', sendingid: 7004, sent_at: AT }),
+        reportLine(7004, 6), // Reject after it
+      ],
+      'with-reports.jsonl',
+    );
+    const stored = await t.db
+      .selectFrom('messages')
+      .select(['sending_id', 'billable'])
+      .where('sending_id', 'in', [7001, 7002, 7003, 7004])
+      .orderBy('sending_id')
+      .execute();
+    expect(stored.map((m) => [Number(m.sending_id), m.billable])).toEqual([
+      [7001, false],
+      [7002, true],
+      [7003, false],
+      [7004, false],
+    ]);
+    for (const id of [7001, 7003, 7004]) expect(await charge(id)).toBeUndefined();
+    expect(await charge(7002)).toMatchObject({ due: 340, charged: 340 });
+    expect(await balanceOf(t.db, 'WAIT')).toBe(500_000 - 340);
   });
 
   it('R15: a message that does not fit is still recorded, the balance stops at zero, the shortfall is kept, and the account is refused for balance', async () => {
