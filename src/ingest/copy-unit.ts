@@ -97,8 +97,7 @@ export class CopyUnit {
   }
 
   private async open(first: ParsedChunk): Promise<void> {
-    await this.client.query('begin');
-    await this.client.query('set local enable_seqscan = off; set local jit = off');
+    await this.client.query('begin; set local enable_seqscan = off; set local jit = off');
     const r = await this.client.query<{ xid: string; now: string; seen: boolean }>(
       `select pg_current_xact_id()::text as xid, now()::text as now,
         exists (select 1 from sending_ids where sending_id = any($1::bigint[])) as seen`,
@@ -127,8 +126,7 @@ export class CopyUnit {
   async finish(): Promise<UnitResult | null> {
     if (this.staged) return null;
     if (this.copy === null) {
-      await this.client.query('begin');
-      await this.client.query('set local enable_seqscan = off; set local jit = off');
+      await this.client.query('begin; set local enable_seqscan = off; set local jit = off');
     } else {
       this.copy.end();
       await this.copyFinished;

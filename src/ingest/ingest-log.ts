@@ -142,25 +142,33 @@ class Tally {
   }
 }
 
-/** What parseLine needs, read fresh from the database (customers, products, operator prefixes). */
+/**
+ * What parseLine needs, read fresh from the database (customers, products, operator prefixes, whether any prepaid
+ * account exists), in one round trip: the HTTP API reads it for every batch.
+ */
 export async function loadContext(
   client: pg.PoolClient,
   storeMessageText: boolean,
   now: Date,
 ): Promise<ParseContext> {
-  const customers = await client.query<{ code: string; id: number }>('select code, id from customers');
-  const products = await client.query<{ code: string }>('select code from products');
-  const prefixes = await client.query<{ prefix: string; operator: Operator }>(
-    'select prefix, operator from operator_prefixes',
-  );
-  const prepaid = await client.query('select 1 from prepaid_accounts limit 1');
+  const r = await client.query<{
+    customers: Array<[string, number]>;
+    products: string[];
+    prefixes: Array<[string, Operator]>;
+    prepaid: boolean;
+  }>(`select
+      (select coalesce(json_agg(json_build_array(code, id)), '[]') from customers) as customers,
+      (select coalesce(json_agg(code), '[]') from products) as products,
+      (select coalesce(json_agg(json_build_array(prefix, operator)), '[]') from operator_prefixes) as prefixes,
+      exists (select 1 from prepaid_accounts) as prepaid`);
+  const row = r.rows[0]!;
   return {
-    customers: new Map(customers.rows.map((r) => [r.code, Number(r.id)])),
-    products: new Set(products.rows.map((r) => r.code)),
-    prefixes: new Map(prefixes.rows.map((r) => [r.prefix, r.operator])) as PrefixTable,
+    customers: new Map(row.customers.map(([code, id]) => [code, Number(id)])),
+    products: new Set(row.products),
+    prefixes: new Map(row.prefixes) as PrefixTable,
     storeMessageText,
     now,
-    prepaid: (prepaid.rowCount ?? 0) > 0,
+    prepaid: row.prepaid,
   };
 }
 

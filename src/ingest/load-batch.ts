@@ -70,8 +70,15 @@ export async function copyInto(client: pg.PoolClient, table: string, data: strin
   await pipeline(Readable.from([data]), client.query(copyFrom(`copy ${table} from stdin`)));
 }
 
-/** Creates the session's staging tables (once per connection; emptied after each batch). */
+/** Connections whose session has the staging tables already (the HTTP API asks once per batch). */
+const staged = new WeakSet<pg.PoolClient>();
+
+/**
+ * Creates the session's staging tables (once per connection; emptied after each batch). Called outside any
+ * transaction, so a rollback can never take the tables back after they are remembered here.
+ */
 export async function prepareStaging(client: pg.PoolClient): Promise<void> {
+  if (staged.has(client)) return;
   await client.query(`
     create temp table if not exists stage_sends (
       line_no integer, delivery_status smallint, sending_id bigint, customer_id bigint, product text, number text, operator text,
@@ -82,6 +89,7 @@ export async function prepareStaging(client: pg.PoolClient): Promise<void> {
       line_no integer, sending_id bigint, delivery_status smallint, number text
     );
   `);
+  staged.add(client);
 }
 
 // R2: per sending id, the first Cancel/Reject of the batch wins; otherwise the furthest forward status.
