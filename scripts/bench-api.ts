@@ -4,7 +4,7 @@
 // permission latency at 500 req/s, and the quota delay from a crossing batch to sending_permission refusing,
 // under ingest load.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { rm, writeFile } from 'node:fs/promises';
+import { open, readFile, rm, writeFile } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -72,7 +72,11 @@ function lines(codes: ReadonlyArray<string>, first: number, count: number): stri
   return out;
 }
 
-async function startServer(url: string): Promise<{ child: ChildProcess; base: string }> {
+async function startServer(url: string): Promise<{ child: ChildProcess; base: string; log: string }> {
+  // The server's log goes to a file, as it would to journald: a pipe into this process would make the process
+  // that measures the latencies drain a log line per request as well.
+  const log = path.join(tmpdir(), `tagih-bench-api-${process.pid}.log`);
+  const out = await open(log, 'w');
   const child = spawn(
     process.execPath,
     ['--max-old-space-size=160', '--import', 'tsx', path.join(root, 'src/cli/api.ts')],
@@ -85,24 +89,20 @@ async function startServer(url: string): Promise<{ child: ChildProcess; base: st
         TAGIH_LOG_FORMAT: 'json',
         TAGIH_LOG_LEVEL: 'info',
       },
-      stdio: ['ignore', 'pipe', 'inherit'],
+      stdio: ['ignore', out.fd, 'inherit'],
     },
   );
-  let out = '';
-  const base = await new Promise<string>((resolve, reject) => {
-    const listening = (d: Buffer) => {
-      out += String(d);
-      const m = /"url":"(http:[^"]+)"/.exec(out);
-      if (m) {
-        child.stdout!.off('data', listening);
-        resolve(m[1]!);
-      }
-    };
-    child.stdout!.on('data', listening);
-    child.on('exit', (code) => reject(new Error(`the API exited (${code}) before listening`)));
+  await out.close();
+  let exited: number | null | undefined;
+  child.once('exit', (code) => {
+    exited = code;
   });
-  child.stdout!.resume();
-  return { child, base };
+  for (;;) {
+    const m = /"url":"(http:[^"]+)"/.exec(await readFile(log, 'utf8'));
+    if (m) return { child, base: m[1]!, log };
+    if (exited !== undefined) throw new Error(`the API exited (${exited}) before listening; its log: ${log}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
 }
 
 const ms = (n: number) => `${n.toFixed(1)} ms`;
@@ -252,6 +252,7 @@ export async function benchApi(options: {
 }): Promise<void> {
   const { database, url } = await benchDatabase();
   let server: ChildProcess | null = null;
+  let serverLog: string | null = null;
   try {
     const codes = Array.from({ length: 100 }, (_, i) => `C${String(i + 1).padStart(3, '0')}`);
     await addCustomers(database, codes, null);
@@ -260,6 +261,7 @@ export async function benchApi(options: {
     const fileRate = await fileIngest(database, codes, options.lines);
     const started = await startServer(url);
     server = started.child;
+    serverLog = started.log;
     const apiRate = await apiIngest(started.base, key, codes, options.lines);
     console.log(`  => API ${(apiRate / fileRate).toFixed(2)}× the file ingest's rate`);
     await permissionLatency(started.base, key, codes);
@@ -268,6 +270,7 @@ export async function benchApi(options: {
   } finally {
     server?.kill('SIGTERM');
     if (server) await new Promise((r) => server!.once('exit', r));
+    if (serverLog) await rm(serverLog, { force: true });
     await database.close();
   }
 }
