@@ -137,6 +137,64 @@ describe('R10: usage deltas keep the quota exact without re-reading the day', ()
   });
 });
 
+describe('R10: usage deltas stay exact while ingests, rollups and folds run at once', () => {
+  let t: TestDatabase;
+  beforeAll(async () => {
+    t = await createTestDatabase();
+    await addCustomers(t.db, ['RACA', 'RACB']);
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  it('R10: four ingests with reports, against rollups and re-checks that fold, leave daily_usage + deltas exact', async () => {
+    const ids = await t.db
+      .selectFrom('customers')
+      .select('id')
+      .where('code', 'in', ['RACA', 'RACB'])
+      .execute();
+    const customerIds = ids.map((r) => Number(r.id));
+    const asOf = new Date('2026-10-08T12:00:00+07:00');
+    let ingesting = true;
+    const ingest = async (k: number) => {
+      for (let round = 0; round < 6; round++) {
+        const base = 10_000 + k * 1_000 + round * 100;
+        await ingestLines(
+          t.pool,
+          [
+            ...Array.from({ length: 20 }, (_, i) =>
+              sendLine({
+                customer: i % 2 === 0 ? 'RACA' : 'RACB',
+                sendingid: base + i,
+                sent_at: `2026-10-0${7 + (i % 2)}T09:${String(round).padStart(2, '0')}:${String(i).padStart(2, '0')}+07:00`,
+                message: i % 5 === 0 ? 'c'.repeat(1200) : 'Kode 123456',
+              }),
+            ),
+            reportLine(base + 3, 6), // a Reject in the same log
+            ...(round > 0 ? [reportLine(base - 100 + 4, 5)] : []), // a Cancel of the previous round's message
+          ],
+          `race-${k}-${round}.jsonl`,
+        );
+      }
+    };
+    const churn = async () => {
+      while (ingesting) {
+        await refreshDailyUsage(t.db);
+        await runQuotaRecheck(t, asOf, customerIds);
+      }
+    };
+    const churning = [churn(), churn()];
+    await Promise.all([0, 1, 2, 3].map(ingest));
+    ingesting = false;
+    await Promise.all(churning);
+    await agree(t.pool);
+    // and once everything is folded and rolled up
+    await runQuotaRecheck(t, asOf, customerIds);
+    await refreshDailyUsage(t.db);
+    await agree(t.pool);
+  });
+});
+
 describe('R10: the usage-deltas migration makes the days still dirty add up', () => {
   const name = `tagih_test_deltas_${randomBytes(4).toString('hex')}`;
   const server = inject('pgServerUrl');
