@@ -15,6 +15,7 @@ import * as hardening from './2026-12-01-17-hardening.ts';
 import * as interruptedRuns from './2026-12-01-17b-interrupted-runs.ts';
 import * as reviewUsers from './2026-12-01-17c-review-users.ts';
 import * as usageDeltas from './2026-12-01-18-usage-deltas.ts';
+import * as prepaidChargesNoFk from './2026-12-01-18b-prepaid-charges-no-fk.ts';
 
 /** Every migration, in order. A static list: FileMigrationProvider cannot import .ts under vitest. */
 export const migrations: Readonly<Record<string, Migration>> = {
@@ -34,4 +35,5 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '2026-12-01-16c-invoice-work-items': invoiceWorkItems,
   '2026-12-01-17c-review-users': reviewUsers,
   '2026-12-01-18-usage-deltas': usageDeltas,
+  '2026-12-01-18b-prepaid-charges-no-fk': prepaidChargesNoFk,
 };

@@ -15,6 +15,7 @@ function messages_register_sending_ids() returns trigger: begin insert into send
 function messages_usage_deleted() returns trigger: begin insert into usage_deltas (customer_id, day, product, operator, parts) select customer_id, (sent_at at time zone 'Asia/Jakarta')::date, product, operator, -sum(parts) from old_rows where billable group by 1, 2, 3, 4; return null; end
 function messages_usage_inserted() returns trigger: begin insert into usage_deltas (customer_id, day, product, operator, parts) select customer_id, (sent_at at time zone 'Asia/Jakarta')::date, product, operator, sum(parts) from new_rows where billable group by 1, 2, 3, 4; return null; end
 function messages_usage_updated() returns trigger: begin insert into usage_deltas (customer_id, day, product, operator, parts) select customer_id, day, product, operator, sum(parts) from ( select customer_id, (sent_at at time zone 'Asia/Jakarta')::date as day, product, operator, parts from new_rows where billable union all select customer_id, (sent_at at time zone 'Asia/Jakarta')::date, product, operator, -parts from old_rows where billable ) changed group by 1, 2, 3, 4 having sum(parts) <> 0; return null; end
+function prepaid_accounts_kept() returns trigger: begin raise exception 'prepaid accounts are never deleted or given another customer (their charges and ledger refer to them)' using hint = 'close the account instead: npm run accounts -- close'; end
 function prepaid_ledger_balance() returns trigger: begin -- Serialise entries per account (as deposit_ledger does), so racing ingests cannot spend the same rupiah. perform 1 from prepaid_accounts where customer_id = new.customer_id for update; new.balance_after := coalesce( (select balance_after from prepaid_ledger where customer_id = new.customer_id order by id desc limit 1), 0 ) + new.amount; return new; end
 function quota_for(deposit_balance bigint, quota_override bigint) returns bigint: select coalesce(quota_override, 2 * deposit_balance)
 
@@ -541,7 +542,6 @@ constraint prepaid_accounts.prepaid_accounts_pkey PRIMARY KEY (customer_id)
 constraint prepaid_accounts.prepaid_accounts_price_per_part_check CHECK ((price_per_part > 0))
 constraint prepaid_charges.prepaid_charges_check CHECK (((charged >= 0) AND (charged <= due)))
 constraint prepaid_charges.prepaid_charges_check1 CHECK (((given_back > 0) = (given_back_on IS NOT NULL)))
-constraint prepaid_charges.prepaid_charges_customer_id_fkey FOREIGN KEY (customer_id) REFERENCES prepaid_accounts(customer_id)
 constraint prepaid_charges.prepaid_charges_due_check CHECK ((due >= 0))
 constraint prepaid_charges.prepaid_charges_given_back_check CHECK ((given_back >= 0))
 constraint prepaid_charges.prepaid_charges_pkey PRIMARY KEY (sending_id)
@@ -708,6 +708,7 @@ trigger messages.messages_sending_ids CREATE TRIGGER messages_sending_ids AFTER 
 trigger messages.messages_usage_deleted CREATE TRIGGER messages_usage_deleted AFTER DELETE ON public.messages REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION messages_usage_deleted()
 trigger messages.messages_usage_inserted CREATE TRIGGER messages_usage_inserted AFTER INSERT ON public.messages REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION messages_usage_inserted()
 trigger messages.messages_usage_updated CREATE TRIGGER messages_usage_updated AFTER UPDATE ON public.messages REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION messages_usage_updated()
+trigger prepaid_accounts.prepaid_accounts_kept CREATE TRIGGER prepaid_accounts_kept BEFORE DELETE OR UPDATE OF customer_id ON public.prepaid_accounts FOR EACH ROW EXECUTE FUNCTION prepaid_accounts_kept()
 trigger prepaid_ledger.prepaid_ledger_append_only CREATE TRIGGER prepaid_ledger_append_only BEFORE DELETE OR UPDATE ON public.prepaid_ledger FOR EACH ROW EXECUTE FUNCTION forbid_change()
 trigger prepaid_ledger.prepaid_ledger_balance CREATE TRIGGER prepaid_ledger_balance BEFORE INSERT ON public.prepaid_ledger FOR EACH ROW EXECUTE FUNCTION prepaid_ledger_balance()
 

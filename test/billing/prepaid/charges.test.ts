@@ -106,6 +106,22 @@ describe('R15: usage of a prepaid balance, in the ingest', () => {
     expect(await balanceOf(t.db, 'WAIT')).toBe(500_000 - 340);
   });
 
+  it('R15: a prepaid account with charges is never deleted or moved to another customer (the database refuses)', async () => {
+    const id = await customerId(t.db, 'WAIT');
+    await expect(t.pool.query('delete from prepaid_accounts where customer_id = $1', [id])).rejects.toThrow(
+      /never deleted/,
+    );
+    await expect(
+      t.pool.query('update prepaid_accounts set customer_id = customer_id + 1000 where customer_id = $1', [
+        id,
+      ]),
+    ).rejects.toThrow(/never deleted/);
+    // Its other columns change as before (a top-up moves masa aktif and the price per part).
+    await t.pool.query('update prepaid_accounts set price_per_part = price_per_part where customer_id = $1', [
+      id,
+    ]);
+  });
+
   it('R15: a message that does not fit is still recorded, the balance stops at zero, the shortfall is kept, and the account is refused for balance', async () => {
     await recordTopup(t.db, { customerCode: 'ZERO', amount: 100_000, date: '2026-10-01' }); // 350 a part
     expect(await permission('ZERO')).toMatchObject({ allowed: true, reason: null, quota: 100_000 });
