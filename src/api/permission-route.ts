@@ -26,8 +26,8 @@ const WARM_CONNECTIONS = 4;
 /**
  * The gateway asks before every send: the first requests after a start should not each pay for a new PostgreSQL
  * connection and the statement's planning. So before listening, a few connections are opened and each prepares
- * the statement, with a code no customer has. The first seconds stay slower all the same (bench api: p99 about
- * 60 ms in the first 10 s, 11–14 ms after): most of that is the process itself warming up, not the database.
+ * the statement, with a code no customer has. The first seconds stay slower all the same (bench api: p99 53–70
+ * ms in the first 10 s, 11–37 ms in the 10 s after): most of that is the process warming up, not the database.
  */
 async function warmUp(database: Database): Promise<void> {
   const clients = await Promise.all(Array.from({ length: WARM_CONNECTIONS }, () => database.pool.connect()));
