@@ -1,18 +1,16 @@
-import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Migrator } from 'kysely';
-import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrations } from '../../migrations/index.ts';
 import { runInvoiceMonth } from '../../src/billing/invoicing/invoice-month.ts';
 import { loadConfig } from '../../src/config.ts';
-import { createDb } from '../../src/db/connect.ts';
 import { migrateToLatest } from '../../src/db/migrate.ts';
 import { ArchiveRefused, archiveBefore, restoreArchive } from '../../src/partitions/archive.ts';
 import { defaultPartitionRows, ensurePartitions, partitionMonths } from '../../src/partitions/partitions.ts';
-import { createTestDatabase, type TestDatabase } from '../support/database.ts';
+import { createEmptyDatabase, createTestDatabase, type TestDatabase } from '../support/database.ts';
 import { addCustomers, ingestLines, sendLine, tempDir } from '../support/fixtures.ts';
 import { runCli } from '../support/run-cli.ts';
 
@@ -27,26 +25,16 @@ async function fingerprint(pool: pg.Pool): Promise<{ n: number; md5: string }> {
 }
 
 describe('issue 16: the partition migration moves existing messages without loss', () => {
-  const name = `tagih_test_migrate_${randomBytes(4).toString('hex')}`;
-  const server = inject('pgServerUrl');
-  const url = new URL(server);
-  url.pathname = `/${name}`;
-  const { db, pool } = createDb(url.toString(), 2);
+  let t: TestDatabase;
   beforeAll(async () => {
-    const admin = new pg.Client({ connectionString: server });
-    await admin.connect();
-    await admin.query(`create database ${name}`);
-    await admin.end();
+    t = await createEmptyDatabase();
   });
   afterAll(async () => {
-    await db.destroy();
-    const admin = new pg.Client({ connectionString: server });
-    await admin.connect();
-    await admin.query(`drop database if exists ${name} with (force)`);
-    await admin.end();
+    await t.close();
   });
 
   it('R1/R2: rows of four months land in their WIB month, sendingids stay unique, nothing is lost', async () => {
+    const { db, pool } = t;
     const migrator = new Migrator({ db, provider: { getMigrations: async () => ({ ...migrations }) } });
     const before = await migrator.migrateTo('2026-11-27-03-invoice-parts-per-day');
     expect(before.error).toBeUndefined();

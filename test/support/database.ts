@@ -13,12 +13,21 @@ export interface TestDatabase {
 
 /** A fresh, migrated database of its own for one test file (a copy of the migrated template). */
 export async function createTestDatabase(): Promise<TestDatabase> {
+  return createOwnDatabase(`template ${inject('pgTemplate')}`);
+}
+
+/** A fresh database with no tables at all, for a test that runs the migrations itself (up to a given one). */
+export async function createEmptyDatabase(): Promise<TestDatabase> {
+  return createOwnDatabase('');
+}
+
+async function createOwnDatabase(template: string): Promise<TestDatabase> {
   const serverUrl = inject('pgServerUrl');
   const name = `tagih_test_${randomBytes(6).toString('hex')}`;
   const admin = new pg.Client({ connectionString: serverUrl });
   await admin.connect();
   try {
-    await admin.query(`create database ${name} template ${inject('pgTemplate')}`);
+    await admin.query(`create database ${name} ${template}`);
   } finally {
     await admin.end();
   }

@@ -1,13 +1,12 @@
-import { randomBytes } from 'node:crypto';
 import { Migrator, sql } from 'kysely';
-import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrations } from '../../../migrations/index.ts';
 import { monthToDateParts } from '../../../src/billing/quota/month-parts.ts';
 import { runQuotaRecheck } from '../../../src/billing/quota/quota.ts';
 import { refreshDailyUsage } from '../../../src/billing/quota/rollup.ts';
-import { createDb, type Db } from '../../../src/db/connect.ts';
-import { createTestDatabase, type TestDatabase } from '../../support/database.ts';
+import type { Db } from '../../../src/db/connect.ts';
+import { createEmptyDatabase, createTestDatabase, type TestDatabase } from '../../support/database.ts';
 import { addCustomers, ingestLines, reportLine, sendLine } from '../../support/fixtures.ts';
 
 // R10 / issue 13: billable parts of a day = daily_usage + usage_deltas, at every moment, whatever changed the
@@ -196,42 +195,31 @@ describe('R10: usage deltas stay exact while ingests, rollups and folds run at o
 });
 
 describe('R10: the usage-deltas migration makes the days still dirty add up', () => {
-  const name = `tagih_test_deltas_${randomBytes(4).toString('hex')}`;
-  const server = inject('pgServerUrl');
-  const url = new URL(server);
-  url.pathname = `/${name}`;
-  const { db, pool } = createDb(url.toString(), 2);
+  let t: TestDatabase;
   beforeAll(async () => {
-    const admin = new pg.Client({ connectionString: server });
-    await admin.connect();
-    await admin.query(`create database ${name}`);
-    await admin.end();
+    t = await createEmptyDatabase();
   });
   afterAll(async () => {
-    await db.destroy();
-    const admin = new pg.Client({ connectionString: server });
-    await admin.connect();
-    await admin.query(`drop database if exists ${name} with (force)`);
-    await admin.end();
+    await t.close();
   });
 
   it('R10: a rolled-up day, a stale dirty day and a never rolled-up dirty day', async () => {
-    const migrator = new Migrator({ db, provider: { getMigrations: async () => ({ ...migrations }) } });
+    const migrator = new Migrator({ db: t.db, provider: { getMigrations: async () => ({ ...migrations }) } });
     expect((await migrator.migrateTo('2026-12-01-17c-review-users')).error).toBeUndefined();
-    await addCustomers(db, ['MIGA']);
-    await ingestLines(pool, [
+    await addCustomers(t.db, ['MIGA']);
+    await ingestLines(t.pool, [
       sendLine({ customer: 'MIGA', sendingid: 1, sent_at: '2026-10-03T09:00:00+07:00' }),
       sendLine({ customer: 'MIGA', sendingid: 2, sent_at: '2026-10-04T09:00:00+07:00' }),
     ]);
     // The rollup as it was before this migration: daily_usage from the messages, the marks taken.
-    await pool.query(`
+    await t.pool.query(`
       insert into daily_usage (customer_id, product, operator, day, messages, billable_messages, billable_parts)
       select customer_id, product, operator, (sent_at at time zone 'Asia/Jakarta')::date, count(*),
         count(*) filter (where billable), coalesce(sum(parts) filter (where billable), 0)
       from messages group by 1, 2, 3, 4;
       delete from daily_usage_dirty`);
     // 4 Oct goes stale (a later message and a Reject of an earlier one), 6 Oct was never rolled up.
-    await ingestLines(pool, [
+    await ingestLines(t.pool, [
       sendLine({
         customer: 'MIGA',
         sendingid: 3,
@@ -241,12 +229,12 @@ describe('R10: the usage-deltas migration makes the days still dirty add up', ()
       reportLine(2, 6),
       sendLine({ customer: 'MIGA', sendingid: 4, sent_at: '2026-10-06T10:00:00+07:00' }),
     ]);
-    const dirty = await pool.query('select day::text from daily_usage_dirty order by day');
+    const dirty = await t.pool.query('select day::text from daily_usage_dirty order by day');
     expect(dirty.rows.map((r) => r.day)).toEqual(['2026-10-04', '2026-10-06']);
     expect((await migrator.migrateToLatest()).error).toBeUndefined();
-    await agree(pool);
+    await agree(t.pool);
     // 4 Oct: rolled 1 part, now 2 (message 3; message 2 rejected); 6 Oct: 1 part, none rolled up.
-    const deltas = await pool.query('select day::text, parts::int from usage_deltas order by day');
+    const deltas = await t.pool.query('select day::text, parts::int from usage_deltas order by day');
     expect(deltas.rows).toEqual([
       { day: '2026-10-04', parts: 1 },
       { day: '2026-10-06', parts: 1 },
