@@ -11,7 +11,7 @@ let t: TestDatabase;
 beforeAll(async () => {
   t = await createTestDatabase();
   await addCustomers(t.db, ['POST']);
-  await addPrepaidCustomers(t.db, ['PRE', 'ZERO', 'RACE', 'WAIT']);
+  await addPrepaidCustomers(t.db, ['PRE', 'ZERO', 'RACE', 'WAIT', 'MIXA', 'MIXB']);
 });
 afterAll(async () => t.close());
 
@@ -135,6 +135,25 @@ describe('R15: usage of a prepaid balance, in the ingest', () => {
     expect(await charge(1285)).toMatchObject({ due: 350, charged: 250, shortfall: 100 });
     expect(await charge(1286)).toMatchObject({ due: 350, charged: 0, shortfall: 350 });
     expect(await permission('ZERO')).toMatchObject({ allowed: false, reason: 'balance', quota: 0 });
+  });
+
+  it('R15: in one ingest, an account that fits is charged in full and one that does not is charged in sent_at order, whatever the file order', async () => {
+    await recordTopup(t.db, { customerCode: 'MIXA', amount: 500_000, date: '2026-10-01' }); // 340 a part
+    await recordTopup(t.db, { customerCode: 'MIXB', amount: 100_000, date: '2026-10-01' }); // 350 a part
+    const at = (seconds: number) => new Date(Date.parse(AT) + seconds * 1000).toISOString();
+    // MIXB's 287 messages come latest first: in time order the 286th (id 3001) finds 250 left, the last (3000) 0.
+    const lines = Array.from({ length: 287 }, (_, i) => [
+      sendLine({ customer: 'MIXB', sendingid: 3000 + i, sent_at: at(286 - i) }),
+      ...(i < 10 ? [sendLine({ customer: 'MIXA', sendingid: 4000 + i, sent_at: at(286 - i) })] : []),
+    ]).flat();
+    await ingestLines(t.pool, lines, 'mixed.jsonl');
+    expect(await balanceOf(t.db, 'MIXA')).toBe(500_000 - 10 * 340);
+    expect(await charge(4000)).toMatchObject({ due: 340, charged: 340, shortfall: 0 });
+    expect(await balanceOf(t.db, 'MIXB')).toBe(0);
+    expect(await charge(3000)).toMatchObject({ due: 350, charged: 0, shortfall: 350 });
+    expect(await charge(3001)).toMatchObject({ due: 350, charged: 250, shortfall: 100 });
+    expect(await charge(3002)).toMatchObject({ due: 350, charged: 350, shortfall: 0 });
+    expect(await charge(3286)).toMatchObject({ due: 350, charged: 350, shortfall: 0 });
   });
 
   it('R15: two ingests racing on one prepaid balance never overdraw it', async () => {
