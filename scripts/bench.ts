@@ -77,6 +77,8 @@ async function timed<T>(fn: () => Promise<T>): Promise<{ value: T; ms: number }>
 
 interface Bench {
   readonly url: string;
+  /** --database-url as given (undefined: the embedded server), to open the next fresh database on the same one */
+  readonly databaseUrl: string | undefined;
   readonly database: Database;
   readonly server: string;
   close(): Promise<void>;
@@ -106,6 +108,7 @@ async function benchDatabase(databaseUrl: string | undefined): Promise<Bench> {
   const database = { db, pool, safeUrl: `tagih_bench on ${server.safeUrl}`, close: () => db.destroy() };
   return {
     url: url.toString(),
+    databaseUrl,
     database,
     server: `${databaseUrl ? 'PostgreSQL at --database-url' : server.safeUrl}, PostgreSQL ${version}, jit = ${jit}`,
     close: async () => {
@@ -243,11 +246,25 @@ interface IngestRun {
 
 /** The ingest of `file` in a child process, reported as `label`, with its rate. */
 async function ingestStage(bench: Bench, report: Report, file: string, label: string): Promise<IngestRun> {
+  await checkpoint(bench);
   const run = await stage('ingest', { url: bench.url, file });
   const summary = run.result as { messagesLoaded: number; linesRead: number };
   report.add({ stage: `${label} (${summary.messagesLoaded} msgs)`, ms: run.ms, rssKb: run.rssKb });
   console.log(`    ${Math.round(summary.messagesLoaded / (run.ms / 1000)).toLocaleString('en')} msgs/s`);
   return { ms: run.ms, messages: summary.messagesLoaded };
+}
+
+/**
+ * Every timed ingest starts from a clean checkpoint, so none pays for the dirty pages of the stage before it (a
+ * floor's COPY, a dropped database). Needs a superuser; on a server where the bench's role is not one, it says so.
+ */
+async function checkpoint(bench: Bench): Promise<void> {
+  try {
+    await bench.database.pool.query('checkpoint');
+  } catch (error) {
+    if ((error as { code?: string }).code !== '42501') throw error;
+    console.log('    (no checkpoint before this stage: the role is not a superuser)');
+  }
 }
 
 /**
@@ -261,7 +278,7 @@ async function benchPrepaidIngest(
   file: string,
   customers: number,
   postpaid: IngestRun,
-): Promise<void> {
+): Promise<number> {
   await makePrepaid(bench.database, await addCustomers(bench.database, customers));
   const prepaid = await ingestStage(bench, report, file, 'ingest, every customer prepaid');
   const charged = await bench.database.pool.query<{ n: number; billable: number }>(
@@ -273,8 +290,42 @@ async function benchPrepaidIngest(
   const rate = (r: IngestRun) => r.messages / (r.ms / 1000);
   const ratio = rate(prepaid) / rate(postpaid);
   console.log(
-    `    R15: prepaid ${Math.round(rate(prepaid)).toLocaleString('en')} msgs/s against postpaid ${Math.round(rate(postpaid)).toLocaleString('en')} msgs/s = ${(ratio * 100).toFixed(1)} % of the postpaid rate (${n} messages charged); the aim is at least 80 %: ${ratio >= 0.8 ? 'met' : 'NOT met'}`,
+    `    R15: prepaid ${Math.round(rate(prepaid)).toLocaleString('en')} msgs/s against postpaid ${Math.round(rate(postpaid)).toLocaleString('en')} msgs/s = ${(ratio * 100).toFixed(1)} % of the postpaid rate (${n} messages charged)`,
   );
+  return ratio;
+}
+
+/**
+ * R15: rounds of (postpaid ingest, prepaid ingest), each into a fresh database, the first postpaid one being the
+ * mode's own. On this machine one pair's ratio varies from about 70 % to 95 % from run to run, so one pair proves
+ * nothing; the median over the rounds is what is compared with the aim.
+ */
+async function benchPrepaidRounds(
+  bench: Bench,
+  report: Report,
+  file: string,
+  customers: number,
+  first: IngestRun,
+  rounds: number,
+): Promise<Bench> {
+  const ratios: number[] = [];
+  let postpaid = first;
+  for (let round = 1; round <= rounds; round++) {
+    if (round > 1) {
+      await bench.close();
+      bench = await benchDatabase(bench.databaseUrl);
+      await addCustomers(bench.database, customers);
+      postpaid = await ingestStage(bench, report, file, `ingest, postpaid, round ${round}`);
+    }
+    await bench.close();
+    bench = await benchDatabase(bench.databaseUrl);
+    ratios.push(await benchPrepaidIngest(bench, report, file, customers, postpaid));
+  }
+  const median = [...ratios].sort((a, b) => a - b)[Math.floor(ratios.length / 2)]!;
+  console.log(
+    `    R15: prepaid/postpaid over ${rounds} rounds: ${ratios.map((r) => `${(r * 100).toFixed(1)} %`).join(', ')}; median ${(median * 100).toFixed(1)} %; the aim is at least 80 %: ${median >= 0.8 ? 'met' : 'NOT met'}`,
+  );
+  return bench;
 }
 
 /** The fastest of 20 warm renders of a typical invoice, × invoices ÷ cores. */
@@ -369,31 +420,49 @@ for (const [name, mode] of Object.entries(MODES)) {
       '--prepaid',
       'R15: then the same log again into a fresh database where every customer is prepaid (every message charged in the ingest), its rate against the postpaid one',
     )
-    .action(async (o: { messages: string; customers: string; databaseUrl?: string; prepaid?: boolean }) => {
-      let bench = await benchDatabase(o.databaseUrl);
-      const report = new Report();
-      let file: string | null = null;
-      try {
-        console.log(
-          `${bench.server}; load average ${loadavg()
-            .map((l) => l.toFixed(2))
-            .join(' ')}`,
-        );
-        const codes = await addCustomers(bench.database, Number(o.customers));
-        file = generate(Number(o.messages), codes);
-        console.log(`  generated ${Math.round((await stat(file)).size / 1e6)} MB of log (not timed)`);
-        const postpaid = await mode.run(bench, report, file);
-        if (o.prepaid) {
+    .option(
+      '--rounds <n>',
+      'with --prepaid: rounds of (postpaid, prepaid) ingest, the median ratio compared',
+      '3',
+    )
+    .action(
+      async (o: {
+        messages: string;
+        customers: string;
+        databaseUrl?: string;
+        prepaid?: boolean;
+        rounds: string;
+      }) => {
+        let bench = await benchDatabase(o.databaseUrl);
+        const report = new Report();
+        let file: string | null = null;
+        try {
+          console.log(
+            `${bench.server}; load average ${loadavg()
+              .map((l) => l.toFixed(2))
+              .join(' ')}`,
+          );
+          const codes = await addCustomers(bench.database, Number(o.customers));
+          file = generate(Number(o.messages), codes);
+          console.log(`  generated ${Math.round((await stat(file)).size / 1e6)} MB of log (not timed)`);
+          const postpaid = await mode.run(bench, report, file);
+          if (o.prepaid) {
+            bench = await benchPrepaidRounds(
+              bench,
+              report,
+              file,
+              Number(o.customers),
+              postpaid,
+              Number(o.rounds),
+            );
+          }
+          report.print(bench.server);
+        } finally {
+          if (file) await rm(file, { force: true });
           await bench.close();
-          bench = await benchDatabase(o.databaseUrl);
-          await benchPrepaidIngest(bench, report, file, Number(o.customers), postpaid);
         }
-        report.print(bench.server);
-      } finally {
-        if (file) await rm(file, { force: true });
-        await bench.close();
-      }
-    });
+      },
+    );
 }
 
 /** One stage in this child process: prints {ms, rssKb, result} as its last line. */
