@@ -79,13 +79,14 @@ const APPLY = `
     where c.sending_id = any(array(select sending_id from scope where not billable and not written)) and c.due > 0
     returning c.customer_id, c.given_back
   ),
-  -- materialized: one balance per account, not one look-up into the ledger per message of the unit
+  -- materialized: one balance per account, not one look-up into the ledger per message of the unit. $6: the
+  -- accounts LOCK took, a superset of those in scope (so scope is not grouped for them).
   balances as materialized (
     select a.customer_id,
       coalesce((select l.balance_after from prepaid_ledger l where l.customer_id = a.customer_id order by l.id desc limit 1), 0)
         + coalesce((select sum(g.given_back) from gone g where g.customer_id = a.customer_id), 0) as balance,
       a.price_per_part
-    from prepaid_accounts a where a.customer_id in (select customer_id from scope)
+    from prepaid_accounts a where a.customer_id = any($6::bigint[])
   ),
   -- materialized: read three times below, computed once
   fresh_all as materialized (
@@ -110,18 +111,21 @@ const APPLY = `
   inserted as (
     insert into prepaid_charges (sending_id, customer_id, unit_price, due, charged, charged_on)
     select sending_id, customer_id, unit_price, due, charge, (select day from today) from fresh
-    returning customer_id, due, charged
+  ),
+  -- what the insert wrote, summed from the same rows rather than from a RETURNING of every row
+  per_account as (
+    select customer_id, max(sent_at) as last, sum(charge)::bigint as charged, sum(due - charge)::bigint as shortfall,
+      count(*)::bigint as n
+    from fresh group by customer_id
   ),
   seen as (
     update prepaid_accounts a set last_billable_at = greatest(a.last_billable_at, f.last)
-    from (select customer_id, max(sent_at) as last from fresh group by customer_id) f
-    where a.customer_id = f.customer_id
+    from per_account f where a.customer_id = f.customer_id
   )
   select customer_id, sum(given_back)::bigint as given_back, 0::bigint as charged, 0::bigint as shortfall, count(*)::bigint as n
   from gone group by customer_id
   union all
-  select customer_id, 0, sum(charged)::bigint, sum(due - charged)::bigint, count(*)::bigint
-  from inserted group by customer_id`;
+  select customer_id, 0, charged, shortfall, n from per_account`;
 
 const LEDGER = `
   insert into prepaid_ledger (customer_id, entry_date, kind, amount, ref)
@@ -157,7 +161,7 @@ export async function reconcilePrepaidCharges(
   const any = await client.query('select 1 from prepaid_accounts limit 1');
   if ((any.rowCount ?? 0) === 0) return none; // a postpaid-only gateway pays one probe per unit, nothing more
   const ids = sendingIds === null ? null : [...sendingIds];
-  await client.query(LOCK, [
+  const locked = await client.query<{ customer_id: string }>(LOCK, [
     ids === null ? null : sqlArray(ids),
     sqlArray(known === null ? [] : [...new Set(known.customers)]),
   ]);
@@ -174,6 +178,7 @@ export async function reconcilePrepaidCharges(
       sqlArray(known?.customers ?? []),
       sqlArray(known?.sentAt ?? []),
       sqlArray(known?.parts ?? []),
+      sqlArray(locked.rows.map((r) => Number(r.customer_id))),
     ])
   ).rows;
   const back = rows.filter((r) => Number(r.given_back) > 0);
