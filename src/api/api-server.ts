@@ -5,6 +5,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } 
 import type { QuotaRechecker } from '../billing/quota/quota-recheck.ts';
 import type { ApiTrustProxy } from '../config.ts';
 import type { Database } from '../db/connect.ts';
+import { createBatchParser } from '../ingest/chunk-parser.ts';
 import type { Logger } from '../log.ts';
 import { errorHandler } from './api-errors.ts';
 import { balanceRoute } from './balance-route.ts';
@@ -77,11 +78,15 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
     },
   });
   app.get('/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  // Issue 13: the log route's lines are parsed on a thread of their own, off the thread that answers requests.
+  const parser = createBatchParser();
+  app.addHook('onClose', () => parser.close());
   await app.register(gatewayRoutes, {
     database: options.database,
     storeMessageText: options.storeMessageText,
     quota: options.quota,
     keys,
+    parser,
   });
   await app.register(permissionRoute, { database: options.database, keys });
   await app.register(balanceRoute, { database: options.database });

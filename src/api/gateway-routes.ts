@@ -4,6 +4,7 @@ import { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { QuotaRechecker } from '../billing/quota/quota-recheck.ts';
 import type { Database } from '../db/connect.ts';
+import type { BatchParser } from '../ingest/chunk-parser.ts';
 import { ingestLineBatch, type LineInput, type LinesResult } from '../ingest/ingest-lines.ts';
 import { readLines } from '../ingest/read-lines.ts';
 import { requireGatewayKey } from './gateway-auth.ts';
@@ -15,6 +16,7 @@ export interface GatewayRouteOptions {
   readonly storeMessageText: boolean;
   readonly quota: QuotaRechecker;
   readonly keys: GatewayKeyCache;
+  readonly parser?: BatchParser;
 }
 
 async function linesOf(body: unknown): Promise<LineInput[]> {
@@ -46,6 +48,7 @@ async function loadAndCheck(
   request.log.info({ source, lines: lines.length }, 'batch received');
   const result = await ingestLineBatch(options.database.pool, source, lines, {
     storeMessageText: options.storeMessageText,
+    parser: options.parser,
   });
   // R10 / issue 13: the customers of this batch are checked before the answer, so a crossing of 100 % is in
   // sending_permission by the time the gateway reads the 200.

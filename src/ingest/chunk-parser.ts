@@ -19,11 +19,11 @@ function workersWork(): boolean {
   return process.execArgv.some((a) => a.includes('tsx')) && !process.env.VITEST;
 }
 
-function startWorker(workerData: object): Worker {
+function startWorker(workerData: object, maxOldGenerationSizeMb = 48): Worker {
   // A chunk needs a few MB: a small heap keeps the worker's memory flat however long the log is.
   return new Worker(new URL('./parse-worker-entry.mjs', import.meta.url), {
     workerData,
-    resourceLimits: { maxOldGenerationSizeMb: 48, maxYoungGenerationSizeMb: 8 },
+    resourceLimits: { maxOldGenerationSizeMb, maxYoungGenerationSizeMb: 8 },
   });
 }
 
@@ -57,6 +57,63 @@ export function createChunkParser(ctx: ParseContext): ChunkParser {
     },
     async close() {
       await worker.terminate();
+    },
+  };
+}
+
+/** Issue 13: parses many small batches, each with the context of its own request (the HTTP API's log route). */
+export interface BatchParser {
+  parse(chunk: LineChunk, ctx: ParseContext): Promise<ParsedChunk>;
+  close(): Promise<void>;
+}
+
+/**
+ * One parser thread for the life of a process that loads batch after batch (the API server): its main thread then
+ * only receives the requests, feeds the COPY and answers. It parses with each line's sendingid (perLine), as the
+ * API answers per line. A thread that dies is replaced at the next batch; the batches it held fail with its
+ * error (their transactions roll back, so they can be sent again).
+ */
+export function createBatchParser(): BatchParser {
+  if (!workersWork())
+    return {
+      parse: async (chunk, ctx) => parseChunk(chunk, ctx, 0, { perLine: true }),
+      close: async () => {},
+    };
+  let worker: Worker | null = null;
+  const pending = new Map<number, { resolve: (p: ParsedChunk) => void; reject: (e: Error) => void }>();
+  let nextId = 0;
+  const start = (): Worker => {
+    // A batch is one request body, up to TAGIH_API_MAX_BODY_BYTES: the heap the main thread had for it (160 MB).
+    const w = startWorker({ name: '', chunkLines: 0, maxChunkCharacters: 0, ahead: 0, perLine: true }, 160);
+    const fail = (error: Error) => {
+      if (worker === w) worker = null;
+      for (const p of pending.values()) p.reject(error);
+      pending.clear();
+    };
+    w.on('message', (m: { id: number; parsed: ParsedChunk }) => {
+      pending.get(m.id)?.resolve(m.parsed);
+      pending.delete(m.id);
+    });
+    w.on('error', fail);
+    w.on('exit', (code) => fail(new Error(`the log parser thread stopped (exit code ${code})`)));
+    // An idle parser thread does not keep the process alive.
+    w.unref();
+    return w;
+  };
+  return {
+    parse(chunk, ctx) {
+      worker ??= start();
+      const w = worker;
+      const id = nextId++;
+      return new Promise((resolve, reject) => {
+        pending.set(id, { resolve, reject });
+        w.postMessage({ id, chunk, ctx });
+      });
+    },
+    async close() {
+      const w = worker;
+      worker = null;
+      await w?.terminate();
     },
   };
 }

@@ -1,6 +1,7 @@
 // Issue 13: the HTTP API's batches, answered per line. The database work is loadLines' (issue 16): the same parser
 // and the same loader as the file ingest, the lines of one call in one transaction; this file only shapes the answer.
 import type pg from 'pg';
+import type { BatchParser } from './chunk-parser.ts';
 import { loadLineBatch } from './load-lines.ts';
 
 export interface LineInput {
@@ -40,7 +41,7 @@ export async function ingestLineBatch(
   pool: pg.Pool,
   source: string,
   lines: ReadonlyArray<LineInput>,
-  options: { readonly storeMessageText: boolean },
+  options: { readonly storeMessageText: boolean; readonly parser?: BatchParser },
 ): Promise<LinesResult> {
   const loaded = await loadLineBatch(
     pool,

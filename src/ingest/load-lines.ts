@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import type { BatchParser } from './chunk-parser.ts';
 import { CopyUnit } from './copy-unit.ts';
 import { hasOpenRejections, loadContext } from './ingest-log.ts';
 import { type Batch, ingestSettings, loadBatchIn, newBatch, prepareStaging } from './load-batch.ts';
@@ -118,13 +119,14 @@ async function loadByCopy(
   source: string,
   lines: ReadonlyArray<LineInput>,
   ctx: Awaited<ReturnType<typeof loadContext>>,
+  parser: BatchParser | undefined,
 ): Promise<LoadedLines | null> {
   if (lines.some((l) => l.text.includes('\n'))) return null;
   const chunk = {
     text: lines.map((l) => l.text).join('\n'),
     lineNos: Int32Array.from(lines.map((l) => l.lineNo)),
   };
-  const parsed = parseChunk(chunk, ctx, 0, { perLine: true });
+  const parsed = parser ? await parser.parse(chunk, ctx) : parseChunk(chunk, ctx, 0, { perLine: true });
   const unit = new CopyUnit(client, source, await hasOpenRejections(client, source));
   let result: Awaited<ReturnType<CopyUnit['finish']>>;
   try {
@@ -161,7 +163,12 @@ async function loadByCopy(
 export async function loadLineBatch(
   pool: pg.Pool,
   lines: ReadonlyArray<LineInput>,
-  options: { readonly storeMessageText: boolean; readonly now?: Date },
+  options: {
+    readonly storeMessageText: boolean;
+    readonly now?: Date;
+    /** Parses off this thread (the API server's, createBatchParser); without it, parsed here. */
+    readonly parser?: BatchParser;
+  },
 ): Promise<LoadedLines> {
   const client = await pool.connect();
   try {
@@ -170,7 +177,7 @@ export async function loadLineBatch(
     const ctx = await loadContext(client, options.storeMessageText, options.now ?? new Date());
     const source = lines[0]?.source;
     if (source !== undefined && lines.every((l) => l.source === source)) {
-      const copied = await loadByCopy(client, source, lines, ctx);
+      const copied = await loadByCopy(client, source, lines, ctx, options.parser);
       if (copied !== null) return copied;
     }
     // The staged path parses the lines again: it needs each line's full verdict (batchesOf).

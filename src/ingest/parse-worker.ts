@@ -7,7 +7,10 @@ import { logSource, readLines } from './read-lines.ts';
 // Given a file, it reads the file here as well (gunzip and line splitting included), so the main thread only feeds
 // the COPY; it runs at most `ahead` chunks ahead of what the main thread has taken (credits), so memory stays flat.
 const data = workerData as {
-  ctx: ParseContext;
+  /** The context of every chunk, or (the API's batch parser) none: each message then brings its own. */
+  ctx?: ParseContext;
+  /** Each chunk parsed with its lines' sendingids (ParsedChunk.lineSendingIds). */
+  perLine?: boolean;
   /** The file as given (opened here) and as named in reports and the rejected log. */
   file?: string;
   name: string;
@@ -18,8 +21,12 @@ const data = workerData as {
 const port = parentPort!;
 
 if (data.file === undefined) {
-  port.on('message', (message: { id: number; chunk: LineChunk }) => {
-    port.postMessage({ id: message.id, parsed: parseChunk(message.chunk, data.ctx) });
+  port.on('message', (message: { id: number; chunk: LineChunk; ctx?: ParseContext }) => {
+    const ctx = message.ctx ?? data.ctx!;
+    port.postMessage({
+      id: message.id,
+      parsed: parseChunk(message.chunk, ctx, 0, { perLine: data.perLine }),
+    });
   });
 } else {
   let credits = data.ahead;
@@ -42,7 +49,7 @@ if (data.file === undefined) {
     lineNos = [];
     tooLong = [];
     characters = 0;
-    port.postMessage({ chunk, parsed: parseChunk(chunk, data.ctx, source.bytesRead()) });
+    port.postMessage({ chunk, parsed: parseChunk(chunk, data.ctx!, source.bytesRead()) });
   };
   try {
     // The ingest's own reader (issue 17): '\n' only, gzip told by its magic bytes, overlong lines cut and flagged.

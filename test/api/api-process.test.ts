@@ -128,6 +128,30 @@ describe('npm run api -- keys, npm run customers -- apikey / api-ips', () => {
 });
 
 describe('the API process', () => {
+  it('issue 13: the real server, whose parser thread parses the lines, answers per line as the file ingest would', async () => {
+    const server = await startServer();
+    const res = await postLog(
+      server,
+      `${sendNow('ACME', 4_000_000)}\n{"customer":\n${sendNow('NOPE', 4_000_001)}\n`,
+    );
+    expect(res.status).toBe(200);
+    const answer = (await res.json()) as { lines: unknown[] };
+    expect(answer).toMatchObject({ accepted: 1, rejected: 2 });
+    expect(answer.lines[0]).toEqual({ line: 1, outcome: 'accepted', sendingid: 4_000_000 });
+    expect(answer.lines[1]).toMatchObject({
+      line: 2,
+      outcome: 'rejected',
+      reason: expect.stringContaining('not valid JSON'),
+    });
+    expect(answer.lines[2]).toMatchObject({
+      line: 3,
+      outcome: 'rejected',
+      reason: expect.stringContaining('NOPE'),
+    });
+    server.child.kill('SIGTERM');
+    expect((await server.exited).code).toBe(0);
+  });
+
   it('issue 13: kill -9 during a batch leaves all or nothing of it; the retry then gives exact counts', async () => {
     const server = await startServer();
     const body = batch(2_000_000);
