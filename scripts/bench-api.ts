@@ -173,30 +173,101 @@ async function apiIngest(base: string, key: string, codes: ReadonlyArray<string>
   return rate;
 }
 
-async function permissionLatency(base: string, key: string, codes: ReadonlyArray<string>) {
-  let i = 0;
-  const run = (duration: number) =>
-    autocannon({
-      url: base,
-      connections: 10,
-      overallRate: 500,
-      duration,
-      headers: { authorization: `Bearer ${key}` },
-      requests: [
-        {
-          setupRequest: (req) => ({ ...req, path: `/v1/customers/${codes[i++ % codes.length]}/permission` }),
+/**
+ * While `during` runs: in how many of its 200 ms samples an autovacuum worker was at work, and on what. Printed
+ * beside the latencies, so a slow tail can be told apart from the database vacuuming what the ingest just wrote.
+ */
+async function withAutovacuumSamples<T>(
+  database: Database,
+  during: Promise<T>,
+): Promise<{ result: T; vacuum: string }> {
+  let samples = 0;
+  let busy = 0;
+  const tables = new Set<string>();
+  const timer = setInterval(() => {
+    void database.pool
+      .query<{ query: string }>("select query from pg_stat_activity where backend_type = 'autovacuum worker'")
+      .then(
+        (r) => {
+          samples += 1;
+          if (r.rows.length > 0) busy += 1;
+          for (const row of r.rows) tables.add(row.query.replace(/^autovacuum:\s*/, ''));
         },
+        () => {},
+      );
+  }, 200);
+  try {
+    const result = await during;
+    const on = tables.size > 0 ? ` (${[...tables].join('; ')})` : '';
+    return { result, vacuum: `autovacuum at work in ${busy} of ${samples} samples${on}` };
+  } finally {
+    clearInterval(timer);
+  }
+}
+
+/**
+ * The server's own time for each permission answer so far, in ms, from its log ('answered' lines, rounded to the
+ * ms by the server): what autocannon measures, less the client's and the network's share.
+ */
+async function serverPermissionTimes(log: string): Promise<number[]> {
+  const times: number[] = [];
+  for (const line of (await readFile(log, 'utf8')).split('\n')) {
+    if (!line.includes('"msg":"answered"') || !line.includes('/permission')) continue;
+    times.push((JSON.parse(line) as { ms: number }).ms);
+  }
+  return times;
+}
+
+function serverShare(times: ReadonlyArray<number>): string {
+  const sorted = [...times].sort((a, b) => a - b);
+  return `the server's own time p50 ${ms(percentile(sorted, 50))}, p99 ${ms(percentile(sorted, 99))}`;
+}
+
+async function permissionLatency(
+  database: Database,
+  serverLog: string,
+  base: string,
+  key: string,
+  codes: ReadonlyArray<string>,
+) {
+  // The load comes from a process of its own (scripts/bench-permission-load.ts), as a gateway's would.
+  const run = async (seconds: number) => {
+    const child = spawn(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        path.join(root, 'scripts/bench-permission-load.ts'),
+        base,
+        key,
+        codes.join(','),
+        String(seconds),
       ],
+      { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    let out = '';
+    child.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
     });
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    if (code !== 0) throw new Error(`the permission load generator failed (exit code ${code})`);
+    return JSON.parse(out.trim().split('\n').pop()!) as {
+      ok: number;
+      non2xx: number;
+      latency: { p50: number; p99: number; max: number };
+    };
+  };
   // Reported apart, not hidden: the first 10 s of requests to the route after start (V8 still compiling its
   // code, PostgreSQL backends new); the next 10 s are the steady state.
-  const first = await run(10);
+  const { result: first, vacuum: firstVacuum } = await withAutovacuumSamples(database, run(10));
+  const firstTimes = await serverPermissionTimes(serverLog);
   console.log(
-    `  GET permission at 500 req/s, first 10 s: ${first['2xx']} answered (${first.non2xx} non-2xx), p50 ${ms(first.latency.p50)}, p99 ${ms(first.latency.p99)}, max ${ms(first.latency.max)}`,
+    `  GET permission at 500 req/s, first 10 s: ${first.ok} answered (${first.non2xx} non-2xx), p50 ${ms(first.latency.p50)}, p99 ${ms(first.latency.p99)}, max ${ms(first.latency.max)}; ${serverShare(firstTimes)}; ${firstVacuum}`,
   );
-  const result = await run(10);
+  const { result, vacuum } = await withAutovacuumSamples(database, run(10));
+  const nextTimes = (await serverPermissionTimes(serverLog)).slice(firstTimes.length);
   console.log(
-    `  GET permission at 500 req/s for the next 10 s: ${result['2xx']} answered (${result.non2xx} non-2xx), p50 ${ms(result.latency.p50)}, p99 ${ms(result.latency.p99)}, max ${ms(result.latency.max)}`,
+    `  GET permission at 500 req/s for the next 10 s: ${result.ok} answered (${result.non2xx} non-2xx), p50 ${ms(result.latency.p50)}, p99 ${ms(result.latency.p99)}, max ${ms(result.latency.max)}; ${serverShare(nextTimes)}; ${vacuum}`,
   );
 }
 
@@ -264,7 +335,7 @@ export async function benchApi(options: {
     serverLog = started.log;
     const apiRate = await apiIngest(started.base, key, codes, options.lines);
     console.log(`  => API ${(apiRate / fileRate).toFixed(2)}× the file ingest's rate`);
-    await permissionLatency(started.base, key, codes);
+    await permissionLatency(database, started.log, started.base, key, codes);
     await quotaDelays(database, started.base, key, options.crossings, codes);
     console.log(`  load average after: ${loadAverage()}`);
   } finally {
