@@ -219,6 +219,7 @@ async function serverPermissionTimes(log: string): Promise<number[]> {
 }
 
 function serverShare(times: ReadonlyArray<number>): string {
+  if (times.length === 0) return "the server's own time: not in its log (TAGIH_LOG_LEVEL above info?)";
   const sorted = [...times].sort((a, b) => a - b);
   return `the server's own time p50 ${ms(percentile(sorted, 50))}, p99 ${ms(percentile(sorted, 99))}`;
 }
