@@ -666,6 +666,7 @@ index CREATE INDEX prepaid_charges_customer_charged ON prepaid_charges USING btr
 index CREATE INDEX prepaid_charges_customer_given_back ON prepaid_charges USING btree (customer_id, given_back_on) WHERE (given_back_on IS NOT NULL)
 index CREATE UNIQUE INDEX prepaid_charges_pkey ON prepaid_charges USING btree (sending_id)
 index CREATE INDEX prepaid_ledger_customer ON prepaid_ledger USING btree (customer_id, id)
+index CREATE INDEX prepaid_ledger_customer_created ON prepaid_ledger USING btree (customer_id, created_at)
 index CREATE INDEX prepaid_ledger_date ON prepaid_ledger USING btree (entry_date)
 index CREATE UNIQUE INDEX prepaid_ledger_pkey ON prepaid_ledger USING btree (id)
 index CREATE UNIQUE INDEX prepaid_topups_bank_ref ON prepaid_topups USING btree (customer_id, ref, amount, topup_date) WHERE (ref IS NOT NULL)
