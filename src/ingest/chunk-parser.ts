@@ -27,38 +27,56 @@ function startWorker(workerData: object, maxOldGenerationSizeMb = 48): Worker {
   });
 }
 
-export function createChunkParser(ctx: ParseContext): ChunkParser {
-  if (!workersWork()) return { parse: async (chunk) => parseChunk(chunk, ctx), close: async () => {} };
-  const worker = startWorker({ ctx, name: '', chunkLines: 0, maxChunkCharacters: 0, ahead: 0 });
+/**
+ * A parser thread asked one chunk at a time, answers matched by id. A thread that dies fails the chunks it held
+ * with its error, and the next ask starts a new one. It keeps the process alive only while an answer is awaited.
+ */
+function parserThread(workerData: object, maxOldGenerationSizeMb: number) {
+  let worker: Worker | null = null;
   const pending = new Map<number, { resolve: (p: ParsedChunk) => void; reject: (e: Error) => void }>();
   let nextId = 0;
-  let broken: Error | null = null;
-  const fail = (error: Error) => {
-    broken = error;
-    for (const p of pending.values()) p.reject(error);
-    pending.clear();
+  const settle = (w: Worker) => {
+    if (pending.size === 0) w.unref();
   };
-  worker.on('message', (m: { id: number; parsed: ParsedChunk }) => {
-    pending.get(m.id)?.resolve(m.parsed);
-    pending.delete(m.id);
-  });
-  worker.on('error', fail);
-  worker.on('exit', (code) => {
-    if (pending.size > 0) fail(new Error(`the log parser thread stopped (exit code ${code})`));
-  });
+  const start = (): Worker => {
+    const w = startWorker(workerData, maxOldGenerationSizeMb);
+    const fail = (error: Error) => {
+      if (worker === w) worker = null;
+      for (const p of pending.values()) p.reject(error);
+      pending.clear();
+    };
+    w.on('message', (m: { id: number; parsed: ParsedChunk }) => {
+      pending.get(m.id)?.resolve(m.parsed);
+      pending.delete(m.id);
+      settle(w);
+    });
+    w.on('error', fail);
+    w.on('exit', (code) => fail(new Error(`the log parser thread stopped (exit code ${code})`)));
+    return w;
+  };
   return {
-    parse(chunk) {
-      if (broken) return Promise.reject(broken);
+    ask(message: { readonly chunk: LineChunk; readonly ctx?: ParseContext }): Promise<ParsedChunk> {
+      worker ??= start();
+      const w = worker;
+      w.ref();
       const id = nextId++;
       return new Promise((resolve, reject) => {
         pending.set(id, { resolve, reject });
-        worker.postMessage({ id, chunk });
+        w.postMessage({ id, ...message });
       });
     },
-    async close() {
-      await worker.terminate();
+    async close(): Promise<void> {
+      const w = worker;
+      worker = null;
+      await w?.terminate();
     },
   };
+}
+
+export function createChunkParser(ctx: ParseContext): ChunkParser {
+  if (!workersWork()) return { parse: async (chunk) => parseChunk(chunk, ctx), close: async () => {} };
+  const thread = parserThread({ ctx, name: '', chunkLines: 0, maxChunkCharacters: 0, ahead: 0 }, 48);
+  return { parse: (chunk) => thread.ask({ chunk }), close: () => thread.close() };
 }
 
 /** Issue 13: parses many small batches, each with the context of its own request (the HTTP API's log route). */
@@ -70,8 +88,7 @@ export interface BatchParser {
 /**
  * One parser thread for the life of a process that loads batch after batch (the API server): its main thread then
  * only receives the requests, feeds the COPY and answers. It parses with each line's sendingid (perLine), as the
- * API answers per line. A thread that dies is replaced at the next batch; the batches it held fail with its
- * error (their transactions roll back, so they can be sent again).
+ * API answers per line. A batch whose thread died fails (its transaction rolls back, so it can be sent again).
  */
 export function createBatchParser(): BatchParser {
   if (!workersWork())
@@ -79,43 +96,12 @@ export function createBatchParser(): BatchParser {
       parse: async (chunk, ctx) => parseChunk(chunk, ctx, 0, { perLine: true }),
       close: async () => {},
     };
-  let worker: Worker | null = null;
-  const pending = new Map<number, { resolve: (p: ParsedChunk) => void; reject: (e: Error) => void }>();
-  let nextId = 0;
-  const start = (): Worker => {
-    // A batch is one request body, up to TAGIH_API_MAX_BODY_BYTES: the heap the main thread had for it (160 MB).
-    const w = startWorker({ name: '', chunkLines: 0, maxChunkCharacters: 0, ahead: 0, perLine: true }, 160);
-    const fail = (error: Error) => {
-      if (worker === w) worker = null;
-      for (const p of pending.values()) p.reject(error);
-      pending.clear();
-    };
-    w.on('message', (m: { id: number; parsed: ParsedChunk }) => {
-      pending.get(m.id)?.resolve(m.parsed);
-      pending.delete(m.id);
-    });
-    w.on('error', fail);
-    w.on('exit', (code) => fail(new Error(`the log parser thread stopped (exit code ${code})`)));
-    // An idle parser thread does not keep the process alive.
-    w.unref();
-    return w;
-  };
-  return {
-    parse(chunk, ctx) {
-      worker ??= start();
-      const w = worker;
-      const id = nextId++;
-      return new Promise((resolve, reject) => {
-        pending.set(id, { resolve, reject });
-        w.postMessage({ id, chunk, ctx });
-      });
-    },
-    async close() {
-      const w = worker;
-      worker = null;
-      await w?.terminate();
-    },
-  };
+  // A batch is one request body, up to TAGIH_API_MAX_BODY_BYTES: the heap the main thread had for it (160 MB).
+  const thread = parserThread(
+    { name: '', chunkLines: 0, maxChunkCharacters: 0, ahead: 0, perLine: true },
+    160,
+  );
+  return { parse: (chunk, ctx) => thread.ask({ chunk, ctx }), close: () => thread.close() };
 }
 
 type FromFileWorker = HeldChunk | { readonly done: true } | { readonly error: string };
