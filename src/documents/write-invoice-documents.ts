@@ -161,7 +161,11 @@ function splitBySize(ks: ReadonlyArray<number>, size: (k: number) => number): nu
   return lanes.map((l) => l.ks.sort((a, b) => a - b));
 }
 
-/** As many PDFs in flight as the renderer has workers; returns the time they took. */
+/**
+ * Twice as many PDFs in flight as the renderer has workers, so one invoice's data is read and another's file
+ * written while the workers render (issue 16: with one lane a worker, the workers waited for both); returns the
+ * time the lanes spent.
+ */
 async function writePdfs(
   plan: ReadonlyArray<Planned>,
   step: () => void,
@@ -179,7 +183,7 @@ async function writePdfs(
     }
   };
   try {
-    await Promise.all(Array.from({ length: renderer.parallelism }, lane));
+    await Promise.all(Array.from({ length: 2 * renderer.parallelism }, lane));
   } finally {
     if (!shared) await renderer.close();
   }
