@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
+import { workerBundle } from '../worker-bundle.ts';
 import { type InvoicePdfData, renderInvoicePdf } from './invoice-pdf.ts';
-import { pdfWorkerBundle } from './pdf-worker-bundle.ts';
 
 export interface PdfRenderer {
   /** How many PDFs it renders at once. */
@@ -15,7 +15,7 @@ type Pending = { resolve: (b: Buffer) => void; reject: (e: Error) => void };
 /**
  * Renders invoice PDFs on worker threads, one per core, so a month's PDFs use both cores of the machine while
  * the main thread streams the details out of PostgreSQL. The workers run a plain-JavaScript bundle of
- * pdf-worker.ts (pdf-worker-bundle.ts) and start on the first render. Under vitest, which transforms the files
+ * pdf-worker.ts (worker-bundle.ts) and start on the first render. Under vitest, which transforms the files
  * itself, it renders on this thread instead; the bytes are the same either way.
  */
 export function createPdfRenderer(wanted = availableParallelism()): PdfRenderer {
@@ -40,7 +40,7 @@ export function createPdfRenderer(wanted = availableParallelism()): PdfRenderer 
     queue.length = 0;
   };
   const start = async () => {
-    const bundle = await pdfWorkerBundle();
+    const bundle = await workerBundle(new URL('./pdf-worker.ts', import.meta.url));
     for (let i = 0; i < wanted; i++) {
       const worker = new Worker(bundle, {
         // A PDF needs a few MB: a small old space keeps the workers' memory flat however many invoices a month
