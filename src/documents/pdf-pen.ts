@@ -20,10 +20,47 @@ export function fonts(): { readonly regular: ParsedFont; readonly bold: ParsedFo
   if (parsedFonts === undefined) {
     const requireFromPdfkit = createRequire(createRequire(import.meta.url).resolve('pdfkit'));
     const fontkit = requireFromPdfkit('fontkit') as { create(data: Buffer): ParsedFont };
-    const open = (file: string) => fontkit.create(readFileSync(templateUrl(`fonts/${file}`)));
+    const open = (file: string) =>
+      withSharedLayouts(fontkit.create(readFileSync(templateUrl(`fonts/${file}`))));
     parsedFonts = { regular: open('DejaVuSans.ttf'), bold: open('DejaVuSans-Bold.ttf') };
   }
   return parsedFonts;
+}
+
+interface GlyphRun {
+  readonly glyphs: ReadonlyArray<unknown>;
+  readonly positions: ReadonlyArray<object>;
+}
+
+/** Distinct (text, features) layouts kept per font: a month's wording, names and amounts fit many times over. */
+const LAYOUTS_KEPT = 50_000;
+
+/**
+ * Issue 16: fontkit's shaping (OpenType substitution and positioning) was about half of a render's time, and pdfkit
+ * keeps its layouts for one document only. A layout depends on the font, the text and the features alone, so each
+ * parsed font keeps its layouts for the life of the process, and every call gets a copy of the run to own: pdfkit
+ * scales a run's positions in place. The glyphs and positions are those fontkit made, so the PDF bytes are the same.
+ */
+function withSharedLayouts(font: ParsedFont): ParsedFont {
+  const layout = font.layout.bind(font) as (text: unknown, ...rest: unknown[]) => GlyphRun;
+  const kept = new Map<string, GlyphRun>();
+  const copy = <T extends object>(o: T): T => Object.assign(Object.create(Object.getPrototypeOf(o)), o);
+  Object.assign(font, {
+    layout(text: unknown, ...rest: unknown[]): GlyphRun {
+      const [features] = rest;
+      if (typeof text !== 'string' || rest.length > 1 || (features !== undefined && !Array.isArray(features)))
+        return layout(text, ...rest);
+      const key = `${features === undefined ? '' : (features as string[]).join(',')}\0${text}`;
+      let run = kept.get(key);
+      if (run === undefined) {
+        run = layout(text, ...rest);
+        if (kept.size >= LAYOUTS_KEPT) kept.clear();
+        kept.set(key, run);
+      }
+      return Object.assign(copy(run), { glyphs: [...run.glyphs], positions: run.positions.map(copy) });
+    },
+  });
+  return font;
 }
 
 /** The parsed font as pdfkit's font source; its PostScript name keys pdfkit's per-document font cache. */
