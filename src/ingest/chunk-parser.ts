@@ -64,7 +64,8 @@ function parserThread(workerData: object, maxOldGenerationSizeMb: number) {
   let current: Worker | null = null;
   return {
     ask(message: { readonly chunk: LineChunk; readonly ctx?: ParseContext }): Promise<ParsedChunk> {
-      const started = (worker ??= start());
+      worker ??= start();
+      const started = worker;
       const id = nextId++;
       return new Promise((resolve, reject) => {
         pending.set(id, { resolve, reject });
