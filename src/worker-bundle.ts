@@ -6,11 +6,22 @@
 // the address of the entry file, so files found beside it are found as before: every module of a bundle that reads
 // import.meta.url must live in the entry's folder (the PDF worker's fonts and templates, src/documents/).
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
+import { build, stop } from 'esbuild';
 
 const bundles = new Map<string, Promise<URL>>();
+let building = 0;
 
+/** Builds one bundle; esbuild's helper process is stopped once no build is under way (it would idle at ~15 MB). */
 async function buildBundle(entry: URL): Promise<URL> {
+  building++;
+  try {
+    return await bundleOf(entry);
+  } finally {
+    if (--building === 0) await stop();
+  }
+}
+
+async function bundleOf(entry: URL): Promise<URL> {
   const result = await build({
     entryPoints: [fileURLToPath(entry)],
     bundle: true,

@@ -13,8 +13,9 @@ export interface ChunkParser {
 
 /**
  * Parses on a worker thread, so one core parses while the other runs PostgreSQL's COPY (and this thread only reads
- * lines and feeds the COPY). Where workers cannot load TypeScript (a test runner that transforms files itself), it
- * parses on this thread; the rows are the same either way.
+ * lines and feeds the COPY). The worker runs an esbuild bundle of parse-worker.ts (worker-bundle.ts). Under a test
+ * runner that transforms the files itself (vitest), or a process not started under tsx, it parses on this thread;
+ * the rows are the same either way.
  */
 function workersWork(): boolean {
   return process.execArgv.some((a) => a.includes('tsx')) && !process.env.VITEST;
