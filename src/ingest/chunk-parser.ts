@@ -13,19 +13,22 @@ export interface ChunkParser {
 
 /**
  * Parses on a worker thread, so one core parses while the other runs PostgreSQL's COPY (and this thread only reads
- * lines and feeds the COPY). The worker runs an esbuild bundle of parse-worker.ts (worker-bundle.ts). Under a test
- * runner that transforms the files itself (vitest), or a process not started under tsx, it parses on this thread;
- * the rows are the same either way.
+ * lines and feeds the COPY). The worker runs an esbuild bundle of parse-worker.ts (worker-bundle.ts). Under vitest,
+ * which transforms the files itself, it parses on this thread, as the PDF pool renders (pdf-pool.ts); the rows are
+ * the same either way.
  */
 function workersWork(): boolean {
-  return process.execArgv.some((a) => a.includes('tsx')) && !process.env.VITEST;
+  return !process.env.VITEST;
 }
 
 async function startWorker(workerData: object, maxOldGenerationSizeMb = 48): Promise<Worker> {
   // The worker runs a plain-JavaScript bundle of parse-worker.ts (worker-bundle.ts), without a TypeScript loader of
   // its own. A chunk needs a few MB: a small old space keeps its memory flat however long the log is; the young
   // generation is what parsing allocates in (issue 16: at 8 MB its scavenges were a fifth of the thread's time).
-  return new Worker(await workerBundle(new URL('./parse-worker.ts', import.meta.url)), {
+  const bundle = await workerBundle(new URL('./parse-worker.ts', import.meta.url)).catch((error: Error) => {
+    throw new Error(`the log parser thread could not start: ${error.message}`);
+  });
+  return new Worker(bundle, {
     workerData,
     resourceLimits: { maxOldGenerationSizeMb, maxYoungGenerationSizeMb: 16 },
   });
