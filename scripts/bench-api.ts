@@ -17,6 +17,7 @@ import { createDb, type Database, openDatabase } from '../src/db/connect.ts';
 import { migrateToLatest } from '../src/db/migrate.ts';
 import { ingestLogs } from '../src/ingest/ingest-log.ts';
 import { logSource } from '../src/ingest/read-lines.ts';
+import { launchArgs } from '../src/launch-args.ts';
 
 const BATCH = 1000;
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -77,21 +78,17 @@ async function startServer(url: string): Promise<{ child: ChildProcess; base: st
   // that measures the latencies drain a log line per request as well.
   const log = path.join(tmpdir(), `tagih-bench-api-${process.pid}.log`);
   const out = await open(log, 'w');
-  const child = spawn(
-    process.execPath,
-    ['--max-old-space-size=160', '--import', 'tsx', path.join(root, 'src/cli/api.ts')],
-    {
-      cwd: root,
-      env: {
-        ...process.env,
-        DATABASE_URL: url,
-        TAGIH_API_LISTEN: '127.0.0.1:0',
-        TAGIH_LOG_FORMAT: 'json',
-        TAGIH_LOG_LEVEL: 'info',
-      },
-      stdio: ['ignore', out.fd, 'inherit'],
+  const child = spawn(process.execPath, launchArgs(path.join(root, 'src/cli/api.ts')), {
+    cwd: root,
+    env: {
+      ...process.env,
+      DATABASE_URL: url,
+      TAGIH_API_LISTEN: '127.0.0.1:0',
+      TAGIH_LOG_FORMAT: 'json',
+      TAGIH_LOG_LEVEL: 'info',
     },
-  );
+    stdio: ['ignore', out.fd, 'inherit'],
+  });
   await out.close();
   let exited: number | null | undefined;
   child.once('exit', (code) => {
@@ -236,9 +233,7 @@ async function permissionLatency(
     const child = spawn(
       process.execPath,
       [
-        '--import',
-        'tsx',
-        path.join(root, 'scripts/bench-permission-load.ts'),
+        ...launchArgs(path.join(root, 'scripts/bench-permission-load.ts')),
         base,
         key,
         codes.join(','),

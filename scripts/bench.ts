@@ -31,6 +31,7 @@ import { firstDayOf, periodOf } from '../src/domain/period.ts';
 import { ingestLogs } from '../src/ingest/ingest-log.ts';
 import { MESSAGE_COPY_COLUMNS } from '../src/ingest/parse-chunk.ts';
 import { logSource } from '../src/ingest/read-lines.ts';
+import { launchArgs } from '../src/launch-args.ts';
 import { invoicePdfData } from '../test/fixtures/invoice-pdf-data.ts';
 
 const MONTH = '2026-10';
@@ -157,7 +158,7 @@ function generate(messages: number, customers: ReadonlyArray<string>): string {
   const file = path.join(tmpdir(), `tagih-bench-${process.pid}-${messages}.jsonl`);
   const spec = { file, month: MONTH, customers, messages, seed: 7, firstSendingId: 1, badLines: false };
   const script = fileURLToPath(new URL('./generate-log.ts', import.meta.url));
-  const child = spawnSync(process.execPath, ['--import', 'tsx', script, JSON.stringify(spec)], {
+  const child = spawnSync(process.execPath, [...launchArgs(script), JSON.stringify(spec)], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   if (child.status !== 0) throw new Error('generating the log failed');
@@ -166,11 +167,9 @@ function generate(messages: number, customers: ReadonlyArray<string>): string {
 
 /** Runs one of tagih's stages in a child process: its time and its own peak RSS. */
 async function stage(name: string, args: object): Promise<{ ms: number; rssKb: number; result: unknown }> {
-  const child = spawn(
-    process.execPath,
-    ['--max-old-space-size=160', '--import', 'tsx', SELF, '_stage', name, JSON.stringify(args)],
-    { stdio: ['ignore', 'pipe', 'inherit'] },
-  );
+  const child = spawn(process.execPath, [...launchArgs(SELF), '_stage', name, JSON.stringify(args)], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   let out = '';
   child.stdout.on('data', (d: Buffer) => {
     out += d.toString();

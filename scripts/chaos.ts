@@ -15,6 +15,7 @@ import { importCustomersCsv } from '../src/customers/save-customers.ts';
 import { createDb } from '../src/db/connect.ts';
 import { type EmbeddedServer, startEmbedded } from '../src/db/embedded.ts';
 import { migrateToLatest } from '../src/db/migrate.ts';
+import { launchArgs } from '../src/launch-args.ts';
 import { chaosFigures, type Figures } from './chaos-figures.ts';
 import { DEMO_CUSTOMERS } from './demo-customers.ts';
 import { generateMonthLog, random, zipfWeights } from './generate-log.ts';
@@ -42,7 +43,7 @@ interface Finished {
   readonly ms: number;
 }
 
-/** Runs a real command (`node --import tsx src/cli/<script>.ts`), as `npm run <script>` does. */
+/** Runs a real command (`node src/launch.mjs src/cli/<script>.ts`), as `npm run <script>` does. */
 function command(
   script: string,
   args: ReadonlyArray<string>,
@@ -51,7 +52,7 @@ function command(
   const started = Date.now();
   const child = spawn(
     process.execPath,
-    ['--max-old-space-size=160', '--import', 'tsx', path.join(ROOT, 'src/cli', `${script}.ts`), ...args],
+    [...launchArgs(path.join(ROOT, 'src/cli', `${script}.ts`)), ...args],
     {
       cwd: ROOT,
       env: { PATH: process.env.PATH, HOME: process.env.HOME, DATABASE_URL: side.url, TAGIH_OUT: side.outDir },

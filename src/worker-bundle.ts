@@ -7,6 +7,7 @@
 // import.meta.url must live in the entry's folder (the PDF worker's fonts and templates, src/documents/).
 import { fileURLToPath } from 'node:url';
 import { build, stop } from 'esbuild';
+import { installedPackages, nodeResolution } from './installed-packages.mjs';
 
 const bundles = new Map<string, Promise<URL>>();
 let building = 0;
@@ -31,19 +32,8 @@ async function bundleOf(entry: URL): Promise<URL> {
     target: 'node20',
     logLevel: 'silent',
     define: { 'import.meta.url': JSON.stringify(entry.href) },
-    plugins: [
-      {
-        name: 'installed-packages',
-        setup(b) {
-          // A data: URL module cannot resolve 'pdfkit': every package import becomes the file:// URL Node itself
-          // resolves it to from here.
-          b.onResolve({ filter: /^[^./]/ }, (args) => {
-            if (args.path.startsWith('node:')) return { path: args.path, external: true };
-            return { path: import.meta.resolve(args.path), external: true };
-          });
-        },
-      },
-    ],
+    ...nodeResolution,
+    plugins: [installedPackages],
   });
   const code = result.outputFiles[0]!.text;
   return new URL(`data:text/javascript;base64,${Buffer.from(code).toString('base64')}`);

@@ -7,6 +7,7 @@ import { availableParallelism } from 'node:os';
 import { joinSharedMonth } from '../billing/invoicing/join-month.ts';
 import type { MonthWorkerResult } from '../billing/invoicing/month-worker.ts';
 import type { StartWorkers } from '../billing/invoicing/shared-month.ts';
+import { launchArgs } from '../launch-args.ts';
 import { config, printJson, UserError, withDatabase } from './run-command.ts';
 
 export function workersOption(value: string): number {
@@ -20,8 +21,7 @@ export function workersOption(value: string): number {
 export function spawnMonthWorkers(month: string, n: number, out: string | undefined): StartWorkers {
   const pdfThreads = Math.max(1, Math.floor(availableParallelism() / n));
   const args = [
-    ...process.execArgv,
-    process.argv[1]!,
+    ...launchArgs(process.argv[1]!),
     '--month',
     month,
     '--join',

@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
+import { launchArgs } from '../../src/launch-args.ts';
 
 export interface CliResult {
   readonly code: number | null;
@@ -9,7 +10,7 @@ export interface CliResult {
 
 const root = path.resolve(import.meta.dirname, '../..');
 
-/** Runs a real command (`npm run <script>` is `tsx src/cli/<script>.ts`) against the given database. */
+/** Runs a real command, started as `npm run <script>` starts it (src/launch.mjs), against the given database. */
 export function runCli(
   script: string,
   args: ReadonlyArray<string>,
@@ -20,7 +21,7 @@ export function runCli(
   return new Promise((resolve, reject) => {
     const child = spawn(
       process.execPath,
-      ['--import', 'tsx', path.join(root, 'src/cli', `${script}.ts`), ...args],
+      [...launchArgs(path.join(root, 'src/cli', `${script}.ts`)), ...args],
       {
         cwd: root,
         env: { ...process.env, TAGIH_REVIEW_BEFORE_SENDING: 'false', ...env },
