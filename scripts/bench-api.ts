@@ -17,7 +17,7 @@ import { createDb, type Database, openDatabase } from '../src/db/connect.ts';
 import { migrateToLatest } from '../src/db/migrate.ts';
 import { ingestLogs } from '../src/ingest/ingest-log.ts';
 import { logSource } from '../src/ingest/read-lines.ts';
-import { launchArgs } from '../src/launch-args.ts';
+import { commandArgs, launchArgs } from '../src/launch-args.ts';
 
 const BATCH = 1000;
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -78,7 +78,7 @@ async function startServer(url: string): Promise<{ child: ChildProcess; base: st
   // that measures the latencies drain a log line per request as well.
   const log = path.join(tmpdir(), `tagih-bench-api-${process.pid}.log`);
   const out = await open(log, 'w');
-  const child = spawn(process.execPath, launchArgs(path.join(root, 'src/cli/api.ts')), {
+  const child = spawn(process.execPath, commandArgs('api'), {
     cwd: root,
     env: {
       ...process.env,

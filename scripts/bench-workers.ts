@@ -14,7 +14,7 @@ import { saveCustomers } from '../src/customers/save-customers.ts';
 import { createDb } from '../src/db/connect.ts';
 import { startEmbedded } from '../src/db/embedded.ts';
 import { migrateToLatest } from '../src/db/migrate.ts';
-import { launchArgs } from '../src/launch-args.ts';
+import { commandArgs } from '../src/launch-args.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const TEMPLATE = 'tagih_benchw_data';
@@ -91,7 +91,7 @@ async function closeMonth(serverUrl: string, workers: number): Promise<RunResult
       '-f',
       'maxrss_kb=%M',
       process.execPath,
-      ...launchArgs(path.join(root, 'src/cli/invoice.ts')),
+      ...commandArgs('invoice'),
       ...args,
       ...(workers > 0 ? ['--workers', String(workers)] : []),
     ],

@@ -167,9 +167,13 @@ function generate(messages: number, customers: ReadonlyArray<string>): string {
 
 /** Runs one of tagih's stages in a child process: its time and its own peak RSS. */
 async function stage(name: string, args: object): Promise<{ ms: number; rssKb: number; result: unknown }> {
-  const child = spawn(process.execPath, [...launchArgs(SELF), '_stage', name, JSON.stringify(args)], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const child = spawn(
+    process.execPath,
+    [...launchArgs(SELF, name === 'ingest' ? 'throughput' : 'lean'), '_stage', name, JSON.stringify(args)],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   let out = '';
   child.stdout.on('data', (d: Buffer) => {
     out += d.toString();

@@ -15,7 +15,7 @@ import { importCustomersCsv } from '../src/customers/save-customers.ts';
 import { createDb } from '../src/db/connect.ts';
 import { type EmbeddedServer, startEmbedded } from '../src/db/embedded.ts';
 import { migrateToLatest } from '../src/db/migrate.ts';
-import { launchArgs } from '../src/launch-args.ts';
+import { commandArgs } from '../src/launch-args.ts';
 import { chaosFigures, type Figures } from './chaos-figures.ts';
 import { DEMO_CUSTOMERS } from './demo-customers.ts';
 import { generateMonthLog, random, zipfWeights } from './generate-log.ts';
@@ -50,15 +50,11 @@ function command(
   side: Side,
 ): { child: ChildProcess; done: Promise<Finished> } {
   const started = Date.now();
-  const child = spawn(
-    process.execPath,
-    [...launchArgs(path.join(ROOT, 'src/cli', `${script}.ts`)), ...args],
-    {
-      cwd: ROOT,
-      env: { PATH: process.env.PATH, HOME: process.env.HOME, DATABASE_URL: side.url, TAGIH_OUT: side.outDir },
-      stdio: ['ignore', 'ignore', 'pipe'],
-    },
-  );
+  const child = spawn(process.execPath, [...commandArgs(script), ...args], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, DATABASE_URL: side.url, TAGIH_OUT: side.outDir },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   let stderr = '';
   child.stderr!.on('data', (d) => {
     stderr += String(d);

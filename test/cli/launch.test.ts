@@ -4,7 +4,7 @@ import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchArgs } from '../../src/launch-args.ts';
+import { commandArgs, launchArgs } from '../../src/launch-args.ts';
 import { tempDir } from '../support/fixtures.ts';
 
 const root = path.resolve(import.meta.dirname, '../..');
@@ -140,10 +140,19 @@ describe('src/launch.mjs', () => {
     >;
     const typescript = Object.entries(scripts).filter(([, command]) => /\.ts\b/.test(command));
     expect(typescript.length).toBeGreaterThan(20);
+    // A command's script is what commandArgs() starts: the same heap for the tests, the benchmark and the workers.
+    const relative = (args: string[]) =>
+      ['node', ...args.map((x) => (path.isAbsolute(x) ? path.relative(root, x) : x))].join(' ');
+    for (const [name, command] of typescript) {
+      const cli = /^node .* src\/cli\/([\w-]+)\.ts$/.exec(command)?.[1];
+      if (cli) expect([name, command]).toEqual([name, relative(commandArgs(cli))]);
+    }
+    expect(scripts.ingest).not.toContain('--max-semi-space-size');
+    expect(scripts.invoice).toContain('--max-semi-space-size=4');
     for (const [name, command] of typescript)
       expect([name, command]).toEqual([
         name,
-        expect.stringMatching(/^node --max-old-space-size=160 src\/launch\.mjs /),
+        expect.stringMatching(/^node --max-old-space-size=160 (--max-semi-space-size=4 )?src\/launch\.mjs /),
       ]);
   });
 });

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
-import { launchArgs } from '../../src/launch-args.ts';
+import { commandArgs } from '../../src/launch-args.ts';
 
 export interface CliResult {
   readonly code: number | null;
@@ -19,15 +19,11 @@ export function runCli(
   input?: Buffer,
 ): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      [...launchArgs(path.join(root, 'src/cli', `${script}.ts`)), ...args],
-      {
-        cwd: root,
-        env: { ...process.env, TAGIH_REVIEW_BEFORE_SENDING: 'false', ...env },
-        stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
-      },
-    );
+    const child = spawn(process.execPath, [...commandArgs(script), ...args], {
+      cwd: root,
+      env: { ...process.env, TAGIH_REVIEW_BEFORE_SENDING: 'false', ...env },
+      stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+    });
     if (input !== undefined) child.stdin!.end(input);
     let stdout = '';
     let stderr = '';
