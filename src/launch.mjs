@@ -13,7 +13,8 @@
 // - The bundle is built again only when one of its input files (or this one) changed size or time since the last
 //   build; otherwise the command starts without esbuild at all.
 // - TAGIH_DEBUG=1 builds with a source map, so the stack traces it prints name the TypeScript files and lines.
-// - If the cache folder (TAGIH_BUILD_CACHE) cannot be written, the command runs from source under tsx, as it used to, and says so once.
+// - If the cache folder (TAGIH_BUILD_CACHE) cannot be written, the command runs from source under tsx, as it used
+//   to, and says so on standard error.
 import { createHash } from 'node:crypto';
 import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -157,7 +158,7 @@ try {
     process.exit(1);
   }
   process.stderr.write(
-    `tagih: could not prepare the bundled build in ${CACHE} (${error.message}); running from source with tsx\n`,
+    `tagih: could not prepare the bundled build in ${CACHE} (${error.message}); running from source with tsx, which is slower and uses more memory. Set TAGIH_BUILD_CACHE to a folder this user may write.\n`,
   );
   bundle = null;
 }
