@@ -2,10 +2,10 @@
 // run by hand. The daemon logs the loss, retries with backoff, marks the cut-off run 'interrupted' and finishes the
 // month once the database is back; the run by hand ends with one line naming DATABASE_URL.
 import { type ChildProcess, spawn } from 'node:child_process';
-import path from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { firstDayOf, lastFinishedMonth } from '../../src/domain/period.ts';
+import { commandArgs } from '../../src/launch-args.ts';
 import { runningDaemons } from '../../src/scheduler/daemon-presence.ts';
 import { addCustomers, insertMessages, tempDir } from '../support/fixtures.ts';
 import { type OwnPostgres, ownPostgres } from '../support/own-postgres.ts';
@@ -13,7 +13,6 @@ import { runCli } from '../support/run-cli.ts';
 import { invoicesAreWhole } from './support.ts';
 
 const CUSTOMERS = 150;
-const TSX = path.resolve('node_modules/.bin/tsx');
 const month = lastFinishedMonth(new Date());
 
 let pg: OwnPostgres;
@@ -28,7 +27,7 @@ interface Daemon {
 }
 
 function startDaemon(): Daemon {
-  const child = spawn(TSX, ['src/cli/start.ts'], {
+  const child = spawn(process.execPath, commandArgs('start'), {
     env: {
       PATH: process.env.PATH,
       HOME: process.env.HOME,

@@ -1,5 +1,6 @@
-// The real daemon in a child process (tsx src/cli/start.ts on the test database), stopped by signals in the middle
-// of an invoice run: no partial invoice is left, numbers stay gapless, and the next start completes the month.
+// The real daemon in a child process (src/cli/start.ts started as npm start starts it, on the test database), stopped
+// by signals in the middle of an invoice run: no partial invoice is left, numbers stay gapless, and the next start
+// completes the month.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
@@ -7,12 +8,12 @@ import path from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { firstDayOf, lastFinishedMonth } from '../../src/domain/period.ts';
+import { commandArgs } from '../../src/launch-args.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 import { addCustomers, insertMessages, tempDir } from '../support/fixtures.ts';
 import { invoicesAreWhole } from './support.ts';
 
 const CUSTOMERS = 120;
-const TSX = path.resolve('node_modules/.bin/tsx');
 
 let t: TestDatabase;
 let outDir: string;
@@ -26,7 +27,7 @@ interface Daemon {
 }
 
 function startDaemon(): Daemon {
-  const child = spawn(TSX, ['src/cli/start.ts'], {
+  const child = spawn(process.execPath, commandArgs('start'), {
     env: {
       PATH: process.env.PATH,
       HOME: process.env.HOME,
