@@ -1,5 +1,5 @@
 // Issue 16: the month close by 1 worker against N workers (`npm run invoice -- --workers N`), on the same data.
-//   npx tsx scripts/bench-workers.ts --messages 200000 --customers 1000 --workers 1,2 [--database-url URL]
+//   node src/launch.mjs scripts/bench-workers.ts --messages 200000 --customers 1000 --workers 1,2 [--database-url URL]
 // Loads the month once into a template database (straight SQL: this measures the close, not the ingest), then for
 // each worker count runs the real command on a fresh copy of it and reports its wall time and the invoices it made.
 import { spawnSync } from 'node:child_process';
