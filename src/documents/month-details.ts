@@ -13,6 +13,7 @@ import {
   DETAIL_COLUMNS,
   DETAIL_HEADER,
   type DetailQuery,
+  detailSession,
   writeDetailFrom,
 } from './detail-csv.ts';
 
@@ -136,6 +137,7 @@ export async function writeSharedDetails(
     }
   };
   const splitter = new RecordSplitter();
+  await detailSession(client);
   const copy = client.query(copyTo(sharedDetailCopySql(items.map((i) => i.query))));
   try {
     for await (const chunk of copy as AsyncIterable<Buffer>) {
