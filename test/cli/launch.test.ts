@@ -1,32 +1,16 @@
 // Issue 16: src/launch.mjs, how every npm script starts a command (one esbuild bundle, run by plain Node.js).
-import { spawn } from 'node:child_process';
 import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { commandArgs, launchArgs } from '../../src/launch-args.ts';
 import { tempDir } from '../support/fixtures.ts';
+import { runNode } from '../support/run-cli.ts';
 
 const root = path.resolve(import.meta.dirname, '../..');
 
 function launch(entry: string, args: ReadonlyArray<string>, env: Record<string, string>) {
-  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
-    const child = spawn(process.execPath, [...launchArgs(entry), ...args], {
-      cwd: root,
-      env: { ...process.env, TAGIH_DEBUG: '', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => {
-      stdout += d;
-    });
-    child.stderr.on('data', (d) => {
-      stderr += d;
-    });
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+  return runNode([...launchArgs(entry), ...args], { TAGIH_DEBUG: '', ...env });
 }
 
 let dir: string;

@@ -2,30 +2,11 @@
 // (the workers would load files vitest has not transformed), so this runs a probe as a real process with VITEST
 // unset: the workers run the esbuild bundle of pdf-worker.ts and must give the very bytes the in-process renderer
 // gives, fonts and templates included.
-import { spawn } from 'node:child_process';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { runNode } from '../support/run-cli.ts';
 
-const root = path.resolve(import.meta.dirname, '../..');
-
-function probe(): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'test/support/pdf-worker-probe.ts'], {
-      cwd: root,
-      env: { ...process.env, VITEST: '' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => {
-      stdout += d;
-    });
-    child.stderr.on('data', (d) => {
-      stderr += d;
-    });
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+function probe() {
+  return runNode(['--import', 'tsx', 'test/support/pdf-worker-probe.ts'], { VITEST: '' });
 }
 
 describe('issue 16: PDFs rendered on the worker threads', () => {

@@ -18,10 +18,19 @@ export function runCli(
   /** Bytes for the command's standard input (none: standard input is closed). */
   input?: Buffer,
 ): Promise<CliResult> {
+  return runNode([...commandArgs(script), ...args], { TAGIH_REVIEW_BEFORE_SENDING: 'false', ...env }, input);
+}
+
+/** Runs `node <nodeArgs>` in the project folder with this environment and `env` over it; collects its output. */
+export function runNode(
+  nodeArgs: ReadonlyArray<string>,
+  env: Readonly<Record<string, string>>,
+  input?: Buffer,
+): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...commandArgs(script), ...args], {
+    const child = spawn(process.execPath, nodeArgs, {
       cwd: root,
-      env: { ...process.env, TAGIH_REVIEW_BEFORE_SENDING: 'false', ...env },
+      env: { ...process.env, ...env },
       stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
     });
     if (input !== undefined) child.stdin!.end(input);
