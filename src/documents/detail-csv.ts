@@ -116,11 +116,6 @@ export function detailCopySql(q: DetailQuery): string {
 const BYTES_PER_ROW = 110;
 
 /**
- * Streams an invoice's usage detail out of PostgreSQL (COPY) into `file`; above `gzipAbove` bytes it is gzipped
- * to `file.gz` — on the fly when `expectedRows` says it will be large, else after the fact. Returns the path
- * written.
- */
-/**
  * The session a detail COPY runs in: the timestamp's text in ISO form, whatever the server's default DateStyle
  * (node-postgres reads dates in that form too, so this changes nothing else on the pooled connection).
  */
@@ -128,6 +123,11 @@ export async function detailSession(client: pg.PoolClient): Promise<void> {
   await client.query("set datestyle = 'ISO, YMD'");
 }
 
+/**
+ * Streams an invoice's usage detail out of PostgreSQL (COPY) into `file`; above `gzipAbove` bytes it is gzipped
+ * to `file.gz` — on the fly when `expectedRows` says it will be large, else after the fact. Returns the path
+ * written.
+ */
 export async function writeDetailCsv(
   client: pg.PoolClient,
   q: DetailQuery,

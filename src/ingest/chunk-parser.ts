@@ -40,6 +40,8 @@ async function startWorker(workerData: object, maxOldGenerationSizeMb = 48): Pro
  */
 function parserThread(workerData: object, maxOldGenerationSizeMb: number) {
   let worker: Promise<Worker> | null = null;
+  /** The thread `worker` gave, once started: an error or exit of an older one must not forget a newer one. */
+  let current: Worker | null = null;
   const pending = new Map<number, { resolve: (p: ParsedChunk) => void; reject: (e: Error) => void }>();
   let nextId = 0;
   const settle = (w: Worker) => {
@@ -65,7 +67,6 @@ function parserThread(workerData: object, maxOldGenerationSizeMb: number) {
     current = w;
     return w;
   };
-  let current: Worker | null = null;
   return {
     ask(message: { readonly chunk: LineChunk; readonly ctx?: ParseContext }): Promise<ParsedChunk> {
       worker ??= start();
