@@ -165,8 +165,37 @@ function generate(messages: number, customers: ReadonlyArray<string>): string {
   return file;
 }
 
+/**
+ * Issue 16 ("peak RSS flat from 1 M to 10 M"): the stage's RSS sampled every 100 ms, and the highest sample of each
+ * quarter of the run. Memory that grows with the log shows as quarters that climb; a longer run merely has more
+ * chances of one high sample, which the process's single peak figure cannot tell apart.
+ */
+function rssSampler(): { stop: () => number[] } {
+  const samples: number[] = [];
+  const timer = setInterval(() => samples.push(process.memoryUsage.rss()), 100);
+  timer.unref();
+  return {
+    stop: () => {
+      clearInterval(timer);
+      const quarter = Math.max(1, Math.ceil(samples.length / 4));
+      return [0, 1, 2, 3].flatMap((q) => {
+        const part = samples.slice(q * quarter, (q + 1) * quarter);
+        return part.length === 0 ? [] : [Math.round(Math.max(...part) / 1048576)];
+      });
+    },
+  };
+}
+
 /** Runs one of tagih's stages in a child process: its time and its own peak RSS. */
-async function stage(name: string, args: object): Promise<{ ms: number; rssKb: number; result: unknown }> {
+interface StageRun {
+  readonly ms: number;
+  readonly rssKb: number;
+  /** The highest RSS sample of each quarter of the stage's run, in MB (rssSampler). */
+  readonly rssQuartersMb: ReadonlyArray<number>;
+  readonly result: unknown;
+}
+
+async function stage(name: string, args: object): Promise<StageRun> {
   const child = spawn(
     process.execPath,
     [...launchArgs(SELF, name === 'ingest' ? 'throughput' : 'lean'), '_stage', name, JSON.stringify(args)],
@@ -180,7 +209,7 @@ async function stage(name: string, args: object): Promise<{ ms: number; rssKb: n
   });
   const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
   if (code !== 0) throw new Error(`bench stage ${name} failed (exit code ${code})`);
-  return JSON.parse(out.trim().split('\n').pop()!) as { ms: number; rssKb: number; result: unknown };
+  return JSON.parse(out.trim().split('\n').pop()!) as StageRun;
 }
 
 const sink = () => new Writable({ write: (_c, _e, cb) => cb() });
@@ -254,6 +283,7 @@ async function ingestStage(bench: Bench, report: Report, file: string, label: st
   const summary = run.result as { messagesLoaded: number; linesRead: number };
   report.add({ stage: `${label} (${summary.messagesLoaded} msgs)`, ms: run.ms, rssKb: run.rssKb });
   console.log(`    ${Math.round(summary.messagesLoaded / (run.ms / 1000)).toLocaleString('en')} msgs/s`);
+  console.log(`    peak RSS in each quarter of the run: ${run.rssQuartersMb.join(', ')} MB`);
   return { ms: run.ms, messages: summary.messagesLoaded };
 }
 
@@ -500,12 +530,17 @@ program
   .action(async (name: string, json: string) => {
     const args = JSON.parse(json) as Record<string, string>;
     const { db, pool } = createDb(args.url!, 4);
+    const rss = rssSampler();
     try {
       const { value, ms } = await timed(() =>
         STAGES[name]!({ db, pool, safeUrl: 'bench', close: () => db.destroy() }, args),
       );
-      console.log(JSON.stringify({ ms, rssKb: process.resourceUsage().maxRSS, result: value }));
+      const rssQuartersMb = rss.stop();
+      console.log(
+        JSON.stringify({ ms, rssKb: process.resourceUsage().maxRSS, rssQuartersMb, result: value }),
+      );
     } finally {
+      rss.stop();
       await db.destroy();
     }
   });
