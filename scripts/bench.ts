@@ -186,7 +186,6 @@ function rssSampler(): { stop: () => number[] } {
   };
 }
 
-/** Runs one of tagih's stages in a child process: its time and its own peak RSS. */
 interface StageRun {
   readonly ms: number;
   readonly rssKb: number;
@@ -195,6 +194,7 @@ interface StageRun {
   readonly result: unknown;
 }
 
+/** Runs one of tagih's stages in a child process: its time and its own peak RSS. */
 async function stage(name: string, args: object): Promise<StageRun> {
   const child = spawn(
     process.execPath,
