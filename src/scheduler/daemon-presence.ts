@@ -20,9 +20,13 @@ export async function registerDaemon(pool: pg.Pool): Promise<Presence> {
   try {
     await lockAdvisoryShared(client, PRESENCE);
     const { rows } = await client.query<{ n: number }>(holders('$1'), [PRESENCE]);
+    let released = false;
     return {
       others: Math.max(0, (rows[0]?.n ?? 1) - 1),
+      // Once only: the daemon's stop and its re-registration after an outage may both release the same presence.
       async release() {
+        if (released) return;
+        released = true;
         await unlockAdvisoryShared(client, PRESENCE).catch(() => {});
         client.release();
       },

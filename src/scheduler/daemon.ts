@@ -249,7 +249,7 @@ export class Scheduler {
    */
   async stop(reason: string): Promise<void> {
     this.stopping = true;
-    this.watch?.stop();
+    await this.watch?.stop();
     for (const task of this.tasks) await task.destroy();
     this.tasks = [];
     const dropped = this.queue.splice(0);

@@ -28,6 +28,8 @@ export class DatabaseWatch {
   private stopped = false;
   private heartbeat: NodeJS.Timeout | null = null;
   private readonly wake = new AbortController();
+  /** The wait for the database and the catch-up after it, while one is under way. */
+  private reconnecting: Promise<void> | null = null;
 
   constructor(private readonly options: DatabaseWatchOptions) {}
 
@@ -41,10 +43,15 @@ export class DatabaseWatch {
     this.heartbeat.unref();
   }
 
-  stop(): void {
+  /**
+   * Stops the heartbeat and the retries, and waits for a catch-up in flight (it re-registers the daemon and queues
+   * runs): the caller closes the pool next, which must not happen under it.
+   */
+  async stop(): Promise<void> {
     this.stopped = true;
     if (this.heartbeat) clearInterval(this.heartbeat);
     this.wake.abort();
+    await this.reconnecting;
   }
 
   /** Reports an error of a run or a query: a lost connection starts the wait for the database. */
@@ -74,7 +81,11 @@ export class DatabaseWatch {
       { database: this.options.where, err: error },
       `database lost: ${this.options.where} ${connectionProblem(error) ?? 'lost the connection'}; no run starts until it is back, trying again with backoff`,
     );
-    void this.reconnect();
+    // A loss noticed during the catch-up starts the next wait from inside the one ending: only its own is cleared.
+    const reconnecting: Promise<void> = this.reconnect().finally(() => {
+      if (this.reconnecting === reconnecting) this.reconnecting = null;
+    });
+    this.reconnecting = reconnecting;
   }
 
   private async reconnect(): Promise<void> {
@@ -92,6 +103,7 @@ export class DatabaseWatch {
         );
         continue;
       }
+      if (this.stopped) return;
       const seconds = Math.round((Date.now() - this.since) / 1000);
       this.down = false;
       this.options.log.info(
