@@ -17,6 +17,7 @@ import * as reviewUsers from './2026-12-01-17c-review-users.ts';
 import * as usageDeltas from './2026-12-01-18-usage-deltas.ts';
 import * as prepaidChargesNoFk from './2026-12-01-18b-prepaid-charges-no-fk.ts';
 import * as prepaidLedgerCreated from './2026-12-01-21-prepaid-ledger-created.ts';
+import * as ingestContextVersion from './2026-12-02-13-ingest-context-version.ts';
 
 /** Every migration, in order. A static list: FileMigrationProvider cannot import .ts under vitest. */
 export const migrations: Readonly<Record<string, Migration>> = {
@@ -38,4 +39,5 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '2026-12-01-18-usage-deltas': usageDeltas,
   '2026-12-01-18b-prepaid-charges-no-fk': prepaidChargesNoFk,
   '2026-12-01-21-prepaid-ledger-created': prepaidLedgerCreated,
+  '2026-12-02-13-ingest-context-version': ingestContextVersion,
 };

@@ -6,6 +6,7 @@ import type { QuotaRechecker } from '../billing/quota/quota-recheck.ts';
 import type { ApiTrustProxy } from '../config.ts';
 import type { Database } from '../db/connect.ts';
 import { createBatchParser } from '../ingest/chunk-parser.ts';
+import { ParseContextCache } from '../ingest/context-cache.ts';
 import type { Logger } from '../log.ts';
 import { errorHandler } from './api-errors.ts';
 import { balanceRoute } from './balance-route.ts';
@@ -87,6 +88,7 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
     quota: options.quota,
     keys,
     parser,
+    contexts: new ParseContextCache(),
   });
   await app.register(permissionRoute, { database: options.database, keys });
   await app.register(balanceRoute, { database: options.database });

@@ -5,6 +5,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { QuotaRechecker } from '../billing/quota/quota-recheck.ts';
 import type { Database } from '../db/connect.ts';
 import type { BatchParser } from '../ingest/chunk-parser.ts';
+import type { ParseContextCache } from '../ingest/context-cache.ts';
 import { ingestLineBatch, type LineInput, type LinesResult } from '../ingest/ingest-lines.ts';
 import { readLines } from '../ingest/read-lines.ts';
 import { requireGatewayKey } from './gateway-auth.ts';
@@ -17,6 +18,8 @@ export interface GatewayRouteOptions {
   readonly quota: QuotaRechecker;
   readonly keys: GatewayKeyCache;
   readonly parser?: BatchParser;
+  /** The parse context kept from batch to batch (issue 13). */
+  readonly contexts?: ParseContextCache;
 }
 
 async function linesOf(body: unknown): Promise<LineInput[]> {
@@ -49,6 +52,7 @@ async function loadAndCheck(
   const result = await ingestLineBatch(options.database.pool, source, lines, {
     storeMessageText: options.storeMessageText,
     parser: options.parser,
+    contexts: options.contexts,
   });
   // R10 / issue 13: the customers of this batch are checked before the answer, so a crossing of 100 % is in
   // sending_permission by the time the gateway reads the 200.

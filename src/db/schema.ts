@@ -22,6 +22,11 @@ export interface OperatorPrefixesTable {
   prefix: string;
   operator: Operator;
 }
+/** Issue 13: bumped by every change to what the ingest's parse context holds (ParseContextCache). One row. */
+export interface IngestContextVersionTable {
+  only_row: Generated<boolean>;
+  version: number;
+}
 export interface ProductsTable {
   code: string;
   name: string;
@@ -532,6 +537,7 @@ export interface DB {
   customer_credit_balances: CustomerCreditBalancesView;
   operators: OperatorsTable;
   operator_prefixes: OperatorPrefixesTable;
+  ingest_context_version: IngestContextVersionTable;
   products: ProductsTable;
   customers: CustomersTable;
   price_lists: PriceListsTable;

@@ -44,6 +44,8 @@ function parserThread(workerData: object, maxOldGenerationSizeMb: number) {
   let current: Worker | null = null;
   const pending = new Map<number, { resolve: (p: ParsedChunk) => void; reject: (e: Error) => void }>();
   let nextId = 0;
+  /** The context each thread was last sent (a new thread has none): an ask with the same one sends only its clock. */
+  const sentContext = new WeakMap<Worker, ParseContext>();
   const settle = (w: Worker) => {
     if (pending.size === 0) w.unref();
   };
@@ -77,7 +79,13 @@ function parserThread(workerData: object, maxOldGenerationSizeMb: number) {
         started.then(
           (w) => {
             w.ref();
-            w.postMessage({ id, ...message });
+            const { ctx, ...rest } = message;
+            if (ctx === undefined) w.postMessage({ id, ...rest });
+            else if (sameContext(sentContext.get(w), ctx)) w.postMessage({ id, ...rest, now: ctx.now });
+            else {
+              w.postMessage({ id, ...rest, ctx });
+              sentContext.set(w, ctx);
+            }
           },
           (error: Error) => {
             if (worker === started) worker = null;
@@ -95,6 +103,21 @@ function parserThread(workerData: object, maxOldGenerationSizeMb: number) {
       await w?.terminate();
     },
   };
+}
+
+/**
+ * Whether a thread holding context `a` can parse with `b` given b's clock alone: the same customer, product and
+ * prefix objects (ParseContextCache hands out the same ones while they are current) and the same switches.
+ */
+function sameContext(a: ParseContext | undefined, b: ParseContext): boolean {
+  return (
+    a !== undefined &&
+    a.customers === b.customers &&
+    a.products === b.products &&
+    a.prefixes === b.prefixes &&
+    a.storeMessageText === b.storeMessageText &&
+    a.prepaid === b.prepaid
+  );
 }
 
 export function createChunkParser(ctx: ParseContext): ChunkParser {

@@ -2,6 +2,7 @@
 // and the same loader as the file ingest, the lines of one call in one transaction; this file only shapes the answer.
 import type pg from 'pg';
 import type { BatchParser } from './chunk-parser.ts';
+import type { ParseContextCache } from './context-cache.ts';
 import { loadLineBatch } from './load-lines.ts';
 
 export interface LineInput {
@@ -41,7 +42,11 @@ export async function ingestLineBatch(
   pool: pg.Pool,
   source: string,
   lines: ReadonlyArray<LineInput>,
-  options: { readonly storeMessageText: boolean; readonly parser?: BatchParser },
+  options: {
+    readonly storeMessageText: boolean;
+    readonly parser?: BatchParser;
+    readonly contexts?: ParseContextCache;
+  },
 ): Promise<LinesResult> {
   const loaded = await loadLineBatch(
     pool,

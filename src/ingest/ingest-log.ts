@@ -144,25 +144,50 @@ class Tally {
 
 /**
  * What parseLine needs, read fresh from the database (customers, products, operator prefixes, whether any prepaid
- * account exists), in one round trip: the HTTP API reads it for every batch.
+ * account exists), in one round trip: a file ingest reads it once; the HTTP API keeps it (ParseContextCache).
  */
 export async function loadContext(
   client: pg.PoolClient,
   storeMessageText: boolean,
   now: Date,
 ): Promise<ParseContext> {
+  return (await readContext(client, storeMessageText, now, false)).ctx;
+}
+
+/**
+ * The parse context and, read in the same snapshot, the version it is (ingest_context_version, bumped by every change
+ * to what it holds): a ParseContextCache keeps it while the version stays.
+ */
+export async function loadVersionedContext(
+  client: pg.PoolClient,
+  storeMessageText: boolean,
+  now: Date,
+): Promise<{ readonly ctx: ParseContext; readonly version: string }> {
+  const { ctx, version } = await readContext(client, storeMessageText, now, true);
+  return { ctx, version: version ?? '' };
+}
+
+/** The one query both read; the version column only when asked (the file ingest does not need it). */
+async function readContext(
+  client: pg.PoolClient,
+  storeMessageText: boolean,
+  now: Date,
+  withVersion: boolean,
+): Promise<{ readonly ctx: ParseContext; readonly version: string | null }> {
   const r = await client.query<{
     customers: Array<[string, number]>;
     products: string[];
     prefixes: Array<[string, Operator]>;
     prepaid: boolean;
+    version: string | null;
   }>(`select
       (select coalesce(json_agg(json_build_array(code, id)), '[]') from customers) as customers,
       (select coalesce(json_agg(code), '[]') from products) as products,
       (select coalesce(json_agg(json_build_array(prefix, operator)), '[]') from operator_prefixes) as prefixes,
-      exists (select 1 from prepaid_accounts) as prepaid`);
+      exists (select 1 from prepaid_accounts) as prepaid,
+      ${withVersion ? '(select version::text from ingest_context_version)' : 'null::text'} as version`);
   const row = r.rows[0]!;
-  return {
+  const ctx = {
     customers: new Map(row.customers.map(([code, id]) => [code, Number(id)])),
     products: new Set(row.products),
     prefixes: new Map(row.prefixes) as PrefixTable,
@@ -170,6 +195,7 @@ export async function loadContext(
     now,
     prepaid: row.prepaid,
   };
+  return { ctx, version: row.version };
 }
 
 /**

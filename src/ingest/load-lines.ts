@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import type { BatchParser } from './chunk-parser.ts';
+import type { ParseContextCache } from './context-cache.ts';
 import { CopyUnit } from './copy-unit.ts';
 import { hasOpenRejections, loadContext } from './ingest-log.ts';
 import { type Batch, ingestSettings, loadBatchIn, newBatch, prepareStaging } from './load-batch.ts';
@@ -168,13 +169,18 @@ export async function loadLineBatch(
     readonly now?: Date;
     /** Parses off this thread (the API server's, createBatchParser); without it, parsed here. */
     readonly parser?: BatchParser;
+    /** Keeps the parse context from batch to batch while it stays current (the API server's); without it, read each time. */
+    readonly contexts?: ParseContextCache;
   },
 ): Promise<LoadedLines> {
   const client = await pool.connect();
   try {
     // The staging tables: the staged path's, and the reports step's on either path.
     await prepareStaging(client);
-    const ctx = await loadContext(client, options.storeMessageText, options.now ?? new Date());
+    const now = options.now ?? new Date();
+    const ctx = options.contexts
+      ? await options.contexts.get(client, options.storeMessageText, now)
+      : await loadContext(client, options.storeMessageText, now);
     const source = lines[0]?.source;
     if (source !== undefined && lines.every((l) => l.source === source)) {
       const copied = await loadByCopy(client, source, lines, ctx, options.parser);

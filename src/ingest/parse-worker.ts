@@ -21,8 +21,11 @@ const data = workerData as {
 const port = parentPort!;
 
 if (data.file === undefined) {
-  port.on('message', (message: { id: number; chunk: LineChunk; ctx?: ParseContext }) => {
-    const ctx = message.ctx ?? data.ctx!;
+  // The API's batches: a message brings its context, or only its clock when the context is the one sent last.
+  let last: ParseContext | undefined = data.ctx;
+  port.on('message', (message: { id: number; chunk: LineChunk; ctx?: ParseContext; now?: Date }) => {
+    if (message.ctx !== undefined) last = message.ctx;
+    const ctx = message.now === undefined ? last! : { ...last!, now: message.now };
     port.postMessage({
       id: message.id,
       parsed: parseChunk(message.chunk, ctx, 0, { perLine: data.perLine }),

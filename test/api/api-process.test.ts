@@ -152,6 +152,26 @@ describe('the API process', () => {
     expect((await server.exited).code).toBe(0);
   });
 
+  it('issue 13: a customer added while the server runs is known to its next batch: the parser thread is sent the new context', async () => {
+    const server = await startServer();
+    const lineFor = async (code: string, id: number) => {
+      const res = await postLog(server, `${sendNow(code, id)}\n`);
+      expect(res.status).toBe(200);
+      return ((await res.json()) as { lines: Array<{ outcome: string; reason?: string }> }).lines[0]!;
+    };
+    // Two batches on the context kept: the thread is sent only their clock the second time.
+    expect(await lineFor('ACME', 4_100_000)).toMatchObject({ outcome: 'accepted' });
+    expect(await lineFor('LAMBDA', 4_100_001)).toMatchObject({
+      outcome: 'rejected',
+      reason: expect.stringContaining("unknown customer 'LAMBDA'"),
+    });
+    await addCustomers(t.db, ['LAMBDA']);
+    expect(await lineFor('LAMBDA', 4_100_002)).toMatchObject({ outcome: 'accepted' });
+    expect(await lineFor('ACME', 4_100_003)).toMatchObject({ outcome: 'accepted' });
+    server.child.kill('SIGTERM');
+    expect((await server.exited).code).toBe(0);
+  });
+
   it('issue 13: kill -9 during a batch leaves all or nothing of it; the retry then gives exact counts', async () => {
     const server = await startServer();
     const body = batch(2_000_000);

@@ -68,6 +68,40 @@ describe('POST /v1/gateway/log', () => {
     expect(kept.rows[0].n).toBe(10);
   });
 
+  it('issue 13: the parse context kept from batch to batch follows every change: a new customer, product or prefix', async () => {
+    const first = async (line: string) =>
+      (await json(await api.post('/v1/gateway/log', `${line}\n`))).lines[0];
+    expect(await first(sendNow('ACME', 700_000))).toMatchObject({ outcome: 'accepted' });
+    expect(await first(sendNow('KAPPA', 700_001))).toMatchObject({
+      outcome: 'rejected',
+      reason: expect.stringMatching(/unknown customer 'KAPPA'/),
+    });
+    await addCustomers(t.db, ['KAPPA']);
+    expect(await first(sendNow('KAPPA', 700_002))).toMatchObject({ outcome: 'accepted' });
+
+    expect(await first(sendNow('ACME', 700_003, { product: 'voice_otp' }))).toMatchObject({
+      outcome: 'rejected',
+    });
+    await t.pool.query("insert into products (code, name) values ('voice_otp', 'Voice OTP')");
+    expect(await first(sendNow('ACME', 700_004, { product: 'voice_otp' }))).toMatchObject({
+      outcome: 'accepted',
+    });
+
+    const operatorOf = async (id: number) =>
+      (await t.pool.query('select operator from messages where sending_id = $1', [id])).rows[0]?.operator;
+    const before = await operatorOf(700_000);
+    const other = before === 'xl' ? 'indosat' : 'xl';
+    await t.pool.query("update operator_prefixes set operator = $1 where prefix = '812'", [other]);
+    try {
+      expect(await first(sendNow('ACME', 700_005))).toMatchObject({ outcome: 'accepted' });
+      expect(await operatorOf(700_005)).toBe(other);
+    } finally {
+      await t.pool.query("update operator_prefixes set operator = $1 where prefix = '812'", [before]);
+    }
+    const versions = await t.pool.query('select version from ingest_context_version');
+    expect(Number(versions.rows[0].version)).toBeGreaterThanOrEqual(4);
+  });
+
   it('issue 13: the same batch twice: the second time every good line is a duplicate, nothing is counted twice', async () => {
     const lines = `${thousandLines(600_000).join('\n')}\n`;
     const first = await json(await api.post('/v1/gateway/log', lines));

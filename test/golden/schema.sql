@@ -1,5 +1,6 @@
 -- The schema the migrations build (test/db/schema-golden.test.ts). UPDATE_GOLDEN=1 rewrites it.
 
+function bump_ingest_context_version() returns trigger: begin update ingest_context_version set version = version + 1; return null; end
 function credit_note_apply() returns trigger: declare inv invoices%rowtype; open_amount bigint; begin select * into inv from invoices where id = new.invoice_id for update; if inv.status = 'void' then raise exception 'invoice % is void; a credit note can only correct a live invoice', inv.number using errcode = 'check_violation', constraint = 'credit_notes_live_invoice'; end if; if inv.customer_id <> new.customer_id then raise exception 'credit note customer differs from the customer of invoice %', inv.number; end if; open_amount := greatest(inv.total - inv.paid_amount - inv.credit_reduced - inv.credit_used, 0); new.reduced_open := least(new.total, open_amount); new.to_credit := new.total - new.reduced_open; update invoices set credited_subtotal = credited_subtotal + new.subtotal, credited_total = credited_total + new.total, credit_reduced = credit_reduced + new.reduced_open, status = case when status in ('issued', 'partially_paid') and new.reduced_open = open_amount then (case when paid_amount > 0 then 'paid' else 'credited' end) else status end where id = new.invoice_id; return new; end
 function credit_note_excess() returns trigger: begin if new.to_credit > 0 then insert into customer_credit_ledger (customer_id, entry_date, kind, amount, credit_note_id) values (new.customer_id, new.credit_date, 'credit_note', new.to_credit, new.id); end if; return null; end
 function customer_credit_balance() returns trigger: begin perform 1 from customers where id = new.customer_id for update; new.balance_after := coalesce( (select balance_after from customer_credit_ledger where customer_id = new.customer_id order by id desc limit 1), 0 ) + new.amount; return new; end
@@ -130,6 +131,8 @@ table faktur_numbers.imported_at timestamp with time zone not null default now()
 table holidays.day date not null
 table holidays.kind text not null
 table holidays.name text not null
+table ingest_context_version.only_row boolean not null default true
+table ingest_context_version.version bigint not null
 table invoice_counters.year integer not null
 table invoice_counters.last_number integer not null
 table invoice_events.id bigint not null identity
@@ -461,6 +464,8 @@ constraint faktur_numbers.faktur_numbers_invoice_id_fkey FOREIGN KEY (invoice_id
 constraint faktur_numbers.faktur_numbers_pkey PRIMARY KEY (invoice_id)
 constraint holidays.holidays_kind_check CHECK ((kind = ANY (ARRAY['holiday'::text, 'cuti_bersama'::text])))
 constraint holidays.holidays_pkey PRIMARY KEY (day)
+constraint ingest_context_version.ingest_context_version_only_row_check CHECK (only_row)
+constraint ingest_context_version.ingest_context_version_pkey PRIMARY KEY (only_row)
 constraint invoice_counters.invoice_counters_last_number_check CHECK ((last_number >= 0))
 constraint invoice_counters.invoice_counters_pkey PRIMARY KEY (year)
 constraint invoice_events.invoice_events_event_check CHECK ((event = ANY (ARRAY['issued'::text, 'approved'::text, 'held'::text, 'released'::text, 'voided'::text, 'reissued'::text, 'replaced'::text, 'payment'::text, 'settled_from_deposit'::text, 'credit_note'::text, 'credit_used'::text])))
@@ -636,6 +641,7 @@ index CREATE UNIQUE INDEX efaktur_exports_pkey ON efaktur_exports USING btree (i
 index CREATE UNIQUE INDEX faktur_numbers_faktur_number_key ON faktur_numbers USING btree (faktur_number)
 index CREATE UNIQUE INDEX faktur_numbers_pkey ON faktur_numbers USING btree (invoice_id)
 index CREATE UNIQUE INDEX holidays_pkey ON holidays USING btree (day)
+index CREATE UNIQUE INDEX ingest_context_version_pkey ON ingest_context_version USING btree (only_row)
 index CREATE UNIQUE INDEX invoice_counters_pkey ON invoice_counters USING btree (year)
 index CREATE INDEX invoice_events_invoice ON invoice_events USING btree (invoice_id, id)
 index CREATE UNIQUE INDEX invoice_events_pkey ON invoice_events USING btree (id)
@@ -700,6 +706,7 @@ trigger credit_notes.credit_note_excess CREATE TRIGGER credit_note_excess AFTER 
 trigger credit_notes.credit_notes_append_only CREATE TRIGGER credit_notes_append_only BEFORE DELETE OR UPDATE ON public.credit_notes FOR EACH ROW EXECUTE FUNCTION forbid_change()
 trigger customer_credit_ledger.customer_credit_append_only CREATE TRIGGER customer_credit_append_only BEFORE DELETE OR UPDATE ON public.customer_credit_ledger FOR EACH ROW EXECUTE FUNCTION forbid_change()
 trigger customer_credit_ledger.customer_credit_balance CREATE TRIGGER customer_credit_balance BEFORE INSERT ON public.customer_credit_ledger FOR EACH ROW EXECUTE FUNCTION customer_credit_balance()
+trigger customers.customers_ingest_context CREATE TRIGGER customers_ingest_context AFTER INSERT OR DELETE OR UPDATE OF code, id OR TRUNCATE ON public.customers FOR EACH STATEMENT EXECUTE FUNCTION bump_ingest_context_version()
 trigger customers.customers_never_deleted CREATE TRIGGER customers_never_deleted BEFORE DELETE ON public.customers FOR EACH ROW EXECUTE FUNCTION customers_never_deleted()
 trigger deposit_ledger.deposit_ledger_append_only CREATE TRIGGER deposit_ledger_append_only BEFORE DELETE OR UPDATE ON public.deposit_ledger FOR EACH ROW EXECUTE FUNCTION forbid_change()
 trigger deposit_ledger.deposit_ledger_balance CREATE TRIGGER deposit_ledger_balance BEFORE INSERT ON public.deposit_ledger FOR EACH ROW EXECUTE FUNCTION deposit_ledger_balance()
@@ -709,9 +716,12 @@ trigger messages.messages_sending_ids CREATE TRIGGER messages_sending_ids AFTER 
 trigger messages.messages_usage_deleted CREATE TRIGGER messages_usage_deleted AFTER DELETE ON public.messages REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION messages_usage_deleted()
 trigger messages.messages_usage_inserted CREATE TRIGGER messages_usage_inserted AFTER INSERT ON public.messages REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION messages_usage_inserted()
 trigger messages.messages_usage_updated CREATE TRIGGER messages_usage_updated AFTER UPDATE ON public.messages REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION messages_usage_updated()
+trigger operator_prefixes.operator_prefixes_ingest_context CREATE TRIGGER operator_prefixes_ingest_context AFTER INSERT OR DELETE OR UPDATE OR TRUNCATE ON public.operator_prefixes FOR EACH STATEMENT EXECUTE FUNCTION bump_ingest_context_version()
+trigger prepaid_accounts.prepaid_accounts_ingest_context CREATE TRIGGER prepaid_accounts_ingest_context AFTER INSERT OR DELETE OR TRUNCATE ON public.prepaid_accounts FOR EACH STATEMENT EXECUTE FUNCTION bump_ingest_context_version()
 trigger prepaid_accounts.prepaid_accounts_kept CREATE TRIGGER prepaid_accounts_kept BEFORE DELETE OR UPDATE OF customer_id ON public.prepaid_accounts FOR EACH ROW EXECUTE FUNCTION prepaid_accounts_kept()
 trigger prepaid_ledger.prepaid_ledger_append_only CREATE TRIGGER prepaid_ledger_append_only BEFORE DELETE OR UPDATE ON public.prepaid_ledger FOR EACH ROW EXECUTE FUNCTION forbid_change()
 trigger prepaid_ledger.prepaid_ledger_balance CREATE TRIGGER prepaid_ledger_balance BEFORE INSERT ON public.prepaid_ledger FOR EACH ROW EXECUTE FUNCTION prepaid_ledger_balance()
+trigger products.products_ingest_context CREATE TRIGGER products_ingest_context AFTER INSERT OR DELETE OR UPDATE OR TRUNCATE ON public.products FOR EACH STATEMENT EXECUTE FUNCTION bump_ingest_context_version()
 
 view customer_credit_balances as SELECT c.id AS customer_id, c.code AS customer_code, COALESCE(( SELECT l.balance_after FROM customer_credit_ledger l WHERE l.customer_id = c.id ORDER BY l.id DESC LIMIT 1), 0::bigint) AS balance FROM customers c;
 view deposit_balances as SELECT c.id AS customer_id, c.code AS customer_code, COALESCE(( SELECT l.balance_after FROM deposit_ledger l WHERE l.customer_id = c.id ORDER BY l.id DESC LIMIT 1), 0::bigint) AS balance FROM customers c;
