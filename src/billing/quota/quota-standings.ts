@@ -43,10 +43,11 @@ export async function loadQuotaStandings(
   customerIds?: ReadonlyArray<number>,
 ): Promise<QuotaStandingRow[]> {
   const only = customerIds ? sql`and c.id = any(${[...customerIds]}::bigint[])` : sql``;
+  // The parts are grouped once per customer and joined. A subquery per customer re-ran the month's parts for each
+  // of them, with the whole id list each time: on the bench api database a check took 12.1–12.7 ms that way against
+  // 8.3 ms (100 customers), and 26 ms against 15 ms for a list of 1 000 ids.
   const result = await sql<Row>`
     with ${monthPartsCtes(monthStart, lastDay, customerIds)},
-    -- grouped once and joined, not a subquery per customer: that one re-ran the month's parts for each of them
-    -- (with the id list in each run), 7.3 ms against 3.1 ms for 100 customers on the bench api database
     parts_of as (
       select customer_id, json_agg(json_build_array(product, operator, parts)) as parts
       from month_parts group by customer_id
