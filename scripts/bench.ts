@@ -552,7 +552,15 @@ program
   .action(async (o: { lines: string; crossings: string }) => {
     // issue 13: the HTTP API (scripts/bench-api.ts)
     const { benchApi } = await import('./bench-api.ts');
-    await benchApi({ lines: Number(o.lines), crossings: Number(o.crossings) });
+    const lines = Number(o.lines);
+    const crossings = Number(o.crossings);
+    // Each run takes sendingids from a range of its own (bench-api.ts): the two file ingests from 1, the API's two
+    // from 10 000 000, the quota delay's load from 50 000 000. Up to 5 000 000 lines each, they never meet.
+    if (!Number.isInteger(lines) || lines < 1 || lines > 5_000_000)
+      throw new Error(`--lines ${o.lines}: give a whole number of lines from 1 to 5000000`);
+    if (!Number.isInteger(crossings) || crossings < 1)
+      throw new Error(`--crossings ${o.crossings}: give a whole number of crossings, at least 1`);
+    await benchApi({ lines, crossings });
   });
 
 try {
