@@ -19,6 +19,7 @@ import { migrateToLatest } from '../src/db/migrate.ts';
 import { ingestLogs } from '../src/ingest/ingest-log.ts';
 import { logSource } from '../src/ingest/read-lines.ts';
 import { commandArgs, launchArgs } from '../src/launch-args.ts';
+import { stealMeter } from './cpu-steal.ts';
 
 /** The batch of the goal (issue 13): the API's rate in batches of 1 000 lines is the figure held against it. */
 const BATCH = 1000;
@@ -126,6 +127,7 @@ async function fileIngest(
   const file = path.join(tmpdir(), `tagih-bench-api-${process.pid}.jsonl`);
   await writeFile(file, lines(codes, first, count));
   const quota = new QuotaRechecker(database, null);
+  const steal = stealMeter();
   const t0 = performance.now();
   // as `npm run ingest` does: each committed batch has its customers' quota re-checked
   const summary = await ingestLogs(database.pool, [logSource(file)], {
@@ -138,8 +140,8 @@ async function fileIngest(
   await rm(file);
   console.log(
     batchLines === undefined
-      ? `  file ingest (npm run ingest path):   ${summary.messagesLoaded} lines, ${Math.round(rate)} lines/s`
-      : `  the same file ingest, one transaction per ${batchLines} lines (as the log route commits a request): ${summary.messagesLoaded} lines, ${Math.round(rate)} lines/s`,
+      ? `  file ingest (npm run ingest path):   ${summary.messagesLoaded} lines, ${Math.round(rate)} lines/s; ${steal()}`
+      : `  the same file ingest, one transaction per ${batchLines} lines (as the log route commits a request): ${summary.messagesLoaded} lines, ${Math.round(rate)} lines/s; ${steal()}`,
   );
   return rate;
 }
@@ -176,6 +178,7 @@ async function apiIngest(
   // The rate is timed here, from the start to the last answer: autocannon's own duration has a resolution of
   // whole ticks of its 1 s timer, which made runs of 1.6 s and 2.0 s report the same rate.
   let last = 0;
+  const steal = stealMeter();
   const started = performance.now();
   const result = await new Promise<autocannon.Result>((resolve, reject) => {
     const instance = autocannon(
@@ -189,7 +192,7 @@ async function apiIngest(
   const seconds = (last - started) / 1000;
   const rate = (result['2xx'] * size) / seconds;
   console.log(
-    `  POST /v1/gateway/log, ${connections} connections: ${result['2xx']} batches of ${size} (${result.non2xx} non-2xx) in ${seconds.toFixed(2)} s, ${Math.round(rate)} lines/s; batch latency p50 ${ms(result.latency.p50)}, p99 ${ms(result.latency.p99)}`,
+    `  POST /v1/gateway/log, ${connections} connections: ${result['2xx']} batches of ${size} (${result.non2xx} non-2xx) in ${seconds.toFixed(2)} s, ${Math.round(rate)} lines/s; batch latency p50 ${ms(result.latency.p50)}, p99 ${ms(result.latency.p99)}; ${steal()}`,
   );
   return rate;
 }
@@ -202,6 +205,7 @@ async function withAutovacuumSamples<T>(
   database: Database,
   during: Promise<T>,
 ): Promise<{ result: T; vacuum: string }> {
+  const steal = stealMeter();
   let samples = 0;
   let busy = 0;
   const tables = new Set<string>();
@@ -220,7 +224,7 @@ async function withAutovacuumSamples<T>(
   try {
     const result = await during;
     const on = tables.size > 0 ? ` (${[...tables].join('; ')})` : '';
-    return { result, vacuum: `autovacuum at work in ${busy} of ${samples} samples${on}` };
+    return { result, vacuum: `autovacuum at work in ${busy} of ${samples} samples${on}; ${steal()}` };
   } finally {
     clearInterval(timer);
   }
@@ -296,10 +300,10 @@ async function permissionLatency(
   // 10 connections the server has 10 requests in flight at once for the first part of every second, and the last
   // of them waits for the nine before it; with 2, it has 2. The figure above (the harder one) is the one held
   // against the aim.
-  const { result: fewer } = await withAutovacuumSamples(database, run(10, 2));
+  const { result: fewer, vacuum: fewerVacuum } = await withAutovacuumSamples(database, run(10, 2));
   const fewerTimes = (await serverPermissionTimes(serverLog)).slice(firstTimes.length + nextTimes.length);
   console.log(
-    `  GET permission at 500 req/s from 2 connections (2 in flight at once, not 10), 10 s more: ${fewer.ok} answered (${fewer.non2xx} non-2xx), p50 ${ms(fewer.latency.p50)}, p99 ${ms(fewer.latency.p99)}, max ${ms(fewer.latency.max)}; ${serverShare(fewerTimes)}`,
+    `  GET permission at 500 req/s from 2 connections (2 in flight at once, not 10), 10 s more: ${fewer.ok} answered (${fewer.non2xx} non-2xx), p50 ${ms(fewer.latency.p50)}, p99 ${ms(fewer.latency.p99)}, max ${ms(fewer.latency.max)}; ${serverShare(fewerTimes)}; ${fewerVacuum}`,
   );
 }
 
@@ -318,6 +322,7 @@ async function quotaDelays(
   const loadResult = new Promise<autocannon.Result>((resolve) => {
     loadDone = resolve;
   });
+  const steal = stealMeter();
   const load = autocannon(
     { ...logBatches(base, key, loadCodes, 50_000_000), connections: 2, duration: 600 },
     (_error, result) => loadDone(result),
@@ -345,7 +350,7 @@ async function quotaDelays(
   const loaded = await loadResult;
   delays.sort((a, b) => a - b);
   console.log(
-    `  quota delay over ${crossings} crossings, under ${Math.round((loaded['2xx'] * BATCH) / loaded.duration)} lines/s of API ingest: p50 ${ms(percentile(delays, 50))}, p99 ${ms(percentile(delays, 99))}, max ${ms(delays.at(-1)!)}`,
+    `  quota delay over ${crossings} crossings, under ${Math.round((loaded['2xx'] * BATCH) / loaded.duration)} lines/s of API ingest: p50 ${ms(percentile(delays, 50))}, p99 ${ms(percentile(delays, 99))}, max ${ms(delays.at(-1)!)}; ${steal()}`,
   );
 }
 

@@ -33,6 +33,7 @@ import { MESSAGE_COPY_COLUMNS } from '../src/ingest/parse-chunk.ts';
 import { logSource } from '../src/ingest/read-lines.ts';
 import { launchArgs } from '../src/launch-args.ts';
 import { invoicePdfData } from '../test/fixtures/invoice-pdf-data.ts';
+import { stealMeter } from './cpu-steal.ts';
 
 const MONTH = '2026-10';
 const SELF = fileURLToPath(import.meta.url);
@@ -47,6 +48,8 @@ interface Row {
 
 class Report {
   readonly rows: Row[] = [];
+  /** Over the whole run: a figure taken while the host gave much of the CPU to other guests is not tagih's. */
+  private readonly steal = stealMeter();
   add(row: Row): void {
     this.rows.push(row);
     const ratio = row.floorMs ? `  ${(row.ms / row.floorMs).toFixed(2)}× floor` : '';
@@ -58,7 +61,7 @@ class Report {
     console.log(
       `\n${server}; load average ${loadavg()
         .map((l) => l.toFixed(2))
-        .join(' ')}\n`,
+        .join(' ')}; over the run: ${this.steal()}\n`,
     );
     console.log('| stage | time (s) | floor | floor (s) | ratio | peak RSS |');
     console.log('|---|---:|---|---:|---:|---:|');
