@@ -33,7 +33,7 @@ import { MESSAGE_COPY_COLUMNS } from '../src/ingest/parse-chunk.ts';
 import { logSource } from '../src/ingest/read-lines.ts';
 import { launchArgs } from '../src/launch-args.ts';
 import { invoicePdfData } from '../test/fixtures/invoice-pdf-data.ts';
-import { stealMeter } from './cpu-steal.ts';
+import { stealMeter, stealShare } from './cpu-steal.ts';
 
 const MONTH = '2026-10';
 const SELF = fileURLToPath(import.meta.url);
@@ -44,6 +44,8 @@ interface Row {
   readonly floor?: string;
   readonly floorMs?: number;
   readonly rssKb?: number;
+  /** The share of the machine's time the host stole while the stage ran (%), where known. */
+  readonly stolen?: number | null;
 }
 
 class Report {
@@ -54,7 +56,10 @@ class Report {
     this.rows.push(row);
     const ratio = row.floorMs ? `  ${(row.ms / row.floorMs).toFixed(2)}× floor` : '';
     const rss = row.rssKb ? `  peak RSS ${Math.round(row.rssKb / 1024)} MB` : '';
-    console.log(`  ${row.stage.padEnd(40)} ${(row.ms / 1000).toFixed(2).padStart(8)} s${ratio}${rss}`);
+    const stolen = row.stolen == null ? '' : `  (CPU stolen ${row.stolen} %)`;
+    console.log(
+      `  ${row.stage.padEnd(40)} ${(row.ms / 1000).toFixed(2).padStart(8)} s${ratio}${rss}${stolen}`,
+    );
   }
   print(server: string): void {
     const s = (ms?: number) => (ms === undefined ? '' : (ms / 1000).toFixed(2));
@@ -63,12 +68,15 @@ class Report {
         .map((l) => l.toFixed(2))
         .join(' ')}; over the run: ${this.steal()}\n`,
     );
-    console.log('| stage | time (s) | floor | floor (s) | ratio | peak RSS |');
-    console.log('|---|---:|---|---:|---:|---:|');
+    console.log('| stage | time (s) | floor | floor (s) | ratio | peak RSS | CPU stolen |');
+    console.log('|---|---:|---|---:|---:|---:|---:|');
     for (const r of this.rows) {
       const ratio = r.floorMs ? `${(r.ms / r.floorMs).toFixed(2)}×` : '';
       const rss = r.rssKb ? `${Math.round(r.rssKb / 1024)} MB` : '';
-      console.log(`| ${r.stage} | ${s(r.ms)} | ${r.floor ?? ''} | ${s(r.floorMs)} | ${ratio} | ${rss} |`);
+      const stolen = r.stolen == null ? '' : `${r.stolen} %`;
+      console.log(
+        `| ${r.stage} | ${s(r.ms)} | ${r.floor ?? ''} | ${s(r.floorMs)} | ${ratio} | ${rss} | ${stolen} |`,
+      );
     }
   }
 }
@@ -196,10 +204,13 @@ interface StageRun {
   /** The highest RSS sample of each quarter of the stage's run, in MB (rssSampler). */
   readonly rssQuartersMb: ReadonlyArray<number>;
   readonly result: unknown;
+  /** The share of the machine's time the host stole while the stage ran (%), null where not known. */
+  readonly stolen: number | null;
 }
 
 /** Runs one of tagih's stages in a child process: its time and its own peak RSS. */
 async function stage(name: string, args: object): Promise<StageRun> {
+  const share = stealShare();
   const child = spawn(
     process.execPath,
     [...launchArgs(SELF, name === 'ingest' ? 'throughput' : 'lean'), '_stage', name, JSON.stringify(args)],
@@ -213,7 +224,8 @@ async function stage(name: string, args: object): Promise<StageRun> {
   });
   const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
   if (code !== 0) throw new Error(`bench stage ${name} failed (exit code ${code})`);
-  return JSON.parse(out.trim().split('\n').pop()!) as StageRun;
+  const run = JSON.parse(out.trim().split('\n').pop()!) as Omit<StageRun, 'stolen'>;
+  return { ...run, stolen: share()?.stolen ?? null };
 }
 
 const sink = () => new Writable({ write: (_c, _e, cb) => cb() });
@@ -262,12 +274,14 @@ async function benchIngest(bench: Bench, report: Report, file: string): Promise<
       ms: run.ms,
       floor: 'COPY, no index',
       floorMs: bare,
+      stolen: run.stolen,
     });
     report.add({
       stage: 'ingest vs COPY into messages',
       ms: run.ms,
       floor: 'COPY into messages',
       floorMs: real,
+      stolen: run.stolen,
     });
   } finally {
     await rm(rows, { force: true });
@@ -278,6 +292,7 @@ async function benchIngest(bench: Bench, report: Report, file: string): Promise<
 interface IngestRun {
   readonly ms: number;
   readonly messages: number;
+  readonly stolen: number | null;
 }
 
 /** The ingest of `file` in a child process, reported as `label`, with its rate. */
@@ -285,10 +300,15 @@ async function ingestStage(bench: Bench, report: Report, file: string, label: st
   await checkpoint(bench);
   const run = await stage('ingest', { url: bench.url, file });
   const summary = run.result as { messagesLoaded: number; linesRead: number };
-  report.add({ stage: `${label} (${summary.messagesLoaded} msgs)`, ms: run.ms, rssKb: run.rssKb });
+  report.add({
+    stage: `${label} (${summary.messagesLoaded} msgs)`,
+    ms: run.ms,
+    rssKb: run.rssKb,
+    stolen: run.stolen,
+  });
   console.log(`    ${Math.round(summary.messagesLoaded / (run.ms / 1000)).toLocaleString('en')} msgs/s`);
   console.log(`    peak RSS in each quarter of the run: ${run.rssQuartersMb.join(', ')} MB`);
-  return { ms: run.ms, messages: summary.messagesLoaded };
+  return { ms: run.ms, messages: summary.messagesLoaded, stolen: run.stolen };
 }
 
 /**
@@ -393,10 +413,17 @@ async function benchMonth(bench: Bench, report: Report): Promise<void> {
     `copy (select sending_id, sent_at, number, operator, product, sending_status, delivery_status, characters,
       billable_characters, parts from messages where ${range}) to stdout with (format csv)`,
   );
+  const aggregationShare = stealShare();
   const aggregation = await timed(() =>
     computeInvoices(db, { periodStart: firstDayOf(MONTH), start, endExclusive, invoiceDate: '2026-11-01' }),
   );
-  report.add({ stage: 'aggregation', ms: aggregation.ms, floor: 'GROUP BY', floorMs: group.ms });
+  report.add({
+    stage: 'aggregation',
+    ms: aggregation.ms,
+    floor: 'GROUP BY',
+    floorMs: group.ms,
+    stolen: aggregationShare()?.stolen ?? null,
+  });
   const outDir = path.join(tmpdir(), `tagih-bench-out-${process.pid}`);
   try {
     const close = await stage('close', { url: bench.url, outDir });
@@ -409,6 +436,7 @@ async function benchMonth(bench: Bench, report: Report): Promise<void> {
       floor: 'sum of the three',
       floorMs: floor,
       rssKb: close.rssKb,
+      stolen: close.stolen,
     });
     const detail = await stage('files', { url: bench.url, outDir, remove: '-detail.csv' });
     report.add({
@@ -417,6 +445,7 @@ async function benchMonth(bench: Bench, report: Report): Promise<void> {
       floor: 'plain COPY',
       floorMs: plainCopy,
       rssKb: detail.rssKb,
+      stolen: detail.stolen,
     });
     const pdfs = await stage('files', { url: bench.url, outDir, remove: '.pdf' });
     report.add({
@@ -425,6 +454,7 @@ async function benchMonth(bench: Bench, report: Report): Promise<void> {
       floor: 'fastest PDF × n ÷ cores',
       floorMs: pdf,
       rssKb: pdfs.rssKb,
+      stolen: pdfs.stolen,
     });
   } finally {
     await rm(outDir, { recursive: true, force: true });

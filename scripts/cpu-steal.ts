@@ -27,15 +27,24 @@ function cpuTimes(): CpuTimes | null {
   }
 }
 
-/** Starts a meter; its result reads "CPU stolen by the host N %, busy M %" of the machine's time since. */
-export function stealMeter(): () => string {
+/** Starts a meter; its result: the percentages of the machine's time since that were stolen and busy, or null. */
+export function stealShare(): () => { readonly stolen: number; readonly busy: number } | null {
   const start = cpuTimes();
   return () => {
     const end = cpuTimes();
-    if (start === null || end === null) return 'CPU steal not known (no /proc/stat)';
-    const total = end.total - start.total;
-    if (total <= 0) return 'CPU steal not known (no time passed)';
-    const pct = (n: number) => `${Math.round((100 * n) / total)} %`;
-    return `CPU stolen by the host ${pct(end.steal - start.steal)}, busy ${pct(end.busy - start.busy)}`;
+    if (start === null || end === null || end.total <= start.total) return null;
+    const pct = (n: number) => Math.round((100 * n) / (end.total - start.total));
+    return { stolen: pct(end.steal - start.steal), busy: pct(end.busy - start.busy) };
+  };
+}
+
+/** Starts a meter; its result reads "CPU stolen by the host N %, busy M %" of the machine's time since. */
+export function stealMeter(): () => string {
+  const share = stealShare();
+  return () => {
+    const s = share();
+    return s === null
+      ? 'CPU steal not known (no /proc/stat)'
+      : `CPU stolen by the host ${s.stolen} %, busy ${s.busy} %`;
   };
 }
