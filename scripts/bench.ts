@@ -50,7 +50,7 @@ interface Row {
 
 class Report {
   readonly rows: Row[] = [];
-  /** Over the whole run: a figure taken while the host gave much of the CPU to other guests is not tagih's. */
+  /** Over the whole run: a figure taken while the host withheld much of the CPU is not tagih's. */
   private readonly steal = stealMeter();
   add(row: Row): void {
     this.rows.push(row);
