@@ -2,7 +2,7 @@
 // give it (steal, in /proc/stat) while a phase ran: other guests' work, and apparently the wake-up of an idle vCPU
 // (README, Performance). On 2026-12-03 it was 24 % of this 2-core machine's time during a permission
 // window at 500 req/s, which then had p99 26 ms against 8–12 ms on quieter days: a figure taken while much is
-// stolen says more about the neighbours than about tagih.
+// stolen says more about the host than about tagih.
 import { readFileSync } from 'node:fs';
 
 interface CpuTimes {
