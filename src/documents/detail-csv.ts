@@ -1,11 +1,20 @@
 import { createWriteStream, existsSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
 import type pg from 'pg';
 import { to as copyTo } from 'pg-copy-streams';
 import { billedPredicate } from '../db/billed-sql.ts';
+import { BinaryCopyReader } from '../db/binary-copy.ts';
+import {
+  checkDetailTuple,
+  DETAIL_HEADER,
+  DETAIL_ROW_FIELDS,
+  DETAIL_ROW_SQL,
+  DetailLines,
+  type DetailPrices,
+} from './detail-rows.ts';
 import { gzipFile, sizeOf, streamFileAtomic } from './write-atomic.ts';
 
 export interface DetailQuery {
@@ -27,34 +36,6 @@ export interface DetailQuery {
 
 const SNAPSHOT = /^\d+:\d+:(\d+(,\d+)*)?$/;
 const WORD = /^[a-z][a-z0-9_]*$/;
-
-/** The detail's header (DESIGN §2), as COPY writes it for DETAIL_COLUMNS. */
-export const DETAIL_HEADER =
-  'sending_id,sent_at,number,operator,product,status,characters,billable_characters,parts,unit_price,amount';
-
-/**
- * The detail's columns over `m` (a messages row with `billed`), priced by the two SQL expressions: the one home of
- * its wording, shared by the per-invoice COPY and the month's single COPY (month-details.ts).
- *
- * Issue 16: the WIB time is the timestamp's text (DateStyle ISO, set by detailSession) with its 'T' and '+07:00',
- * not to_char; a formula-like number is told by its first character, not by a regular expression. Over a 10 M
- * month's rows the two took 13.8 s against 18.2 s for to_char and the regular expression, for the same bytes.
- */
-export function DETAIL_COLUMNS(unitPrice: string, amount: string): string {
-  return `m.sending_id,
-      replace(date_trunc('second', m.sent_at at time zone 'Asia/Jakarta')::text, ' ', 'T') || '+07:00' as sent_at,
-      case when left(m.number, 1) in ('=', '+', '@', '-', E'\\t', E'\\r') then '''' || m.number else m.number end as number,
-      m.operator, m.product,
-      case m.sending_status
-        when 60 then 'invalid_number' when 70 then 'invalid_message' when 80 then 'minimum_balance' when 90 then 'system_error'
-        else case m.delivery_status
-          when 2 then 'sent' when 3 then 'delivered' when 4 then 'read' when 5 then 'cancel' when 6 then 'reject'
-          when 7 then 'pending' else 'accepted' end
-      end as status,
-      m.characters, m.billable_characters, m.parts,
-      case when m.billed then ${unitPrice} else 0 end as unit_price,
-      case when m.billed then ${amount} else 0 end as amount`;
-}
 
 /** Checks every value a detail query inlines into SQL (COPY takes no parameters). */
 export function checkDetailQuery(q: DetailQuery): void {
@@ -90,7 +71,7 @@ export function detailCopySql(q: DetailQuery): string {
       ? `(select null::text as product, null::text as operator, null::bigint as unit_price where false)`
       : `(values ${volumePrices.map((p) => `('${p.product}', '${p.operator}', ${p.unitPrice}::bigint)`).join(', ')})`;
   return `copy (
-    select ${DETAIL_COLUMNS('coalesce(p.unit_price, g.first_price, 0)', 'coalesce(m.parts * p.unit_price, g.amount, 0)')}
+    select ${DETAIL_ROW_SQL('0', 'coalesce(p.unit_price, g.first_price, 0)', 'coalesce(m.parts * p.unit_price, g.amount, 0)')}
     from (
       select m.*, ${billed} as billed${
         graduated.size === 0
@@ -109,19 +90,11 @@ export function detailCopySql(q: DetailQuery): string {
     left join ${prices} as p(product, operator, unit_price) on p.product = m.product and p.operator = m.operator
     ${graduatedJoin(q, graduated)}
     order by m.sent_at, m.sending_id
-  ) to stdout with (format csv, header true)`;
+  ) to stdout with (format binary)`;
 }
 
 /** Bytes a detail row takes, about: used to gzip a large detail on the fly instead of after. */
 const BYTES_PER_ROW = 110;
-
-/**
- * The session a detail COPY runs in: the timestamp's text in ISO form, whatever the server's default DateStyle
- * (node-postgres reads dates in that form too, so this changes nothing else on the pooled connection).
- */
-export async function detailSession(client: pg.PoolClient): Promise<void> {
-  await client.query("set datestyle = 'ISO, YMD'");
-}
 
 /**
  * Streams an invoice's usage detail out of PostgreSQL (COPY) into `file`; above `gzipAbove` bytes it is gzipped
@@ -135,8 +108,31 @@ export async function writeDetailCsv(
   gzipAbove: number,
   expectedRows = 0,
 ): Promise<string> {
-  await detailSession(client);
-  return writeDetailFrom(() => client.query(copyTo(detailCopySql(q))), file, gzipAbove, expectedRows);
+  return writeDetailFrom(
+    () => Readable.from(detailText(client.query(copyTo(detailCopySql(q))))),
+    file,
+    gzipAbove,
+    expectedRows,
+  );
+}
+
+/** An invoice's own detail COPY (priced by SQL) as the detail's text: the header, then a chunk of lines a chunk. */
+async function* detailText(copy: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
+  yield Buffer.from(`${DETAIL_HEADER}\n`);
+  const reader = new BinaryCopyReader(DETAIL_ROW_FIELDS);
+  const lines = new DetailLines();
+  const none: DetailPrices = new Map();
+  let first = true;
+  for await (const chunk of copy) {
+    reader.push(chunk, (t) => {
+      if (first) checkDetailTuple(t);
+      first = false;
+      lines.add(t, none);
+    });
+    const text = lines.take();
+    if (text.length > 0) yield text;
+  }
+  if (!reader.complete) throw new Error('detail: the COPY ended inside a row');
 }
 
 /** writeDetailCsv's file handling for any source of the detail's CSV text (header included). */

@@ -5,7 +5,7 @@ import { sql } from 'kysely';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DetailQuery, writeDetailCsv } from '../../src/documents/detail-csv.ts';
-import { RecordSplitter, writeSharedDetails } from '../../src/documents/month-details.ts';
+import { writeSharedDetails } from '../../src/documents/month-details.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 import { addCustomers, insertMessages, tempDir } from '../support/fixtures.ts';
 
@@ -124,20 +124,5 @@ describe('R14: the shared detail COPY', () => {
       ),
     );
     expect(written).toEqual(['d-0.csv.gz', 'd-1.csv', 'd-2.csv.gz', 'd-3.csv']);
-  });
-});
-
-describe('RecordSplitter', () => {
-  it('splits records across chunk boundaries and keeps a quoted newline inside its record', () => {
-    const text = '0,a,1\n0,"x\ny",2\n1,"q""uote",3\n2,z,4\n';
-    for (let cut = 1; cut < text.length; cut++) {
-      const got: string[] = [];
-      const s = new RecordSplitter();
-      const take = (ord: number, rest: Buffer) => got.push(`${ord}|${rest.toString()}`);
-      s.push(Buffer.from(text.slice(0, cut)), take);
-      s.push(Buffer.from(text.slice(cut)), take);
-      expect(got).toEqual(['0|a,1\n', '0|"x\ny",2\n', '1|"q""uote",3\n', '2|z,4\n']);
-      expect(s.leftover).toBe(0);
-    }
   });
 });
