@@ -14,6 +14,7 @@ import {
   DETAIL_ROW_SQL,
   DetailLines,
   type DetailPrices,
+  WRITE_BYTES,
 } from './detail-rows.ts';
 import { gzipFile, sizeOf, streamFileAtomic } from './write-atomic.ts';
 
@@ -129,10 +130,10 @@ async function* detailText(copy: AsyncIterable<Buffer>): AsyncGenerator<Buffer> 
       first = false;
       lines.add(t, none);
     });
-    const text = lines.take();
-    if (text.length > 0) yield text;
+    if (lines.size >= WRITE_BYTES) yield lines.take();
   }
   if (!reader.complete) throw new Error('detail: the COPY ended inside a row');
+  if (lines.size > 0) yield lines.take();
 }
 
 /** writeDetailCsv's file handling for any source of the detail's CSV text (header included). */

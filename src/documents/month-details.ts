@@ -19,7 +19,11 @@ import {
   DetailLines,
   detailOrd,
   detailPricesOf,
+  WRITE_BYTES,
 } from './detail-rows.ts';
+
+/** How many ended files of a lane may still be finishing while its COPY goes on. */
+const FINISHING_FILES = 16;
 
 export interface SharedDetail {
   readonly query: DetailQuery;
@@ -74,14 +78,22 @@ export async function writeSharedDetails(
 ): Promise<void> {
   if (items.length === 0) return;
   let current = -1;
-  let out: { pass: PassThrough; done: Promise<void> } | null = null;
+  let out: { pass: PassThrough; done: Promise<string> } | null = null;
+  // The files ended and still being finished (flushed, gzipped, renamed), oldest first: the COPY goes on meanwhile
+  // (issue 16: waiting for each file before the next row held a lane still for a tenth of the 10 M month's export).
+  const finishing: Array<{ k: number; done: Promise<string> }> = [];
+  const finishOldest = async () => {
+    const f = finishing.shift()!;
+    onWritten(f.k, await f.done);
+  };
   const open = (k: number) => {
     const pass = new PassThrough();
+    // Destroyed with the lane's error before its file's pipeline reads it, it must not throw where nothing listens:
+    // that file's `done` gets the error.
+    pass.on('error', () => {});
     pass.write(`${DETAIL_HEADER}\n`);
     const item = items[k]!;
-    const done = writeDetailFrom(() => pass, item.file, gzipAbove, item.expectedRows).then((file) =>
-      onWritten(k, file),
-    );
+    const done = writeDetailFrom(() => pass, item.file, gzipAbove, item.expectedRows);
     // Awaited in order below; a rejection seen first here is not an unhandled one.
     done.catch(() => {});
     return { pass, done };
@@ -90,7 +102,8 @@ export async function writeSharedDetails(
     while (current < k) {
       if (out) {
         out.pass.end();
-        await out.done;
+        finishing.push({ k: current, done: out.done });
+        if (finishing.length > FINISHING_FILES) await finishOldest();
       }
       current += 1;
       out = current < items.length ? open(current) : null;
@@ -100,11 +113,19 @@ export async function writeSharedDetails(
   const prices = items.map((i) => detailPricesOf(i.query.prices));
   const lines = new DetailLines();
   let first = true;
+  // The invoice whose lines `lines` holds, not yet written: they are written once an invoice ends or they fill
+  // WRITE_BYTES, not once per chunk of the COPY.
+  let ord = -1;
+  const write = async (b: { ord: number; text: Buffer }) => {
+    await advanceTo(b.ord);
+    const o = out!;
+    // A file that failed ends its wait for 'drain' too: its error is thrown here.
+    if (!o.pass.write(b.text)) await Promise.race([once(o.pass, 'drain'), o.done]);
+  };
   const copy = client.query(copyTo(sharedDetailCopySql(items.map((i) => i.query))));
   try {
     for await (const chunk of copy as AsyncIterable<Buffer>) {
       const batches: Array<{ ord: number; text: Buffer }> = [];
-      let ord = -1;
       reader.push(chunk, (t) => {
         if (first) checkDetailTuple(t);
         first = false;
@@ -113,18 +134,18 @@ export async function writeSharedDetails(
         ord = next;
         lines.add(t, prices[ord]!);
       });
-      if (ord >= 0) batches.push({ ord, text: lines.take() });
-      for (const b of batches) {
-        await advanceTo(b.ord);
-        const o = out!;
-        // A file that failed ends its wait for 'drain' too: its error is thrown here.
-        if (!o.pass.write(b.text)) await Promise.race([once(o.pass, 'drain'), o.done]);
-      }
+      if (lines.size >= WRITE_BYTES) batches.push({ ord, text: lines.take() });
+      for (const b of batches) await write(b);
     }
     if (!reader.complete) throw new Error('detail: the COPY ended inside a row');
+    if (lines.size > 0) await write({ ord, text: lines.take() });
     await advanceTo(items.length);
+    while (finishing.length > 0) await finishOldest();
   } catch (error) {
-    (out as { pass: PassThrough } | null)?.pass.destroy(error as Error);
+    const last = out as { pass: PassThrough; done: Promise<string> } | null;
+    last?.pass.destroy(error as Error);
+    // Nothing is left running behind the failure: each file is whole or not there at all.
+    await Promise.allSettled([...finishing.map((f) => f.done), ...(last ? [last.done] : [])]);
     throw error;
   }
 }

@@ -127,6 +127,11 @@ async function copyOut(sql: string): Promise<Buffer> {
 
 /** PostgreSQL's own CSV of the wording as it was written in SQL before issue 16 (to_char, a regular expression). */
 async function postgresCsv(rs: ReadonlyArray<Row>): Promise<string> {
+  return postgresCsvOf(`(values ${valuesSql(rs)}) as ${M}`);
+}
+
+/** The same, over any relation `m` with the columns of M. */
+async function postgresCsvOf(m: string): Promise<string> {
   const priceValues = prices
     .map((p) => `('${p.product}', '${p.operator}', ${p.unitPrice}::bigint)`)
     .join(', ');
@@ -145,7 +150,7 @@ async function postgresCsv(rs: ReadonlyArray<Row>): Promise<string> {
         m.characters, m.billable_characters, m.parts,
         case when m.billed then coalesce(p.unit_price, 0) else 0 end,
         case when m.billed then coalesce(m.parts * p.unit_price, 0) else 0 end
-      from (values ${valuesSql(rs)}) as ${M}
+      from ${m}
       left join (values ${priceValues}) as p(product, operator, unit_price)
         on p.product = m.product and p.operator = m.operator
       order by m.sending_id
@@ -154,9 +159,24 @@ async function postgresCsv(rs: ReadonlyArray<Row>): Promise<string> {
 }
 
 function binarySql(rs: ReadonlyArray<Row>): string {
-  return `copy (select ${DETAIL_ROW_SQL('0', null, null)} from (values ${valuesSql(rs)}) as ${M}
+  return binarySqlOf(`(values ${valuesSql(rs)}) as ${M}`);
+}
+
+function binarySqlOf(m: string): string {
+  return `copy (select ${DETAIL_ROW_SQL('0', null, null)} from ${m}
     order by m.sending_id) to stdout with (format binary)`;
 }
+
+/**
+ * 30 000 rows, about 3 MB of lines (DetailLines fills buffers of 1 MB): sendingids past 2^32, times over 34 days
+ * with fractions of seconds, and counts from one digit to five.
+ */
+const MANY = `(select 7000000000 + g::bigint * 1000003 as sending_id,
+    timestamptz '2026-09-30T16:59:58.25Z' + make_interval(secs => g * 97.75) as sent_at,
+    '62812' || g as number, (array['telkomsel', 'xl', 'three'])[1 + g % 3] as operator, 'whatsapp_otp' as product,
+    10::smallint as sending_status, (2 + g % 6)::smallint as delivery_status,
+    g as characters, (g * 7) % 2500 as billable_characters, g % 12 as parts, g % 5 <> 0 as billed
+  from generate_series(0, 29999) as g) as m`;
 
 function linesOf(chunks: ReadonlyArray<Buffer>): { text: string; complete: boolean; tuples: number } {
   const reader = new BinaryCopyReader(DETAIL_ROW_FIELDS);
@@ -231,6 +251,26 @@ describe('the detail rows made from a binary COPY', () => {
     }
     // Cut short: not complete, so a writer knows the COPY broke off.
     expect(linesOf([bytes.subarray(0, bytes.length - 1)]).complete).toBe(false);
+  });
+
+  it('keep every piece taken whole while later lines fill new buffers', async () => {
+    const bytes = await copyOut(binarySqlOf(MANY));
+    const reader = new BinaryCopyReader(DETAIL_ROW_FIELDS);
+    const byPrice = detailPricesOf(prices);
+    const lines = new DetailLines();
+    // Pieces taken at uneven points and all kept until the end: a later line must not overwrite an earlier piece.
+    const pieces: Buffer[] = [];
+    for (let at = 0, k = 0; at < bytes.length; at += 7919, k++) {
+      reader.push(bytes.subarray(at, at + 7919), (tuple) => lines.add(tuple, byPrice));
+      if (k % 3 === 0 || lines.size > 900_000) pieces.push(lines.take());
+    }
+    pieces.push(lines.take());
+    expect(reader.complete).toBe(true);
+    expect(lines.size).toBe(0);
+    expect(pieces.some((p) => p.length > 0 && p.buffer !== pieces[0]!.buffer)).toBe(true);
+    const text = Buffer.concat(pieces).toString('utf8');
+    expect(text).toBe(await postgresCsvOf(MANY));
+    expect(text.split('\n')).toHaveLength(30_001);
   });
 
   it('refuses a stream that is not a binary COPY, or a tuple of another shape', async () => {

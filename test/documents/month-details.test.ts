@@ -1,5 +1,5 @@
 // Issue 16 / R14: the details of many invoices from one COPY are the same bytes as each invoice's own COPY.
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { sql } from 'kysely';
 import type pg from 'pg';
@@ -10,6 +10,7 @@ import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 import { addCustomers, insertMessages, tempDir } from '../support/fixtures.ts';
 
 let t: TestDatabase;
+const SMALL = Array.from({ length: 30 }, (_, k) => `S${String(k).padStart(2, '0')}`);
 const ids: Record<string, number> = {};
 let snapshot = '';
 const start = new Date('2026-10-01T00:00:00+07:00');
@@ -17,7 +18,12 @@ const endExclusive = new Date('2026-11-01T00:00:00+07:00');
 
 beforeAll(async () => {
   t = await createTestDatabase();
-  await addCustomers(t.db, ['ALFA', 'BRAVO', 'EMPTY', 'LATE']);
+  await addCustomers(t.db, ['ALFA', 'BRAVO', 'EMPTY', 'LATE', 'BIG', ...SMALL]);
+  // BIG's detail is about 0.7 MB: written in several pieces. The SMALL ones are more files than a lane keeps
+  // finishing at once.
+  await insertMessages(t.db, { customer: 'BIG', count: 7000, from: '2026-10-03T08:00:00+07:00' });
+  for (const [k, code] of SMALL.entries())
+    await insertMessages(t.db, { customer: code, count: 1 + (k % 4), from: '2026-10-04T08:00:00+07:00' });
   await insertMessages(t.db, { customer: 'ALFA', count: 300, from: '2026-10-02T08:00:00+07:00' });
   await insertMessages(t.db, {
     customer: 'ALFA',
@@ -110,6 +116,62 @@ describe('R14: the shared detail COPY', () => {
     const late = (await readFile(written[3]![1], 'utf8')).trim().split('\n').slice(1);
     expect(late).toHaveLength(10);
     expect(late.every((l) => l.endsWith(',350,350'))).toBe(true);
+  });
+
+  it('writes many files, one of them in pieces, each whole and reported in order', async () => {
+    const dir = await tempDir('tagih-shared-many-');
+    const codes = [...SMALL.slice(0, 12), 'BIG', ...SMALL.slice(12)];
+    const qs = codes.map((code) => ({ ...queries()[0]!, customerId: ids[code]! }));
+    const written: Array<[number, string]> = [];
+    await withClient((c) =>
+      writeSharedDetails(
+        c,
+        qs.map((q, k) => ({ query: q, file: path.join(dir, `s-${k}.csv`) })),
+        1 << 30,
+        (k, file) => written.push([k, file]),
+      ),
+    );
+    expect(written.map(([k]) => k)).toEqual(codes.map((_, k) => k));
+    await withClient(async (c) => {
+      for (const [k, file] of written) {
+        const own = await writeDetailCsv(c, qs[k]!, path.join(dir, `own-${k}.csv`), 1 << 30);
+        expect(await readFile(file, 'utf8')).toBe(await readFile(own, 'utf8'));
+      }
+    });
+    const big = await readFile(written[12]![1], 'utf8');
+    expect(big.length).toBeGreaterThan(600_000);
+    expect(big.trim().split('\n')).toHaveLength(1 + 7000);
+  });
+
+  it('leaves only whole files behind when one of them cannot be written', async () => {
+    const dir = await tempDir('tagih-shared-fail-');
+    await writeFile(path.join(dir, 'blocker'), 'a file where a folder is wanted');
+    const qs = SMALL.map((code) => ({ ...queries()[0]!, customerId: ids[code]! }));
+    const file = (k: number) =>
+      k === 5 ? path.join(dir, 'blocker', 's-5.csv') : path.join(dir, `s-${k}.csv`);
+    const written: number[] = [];
+    await expect(
+      withClient((c) =>
+        writeSharedDetails(
+          c,
+          qs.map((q, k) => ({ query: q, file: file(k) })),
+          1 << 30,
+          (k) => written.push(k),
+        ),
+      ),
+    ).rejects.toThrow(/ENOTDIR|EEXIST/);
+    expect(written).toEqual([0, 1, 2, 3, 4]);
+    const left = (await readdir(dir)).filter((f) => f !== 'blocker');
+    // No temporary is left, and each file there is whole: the ones after the failure that got finished meanwhile.
+    expect(left.every((f) => /^s-\d+\.csv$/.test(f))).toBe(true);
+    expect(left).toEqual(expect.arrayContaining(['s-0.csv', 's-4.csv']));
+    await withClient(async (c) => {
+      for (const f of left) {
+        const k = Number(f.slice(2, -4));
+        const own = await writeDetailCsv(c, qs[k]!, path.join(dir, 'own', f), 1 << 30);
+        expect(await readFile(path.join(dir, f), 'utf8')).toBe(await readFile(own, 'utf8'));
+      }
+    });
   });
 
   it('gzips a large detail as the per-invoice writer does', async () => {
